@@ -1,0 +1,1 @@
+"""invpolicy's own plugins, registered exactly like third-party ones."""

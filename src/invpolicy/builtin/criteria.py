@@ -1,0 +1,246 @@
+"""Built-in criteria: what the source articles look at in an invitation.
+
+Each criterion answers ``None`` when the facts it reads are absent, so that a
+policy can tell "no" from "we do not know".
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from invpolicy.contract import Check, Criterion, Facts
+from invpolicy.hookspecs import hookimpl
+from invpolicy.messages import is_personalized
+
+NETWORKS = ["linkedin", "viadeo", "facebook", "twitter", "other"]
+
+
+def _at_least_schema(default: int) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "at_least": {
+                "description": f"the smallest count that makes it true (default {default})",
+                "type": "integer",
+                "minimum": 0,
+                "default": default,
+            }
+        },
+    }
+
+
+def _count(fact: str, measure: Callable[[Any], int]) -> Callable[[Mapping[str, Any]], Check]:
+    def compile_(params: Mapping[str, Any]) -> Check:
+        at_least = int(params.get("at_least", 1))
+
+        def check(facts: Facts) -> bool | None:
+            value = facts.get(fact)
+            return None if value is None else measure(value) >= at_least
+
+        return check
+
+    return compile_
+
+
+def _flag(fact: str) -> Callable[[Mapping[str, Any]], Check]:
+    def compile_(params: Mapping[str, Any]) -> Check:
+        def check(facts: Facts) -> bool | None:
+            value = facts.get(fact)
+            return None if value is None else bool(value)
+
+        return check
+
+    return compile_
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text`` and strip its accents, for matching words in FR and EN."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _common_ground(params: Mapping[str, Any]) -> Check:
+    wanted = {fold(item) for item in params.get("any_of", [])}
+
+    def check(facts: Facts) -> bool | None:
+        items = facts.get("common_ground")
+        if items is None:
+            return None
+        if not wanted:
+            return len(items) > 0
+        return any(fold(item) in wanted for item in items)
+
+    return check
+
+
+def _personalized_message(params: Mapping[str, Any]) -> Check:
+    def check(facts: Facts) -> bool | None:
+        # An absent message is known: the inviter wrote no note.
+        return is_personalized(facts.get("message"), facts.get("name", ""))
+
+    return check
+
+
+def _network(params: Mapping[str, Any]) -> Check:
+    allowed = frozenset(params["in"])
+
+    def check(facts: Facts) -> bool | None:
+        return facts.get("network", "linkedin") in allowed
+
+    return check
+
+
+def _experience(params: Mapping[str, Any]) -> Check:
+    at_least = params.get("at_least")
+    below = params.get("below")
+
+    def check(facts: Facts) -> bool | None:
+        years = facts.get("experience_years")
+        if years is None:
+            return None
+        return (at_least is None or years >= at_least) and (below is None or years < below)
+
+    return check
+
+
+def _headline_mentions(params: Mapping[str, Any]) -> Check:
+    keywords = [fold(word) for word in params["keywords"]]
+
+    def check(facts: Facts) -> bool | None:
+        found = [facts.get(field) for field in ("headline", "company")]
+        texts = [fold(text) for text in found if text is not None]
+        if not texts:
+            return None
+        return any(word in text for text in texts for word in keywords)
+
+    return check
+
+
+CRITERIA = [
+    Criterion(
+        name="met_in_person",
+        description="You have met the inviter in real life.",
+        facts=("met_in_person",),
+        compile=_flag("met_in_person"),
+    ),
+    Criterion(
+        name="exchanges",
+        description="You have talked with the inviter online at least `at_least` times.",
+        facts=("exchanges",),
+        compile=_count("exchanges", int),
+        params_schema=_at_least_schema(1),
+    ),
+    Criterion(
+        name="mutual_connections",
+        description="You share at least `at_least` connections with the inviter.",
+        facts=("mutual_connections",),
+        compile=_count("mutual_connections", int),
+        params_schema=_at_least_schema(1),
+    ),
+    Criterion(
+        name="shared_groups",
+        description="You are both members of at least `at_least` groups.",
+        facts=("shared_groups",),
+        compile=_count("shared_groups", len),
+        params_schema=_at_least_schema(1),
+    ),
+    Criterion(
+        name="common_ground",
+        description=(
+            "You have something else in common (school, employer, city...); "
+            "with `any_of`, one of those things."
+        ),
+        facts=("common_ground",),
+        compile=_common_ground,
+        params_schema={
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "any_of": {"type": "array", "items": {"type": "string"}, "minItems": 1}
+            },
+        },
+    ),
+    Criterion(
+        name="personalized_message",
+        description=(
+            "The invitation carries a note of the inviter's own, not empty and not "
+            "the network's stock text."
+        ),
+        facts=("message",),
+        compile=_personalized_message,
+    ),
+    Criterion(
+        name="network",
+        description="The invitation came through one of the networks in `in`.",
+        facts=("network",),
+        compile=_network,
+        params_schema={
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["in"],
+            "properties": {
+                "in": {"type": "array", "minItems": 1, "items": {"enum": NETWORKS}}
+            },
+        },
+    ),
+    Criterion(
+        name="profile_visible",
+        description="The inviter's profile can be seen (it is not locked).",
+        facts=("profile_visible",),
+        compile=_flag("profile_visible"),
+    ),
+    Criterion(
+        name="publishes",
+        description="The inviter has published at least `at_least` posts.",
+        facts=("posts",),
+        compile=_count("posts", int),
+        params_schema=_at_least_schema(1),
+    ),
+    Criterion(
+        name="experience",
+        description=(
+            "The inviter's years of experience are at least `at_least` and below `below`."
+        ),
+        facts=("experience_years",),
+        compile=_experience,
+        params_schema={
+            "type": "object",
+            "additionalProperties": False,
+            "minProperties": 1,
+            "properties": {
+                "at_least": {"type": "number", "minimum": 0},
+                "below": {"type": "number", "minimum": 0},
+            },
+        },
+    ),
+    Criterion(
+        name="headline_mentions",
+        description=(
+            "The inviter's headline or company contains one of `keywords` "
+            "(case and accents ignored)."
+        ),
+        facts=("headline", "company"),
+        compile=_headline_mentions,
+        params_schema={
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["keywords"],
+            "properties": {
+                "keywords": {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": {"type": "string", "minLength": 1},
+                }
+            },
+        },
+    ),
+]
+
+
+@hookimpl
+def invpolicy_criteria() -> list[Criterion]:
+    """The built-in criteria."""
+    return list(CRITERIA)

@@ -1,0 +1,66 @@
+"""Installed policies: the files that plugins (the built-ins among them) ship."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from invpolicy.errors import InvpolicyError, Problem, did_you_mean
+from invpolicy.plugins import Origin, Registry
+
+POLICY_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class PolicyEntry:
+    """An installed policy file; ``shadowed_by`` is set when an earlier one took its name."""
+
+    name: str
+    path: Path
+    origin: Origin
+    shadowed_by: Origin | None = None
+
+
+def installed_policies(registry: Registry) -> list[PolicyEntry]:
+    """Every policy file the plugins provide, built-ins first.
+
+    A name provided twice is used from the first plugin that provides it; the
+    later file is listed with ``shadowed_by`` so that ``invpolicy policies``
+    can say why it is not used.
+    """
+    entries: list[PolicyEntry] = []
+    first: dict[str, Origin] = {}
+    for path, origin in registry.policy_paths:
+        files = (
+            sorted(p for p in path.iterdir() if p.suffix in POLICY_SUFFIXES)
+            if path.is_dir()
+            else [path]
+        )
+        for file in files:
+            name = file.stem
+            entries.append(PolicyEntry(name, file, origin, first.get(name)))
+            first.setdefault(name, origin)
+    return entries
+
+
+def resolve_policy(ref: str | Path, registry: Registry) -> Path:
+    """The file behind ``ref``: an installed policy's name, or a path to a file."""
+    text = str(ref)
+    looks_like_path = (
+        isinstance(ref, Path) or "/" in text or "\\" in text or text.endswith(POLICY_SUFFIXES)
+    )
+    if not looks_like_path:
+        for entry in installed_policies(registry):
+            if entry.name == text and entry.shadowed_by is None:
+                return entry.path
+    path = Path(text)
+    if path.exists():
+        return path
+    names = sorted({entry.name for entry in installed_policies(registry)})
+    message = (
+        f"no such file"
+        if looks_like_path
+        else f"no installed policy named '{text}'{did_you_mean(text, names)}; "
+        f"installed: {', '.join(names)}"
+    )
+    raise InvpolicyError(Problem(text, 1, 1, message))

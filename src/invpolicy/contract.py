@@ -1,0 +1,56 @@
+"""What a plugin gives invpolicy: criteria and reply generators.
+
+Both are compiled once per use in a policy (``compile(params)``) and then called
+for each invitation, so parameter handling (lower-casing keywords, reading a
+signature) happens once, not once per invitation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+#: The facts of one invitation. An absent key is an unknown fact.
+Facts = Mapping[str, Any]
+
+#: A compiled criterion: ``True``, ``False``, or ``None`` when it cannot tell.
+Check = Callable[[Facts], "bool | None"]
+
+#: A compiled reply generator: writes the reply to one invitation in a language.
+Render = Callable[[Facts, str], str]
+
+#: The parameter schema of something that takes no parameters.
+NO_PARAMS: Mapping[str, Any] = {"type": "object", "additionalProperties": False}
+
+
+def _no_params() -> Mapping[str, Any]:
+    return NO_PARAMS
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """A test a policy rule can run on an invitation.
+
+    ``facts`` names the invitation fields the criterion reads: when its check
+    returns ``None`` the absent ones are reported as missing. ``params_schema``
+    is a JSON Schema for the mapping the policy writes after the criterion's
+    name; a policy whose parameters do not match it fails validation.
+    """
+
+    name: str
+    description: str
+    facts: tuple[str, ...]
+    compile: Callable[[Mapping[str, Any]], Check]
+    params_schema: Mapping[str, Any] = field(default_factory=_no_params)
+
+
+@dataclass(frozen=True)
+class ReplyGenerator:
+    """Writes the message that goes with a decision, in one of ``languages``."""
+
+    name: str
+    description: str
+    languages: tuple[str, ...]
+    compile: Callable[[Mapping[str, Any]], Render]
+    params_schema: Mapping[str, Any] = field(default_factory=_no_params)

@@ -1,0 +1,251 @@
+"""Policy files: read, validate (schema, then plugins), and model them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from invpolicy.errors import InvpolicyError, Problem, did_you_mean
+from invpolicy.schemacheck import check, dotted
+from invpolicy.source import Document, JsonPath, load_document
+
+if TYPE_CHECKING:
+    from invpolicy.engine import CompiledPolicy
+    from invpolicy.plugins import Registry
+
+#: The newest policy format this version of invpolicy reads.
+FORMAT_VERSION = 1
+DECISIONS = ("accept", "accept_limited", "ask", "decline", "ignore", "defer")
+
+
+@dataclass(frozen=True)
+class CriterionCheck:
+    """A criterion called with its parameters, at ``path`` in the policy file."""
+
+    criterion: str
+    params: Mapping[str, Any]
+    path: JsonPath = ()
+
+
+@dataclass(frozen=True)
+class AllOf:
+    """True when every part is true; false as soon as one is false."""
+
+    parts: tuple[Condition, ...]
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    """True as soon as one part is true; false when every part is false."""
+
+    parts: tuple[Condition, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    """The negation of its part (unknown stays unknown)."""
+
+    part: Condition
+
+
+Condition = CriterionCheck | AllOf | AnyOf | Not
+
+
+@dataclass(frozen=True)
+class ReplySpec:
+    """Which generator writes the reply, and with what parameters."""
+
+    generator: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule: if ``when`` is true (or absent), ``decision`` with ``reply``."""
+
+    id: str
+    when: Condition | None
+    decision: str
+    reply: ReplySpec | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Source:
+    """An article a policy comes from."""
+
+    article: str
+    title: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A validated policy file."""
+
+    name: str
+    title: str
+    summary: str
+    author: str
+    sources: tuple[Source, ...]
+    rules: tuple[Rule, ...]
+    language: str = "en"
+    format: int = FORMAT_VERSION
+    path: str = ""
+
+    def compile(self, registry: Registry) -> CompiledPolicy:
+        """Resolve criteria and generators once, for many decisions."""
+        from invpolicy.engine import CompiledPolicy
+
+        return CompiledPolicy(self, registry)
+
+
+def read_policy(path: str | Path, registry: Registry) -> Policy:
+    """Read and validate a policy file; raise :class:`InvpolicyError` on any problem."""
+    doc = load_document(path)
+    return parse_policy(doc, registry, stem=Path(path).stem)
+
+
+def load_policy(ref: str | Path, registry: Registry | None = None) -> CompiledPolicy:
+    """A compiled policy from an installed policy's name or a file path."""
+    from invpolicy.catalog import resolve_policy
+    from invpolicy.plugins import Registry
+
+    registry = registry if registry is not None else Registry.default()
+    return read_policy(resolve_policy(ref, registry), registry).compile(registry)
+
+
+def parse_policy(doc: Document, registry: Registry, *, stem: str | None = None) -> Policy:
+    """Validate a parsed policy document and build the :class:`Policy`."""
+    from jsonschema import Draft202012Validator
+
+    from invpolicy.resources import load_schema
+
+    data = doc.data
+    if isinstance(data, dict) and isinstance(data.get("format"), int):
+        if data["format"] > FORMAT_VERSION:
+            raise InvpolicyError(
+                doc.problem(
+                    ("format",),
+                    f"format {data['format']} is newer than this invpolicy reads "
+                    f"(up to {FORMAT_VERSION}): upgrade invpolicy",
+                )
+            )
+    problems = check(Draft202012Validator(load_schema("policy")), data, doc)
+    if problems:
+        raise InvpolicyError(problems)
+    problems = _Semantics(doc, registry).check()
+    if stem is not None and data["name"] != stem:
+        problems.append(
+            doc.problem(
+                ("name",),
+                f"name: '{data['name']}' must equal the file name without .yaml ('{stem}')",
+            )
+        )
+    if problems:
+        raise InvpolicyError(sorted(problems))
+    return Policy(
+        name=data["name"],
+        title=data["title"],
+        summary=data["summary"],
+        author=data["author"],
+        sources=tuple(Source(**source) for source in data["sources"]),
+        rules=tuple(_rule(rule, ("rules", i)) for i, rule in enumerate(data["rules"])),
+        language=data.get("language", "en"),
+        format=data["format"],
+        path=doc.path,
+    )
+
+
+def _rule(data: dict[str, Any], path: JsonPath) -> Rule:
+    reply = data.get("reply")
+    return Rule(
+        id=data["id"],
+        when=_condition(data["when"], (*path, "when")) if "when" in data else None,
+        decision=data["decision"],
+        reply=ReplySpec(reply["generator"], reply.get("params") or {}) if reply else None,
+        description=data.get("description", ""),
+    )
+
+
+def _condition(data: dict[str, Any], path: JsonPath) -> Condition:
+    ((key, value),) = data.items()
+    if key == "all":
+        return AllOf(tuple(_condition(part, (*path, key, i)) for i, part in enumerate(value)))
+    if key == "any":
+        return AnyOf(tuple(_condition(part, (*path, key, i)) for i, part in enumerate(value)))
+    if key == "not":
+        return Not(_condition(value, (*path, key)))
+    return CriterionCheck(key, value or {}, (*path, key))
+
+
+class _Semantics:
+    """What the schema cannot check: names and parameters the plugins define."""
+
+    def __init__(self, doc: Document, registry: Registry) -> None:
+        self.doc = doc
+        self.registry = registry
+        self.problems: list[Problem] = []
+
+    def check(self) -> list[Problem]:
+        data = self.doc.data
+        rules = data["rules"]
+        seen: dict[str, int] = {}
+        for i, rule in enumerate(rules):
+            path: JsonPath = ("rules", i)
+            if rule["id"] in seen:
+                self._add(
+                    (*path, "id"),
+                    f"duplicate rule id '{rule['id']}' (first used by rules[{seen[rule['id']]}])",
+                )
+            seen.setdefault(rule["id"], i)
+            if "when" in rule:
+                self._condition(rule["when"], (*path, "when"))
+            if "reply" in rule:
+                self._reply(rule["reply"], (*path, "reply"), data.get("language", "en"))
+        if "when" in rules[-1]:
+            self._add(
+                ("rules", len(rules) - 1),
+                "the last rule must have no 'when': it is the default, "
+                "deciding when no other rule does",
+            )
+        return self.problems
+
+    def _add(self, path: JsonPath, message: str, *, key: bool = False) -> None:
+        self.problems.append(self.doc.problem(path, message, key=key))
+
+    def _condition(self, data: dict[str, Any], path: JsonPath) -> None:
+        ((key, value),) = data.items()
+        if key in ("all", "any"):
+            for i, part in enumerate(value):
+                self._condition(part, (*path, key, i))
+        elif key == "not":
+            self._condition(value, (*path, key))
+        elif key not in self.registry.criteria:
+            known = [*self.registry.criteria, "all", "any", "not"]
+            self._add(
+                (*path, key),
+                f"{dotted(path)}: unknown criterion '{key}'{did_you_mean(key, known)}",
+                key=True,
+            )
+        else:
+            validator = self.registry.params_validator("criterion", key)
+            self.problems.extend(check(validator, value or {}, self.doc, (*path, key)))
+
+    def _reply(self, data: dict[str, Any], path: JsonPath, language: str) -> None:
+        name = data["generator"]
+        generator = self.registry.generators.get(name)
+        if generator is None:
+            hint = did_you_mean(name, self.registry.generators)
+            self._add((*path, "generator"), f"unknown reply generator '{name}'{hint}")
+            return
+        validator = self.registry.params_validator("reply generator", name)
+        self.problems.extend(check(validator, data.get("params") or {}, self.doc, (*path, "params")))
+        if language not in generator.languages:
+            self._add(
+                (*path, "generator"),
+                f"reply generator '{name}' does not write the policy's language "
+                f"'{language}' (it writes: {', '.join(generator.languages)})",
+            )

@@ -1,0 +1,30 @@
+"""Where the bundled schemas and policies are, installed or in a source checkout."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+_HERE = Path(__file__).resolve().parent
+
+
+def data_dir(name: str) -> Path:
+    """The ``schemas`` or ``policies`` folder shipped with invpolicy.
+
+    A wheel carries them inside the package; an editable install of a source
+    checkout finds them at the top of the repository.
+    """
+    packaged = _HERE / name
+    if packaged.is_dir():
+        return packaged
+    return _HERE.parent.parent / name
+
+
+@cache
+def load_schema(name: str) -> dict[str, Any]:
+    """A bundled JSON Schema, by name: ``policy`` or ``invitation``."""
+    path = data_dir("schemas") / f"{name}.schema.json"
+    schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return schema

@@ -1,0 +1,92 @@
+"""Validate a document against a JSON Schema and say what is wrong, where."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from invpolicy.errors import Problem, did_you_mean
+from invpolicy.source import Document, JsonPath
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+    from jsonschema.protocols import Validator
+
+_JSON_TYPES = {
+    dict: "an object",
+    list: "a list",
+    str: "a string",
+    bool: "a boolean",
+    int: "an integer",
+    float: "a number",
+    type(None): "null",
+}
+
+
+def dotted(path: Iterable[str | int]) -> str:
+    """``("rules", 0, "when")`` -> ``rules[0].when``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def check(
+    validator: Validator, instance: Any, doc: Document, at: JsonPath = ()
+) -> list[Problem]:
+    """Every problem the validator finds in ``instance`` (found at ``at`` in ``doc``)."""
+    problems: list[Problem] = []
+    for error in validator.iter_errors(instance):
+        problems.extend(_problems(error, doc, at))
+    return sorted(set(problems))
+
+
+def _problems(error: ValidationError, doc: Document, at: JsonPath) -> list[Problem]:
+    from jsonschema.exceptions import best_match
+
+    if error.validator in ("anyOf", "oneOf") and error.context:
+        error = best_match(error.context)
+    path: JsonPath = (*at, *error.absolute_path)
+    where = dotted(path)
+    prefix = f"{where}: " if where else ""
+    kind = error.validator
+    value = error.validator_value
+    if kind == "additionalProperties" and value is False and isinstance(error.instance, dict):
+        known = list(_as_mapping(error.schema.get("properties")))
+        return [
+            doc.problem(
+                (*path, key),
+                f"{prefix}unknown key '{key}'{did_you_mean(str(key), known)}",
+                key=True,
+            )
+            for key in error.instance
+            if key not in known
+        ]
+    if kind == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else str(value)
+        return [doc.problem(path, f"{prefix}missing required key '{missing}'", key=True)]
+    if kind == "enum":
+        choices = ", ".join(str(v) for v in value if v is not None)
+        hint = did_you_mean(str(error.instance), [str(v) for v in value])
+        message = f"{prefix}{error.instance!r} is not one of: {choices}{hint}"
+    elif kind == "type":
+        expected = value if isinstance(value, list) else [value]
+        shown = " or ".join(t for t in expected if t != "null")
+        got = _JSON_TYPES.get(type(error.instance), type(error.instance).__name__)
+        message = f"{prefix}expected {shown}, got {got} ({error.instance!r})"
+    elif kind in ("minProperties", "maxProperties") and "all" in _as_mapping(
+        error.schema.get("properties")
+    ):
+        message = (
+            f"{prefix}a condition has exactly one key: all, any, not, or a criterion name"
+        )
+    else:
+        message = f"{prefix}{error.message}"
+    return [doc.problem(path, message)]
+
+
+def _as_mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}

@@ -1,0 +1,274 @@
+"""Read YAML and JSON files as plain data, safely, remembering where each value was.
+
+Policy and invitation files come from strangers. They are parsed by ruamel.yaml
+into a node tree and turned into plain ``dict``/``list``/scalars here, so that:
+
+* no tag is ever constructed into a Python object: any tag outside the core
+  schema (``!!python/...``, ``!custom``, ``!!binary``...) is an error;
+* duplicate keys, merge keys, too deep nesting and alias bombs are errors;
+* every key and value keeps its line and column, so an error found later (by a
+  JSON Schema, by a plugin) can point at the right place in the file.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from invpolicy.errors import InvpolicyError, Problem
+
+#: JSON-like path from the document root: keys and list indexes.
+JsonPath = tuple[str | int, ...]
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_DEPTH = 64
+#: Values that aliases may add, counted after expansion ("billion laughs").
+MAX_ALIAS_EXPANSION = 100_000
+
+_CORE = "tag:yaml.org,2002:"
+
+
+@dataclass
+class Document:
+    """Plain data read from one file, with the position of every key and value."""
+
+    path: str
+    data: Any
+    value_positions: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, path: JsonPath, *, key: bool = False) -> tuple[int, int]:
+        """Line and column (1-based) of the value at ``path``, or of its key.
+
+        Falls back to the nearest enclosing value that has a position.
+        """
+        if key and path in self.key_positions:
+            return self.key_positions[path]
+        while path:
+            if path in self.value_positions:
+                return self.value_positions[path]
+            path = path[:-1]
+        return self.value_positions.get((), (1, 1))
+
+    def problem(self, path: JsonPath, message: str, *, key: bool = False) -> Problem:
+        """A :class:`Problem` located at ``path`` in this document."""
+        line, col = self.position(path, key=key)
+        return Problem(self.path, line, col, message)
+
+
+def read_text(path: str | Path) -> str:
+    """Read a file as UTF-8 text; binary or badly encoded content is an error."""
+    shown = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InvpolicyError(Problem(shown, 1, 1, "no such file")) from None
+    except IsADirectoryError:
+        raise InvpolicyError(Problem(shown, 1, 1, "is a directory, not a file")) from None
+    except OSError as exc:
+        raise InvpolicyError(Problem(shown, 1, 1, f"cannot read: {exc.strerror}")) from None
+    return decode_text(raw, shown)
+
+
+def decode_text(raw: bytes, shown: str) -> str:
+    """Decode ``raw`` as UTF-8 (a BOM is allowed), refusing binary data."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise InvpolicyError(
+            Problem(shown, 1, 1, f"file is too large ({len(raw)} bytes, limit {MAX_FILE_BYTES})")
+        )
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        line, col = _line_col(raw, nul)
+        raise InvpolicyError(Problem(shown, line, col, "binary data (a NUL byte), not a text file"))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line, col = _line_col(raw, exc.start)
+        byte = raw[exc.start]
+        raise InvpolicyError(
+            Problem(shown, line, col, f"not valid UTF-8 text (byte 0x{byte:02x})")
+        ) from None
+    return text
+
+
+def _line_col(raw: bytes, offset: int) -> tuple[int, int]:
+    line = raw.count(b"\n", 0, offset) + 1
+    start = raw.rfind(b"\n", 0, offset) + 1
+    col = len(raw[start:offset].decode("utf-8", errors="replace")) + 1
+    return line, col
+
+
+def load_document(path: str | Path) -> Document:
+    """Read and parse a YAML or JSON file into a :class:`Document`."""
+    shown = str(path)
+    return parse_document(read_text(path), shown)
+
+
+def parse_document(text: str, shown: str) -> Document:
+    """Parse YAML (or JSON, which YAML 1.2 reads) from ``text``."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    kind = "JSON" if shown.lower().endswith(".json") else "YAML"
+    yaml = YAML(typ="rt")
+    try:
+        root = yaml.compose(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        what = exc.problem or exc.context or "syntax error"
+        raise InvpolicyError(Problem(shown, line, col, f"invalid {kind}: {what}")) from None
+    except YAMLError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else "syntax error"
+        raise InvpolicyError(Problem(shown, 1, 1, f"invalid {kind}: {first}")) from None
+    except RecursionError:
+        raise InvpolicyError(Problem(shown, 1, 1, "nesting is too deep")) from None
+    if root is None:
+        raise InvpolicyError(Problem(shown, 1, 1, "file is empty"))
+    return _Builder(shown).build(root)
+
+
+class _Builder:
+    """Turn a composed node tree into plain data and a position index."""
+
+    def __init__(self, shown: str) -> None:
+        self.doc = Document(shown, None)
+        self.expanded = 0
+        self.built: dict[int, Any] = {}
+        self.sizes: dict[int, int] = {}
+
+    def build(self, root: Any) -> Document:
+        self.doc.data = self._node(root, (), 0)
+        return self.doc
+
+    def _fail(self, node: Any, message: str) -> InvpolicyError:
+        mark = node.start_mark
+        return InvpolicyError(Problem(self.doc.path, mark.line + 1, mark.column + 1, message))
+
+    def _node(self, node: Any, path: JsonPath, depth: int) -> Any:
+        from ruamel.yaml.nodes import MappingNode, SequenceNode
+
+        if depth > MAX_DEPTH:
+            raise self._fail(node, f"nesting is too deep (more than {MAX_DEPTH} levels)")
+        key = id(node)
+        if key in self.built:
+            # An alias: share the value already built, but count what it expands to.
+            self.expanded += self.sizes[key]
+            if self.expanded > MAX_ALIAS_EXPANSION:
+                raise self._fail(node, "aliases expand to too many values")
+            return self.built[key]
+        self.doc.value_positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, MappingNode):
+            value: Any = self._mapping(node, path, depth)
+        elif isinstance(node, SequenceNode):
+            self._check_tag(node, "seq")
+            value = [self._node(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        else:
+            value = self._scalar(node)
+        if node.anchor is not None:
+            self.built[key] = value
+            self.sizes[key] = _size(value)
+        return value
+
+    def _mapping(self, node: Any, path: JsonPath, depth: int) -> dict[str, Any]:
+        from ruamel.yaml.nodes import ScalarNode
+
+        self._check_tag(node, "map")
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if _tag(key_node) == _CORE + "merge":
+                raise self._fail(key_node, "merge keys ('<<') are not supported")
+            if not isinstance(key_node, ScalarNode):
+                raise self._fail(key_node, "a key must be a plain string")
+            self._check_scalar_tag(key_node)
+            name = str(key_node.value)
+            if name in result:
+                first = self.doc.key_positions[(*path, name)]
+                raise self._fail(
+                    key_node, f"duplicate key '{name}' (first at line {first[0]})"
+                )
+            self.doc.key_positions[(*path, name)] = (
+                key_node.start_mark.line + 1,
+                key_node.start_mark.column + 1,
+            )
+            result[name] = self._node(value_node, (*path, name), depth + 1)
+        return result
+
+    def _check_tag(self, node: Any, expected: str) -> None:
+        if _tag(node) != _CORE + expected:
+            raise self._fail(node, _tag_message(_tag(node)))
+
+    def _check_scalar_tag(self, node: Any) -> str:
+        tag = _tag(node)
+        if not tag.startswith(_CORE) or tag[len(_CORE) :] not in _SCALARS:
+            raise self._fail(node, _tag_message(tag))
+        return tag[len(_CORE) :]
+
+    def _scalar(self, node: Any) -> Any:
+        kind = self._check_scalar_tag(node)
+        text: str = node.value
+        try:
+            return _SCALARS[kind](text)
+        except ValueError:
+            raise self._fail(node, f"'{text}' is not a valid {kind}") from None
+
+
+def _tag(node: Any) -> str:
+    tag = node.tag
+    return str(getattr(tag, "value", tag))
+
+
+def _tag_message(tag: str) -> str:
+    shown = "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
+    return f"the YAML tag '{shown}' is not allowed: these files hold plain data only"
+
+
+def _int(text: str) -> int:
+    clean = text.replace("_", "")
+    if clean.lower().lstrip("+-").startswith(("0x", "0o", "0b")):
+        return int(clean, 0)
+    return int(clean, 10)
+
+
+def _float(text: str) -> float:
+    lowered = text.lower()
+    if lowered.endswith(".inf"):
+        return -math.inf if lowered.startswith("-") else math.inf
+    if lowered == ".nan":
+        return math.nan
+    return float(text.replace("_", ""))
+
+
+def _bool(text: str) -> bool:
+    lowered = text.lower()
+    if lowered in ("true", "yes", "on"):
+        return True
+    if lowered in ("false", "no", "off"):
+        return False
+    raise ValueError(text)
+
+
+_SCALARS: dict[str, Any] = {
+    "str": str,
+    "int": _int,
+    "float": _float,
+    "bool": _bool,
+    "null": lambda _text: None,
+    # Dates stay text: the schemas decide what a date field accepts.
+    "timestamp": str,
+}
+
+
+def _size(value: Any) -> int:
+    count = 0
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        count += 1
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return count
