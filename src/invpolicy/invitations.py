@@ -72,20 +72,20 @@ def parse_invitations(doc: Document) -> list[Invitation]:
         path: JsonPath = (*at, index)
         found = check(validator, item, doc, path)
         problems.extend(found)
-        if found:
-            continue
         line, _ = doc.position(path)
-        ident = item["id"]
-        if ident in first_line:
-            problems.append(
-                doc.problem(
-                    (*path, "id"),
-                    f"duplicate invitation id '{ident}' (first at line {first_line[ident]})",
+        ident = item.get("id") if isinstance(item, dict) else None
+        if isinstance(ident, str):
+            if ident in first_line:
+                problems.append(
+                    doc.problem(
+                        (*path, "id"),
+                        f"duplicate invitation id '{ident}' (first at line {first_line[ident]})",
+                    )
                 )
-            )
-            continue
-        first_line[ident] = line
-        invitations.append(_build(item, f"{doc.path}:{line}"))
+                continue
+            first_line[ident] = line
+        if not found:
+            invitations.append(_build(item, f"{doc.path}:{line}"))
     if problems:
         raise InvpolicyError(sorted(problems))
     return invitations

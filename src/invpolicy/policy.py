@@ -134,18 +134,20 @@ def parse_policy(doc: Document, registry: Registry, *, stem: str | None = None) 
                 )
             )
     problems = check(Draft202012Validator(load_schema("policy")), data, doc)
-    if problems:
-        raise InvpolicyError(problems)
-    problems = _Semantics(doc, registry).check()
-    if stem is not None and data["name"] != stem:
-        problems.append(
-            doc.problem(
-                ("name",),
-                f"name: '{data['name']}' must equal the file name without .yaml ('{stem}')",
+    if isinstance(data, dict):
+        # Plugin-level checks run even when the schema found problems, so one
+        # run reports them all; they skip what the schema already refused.
+        problems.extend(_Semantics(doc, registry).check())
+        name = data.get("name")
+        if stem is not None and isinstance(name, str) and name != stem:
+            problems.append(
+                doc.problem(
+                    ("name",),
+                    f"name: '{name}' must equal the file name without .yaml ('{stem}')",
+                )
             )
-        )
     if problems:
-        raise InvpolicyError(sorted(problems))
+        raise InvpolicyError(sorted(set(problems)))
     return Policy(
         name=data["name"],
         title=data["title"],
@@ -191,21 +193,29 @@ class _Semantics:
 
     def check(self) -> list[Problem]:
         data = self.doc.data
-        rules = data["rules"]
+        rules = data.get("rules")
+        if not isinstance(rules, list) or not rules:
+            return self.problems
+        language = data.get("language", "en")
         seen: dict[str, int] = {}
         for i, rule in enumerate(rules):
+            if not isinstance(rule, dict):
+                continue
             path: JsonPath = ("rules", i)
-            if rule["id"] in seen:
-                self._add(
-                    (*path, "id"),
-                    f"duplicate rule id '{rule['id']}' (first used by rules[{seen[rule['id']]}])",
-                )
-            seen.setdefault(rule["id"], i)
+            ident = rule.get("id")
+            if isinstance(ident, str):
+                if ident in seen:
+                    self._add(
+                        (*path, "id"),
+                        f"duplicate rule id '{ident}' (first used by rules[{seen[ident]}])",
+                    )
+                seen.setdefault(ident, i)
             if "when" in rule:
                 self._condition(rule["when"], (*path, "when"))
-            if "reply" in rule:
-                self._reply(rule["reply"], (*path, "reply"), data.get("language", "en"))
-        if "when" in rules[-1]:
+            reply = rule.get("reply")
+            if isinstance(reply, dict) and isinstance(reply.get("generator"), str):
+                self._reply(reply, (*path, "reply"), language)
+        if isinstance(rules[-1], dict) and "when" in rules[-1]:
             self._add(
                 ("rules", len(rules) - 1),
                 "the last rule must have no 'when': it is the default, "
@@ -214,12 +224,14 @@ class _Semantics:
         return self.problems
 
     def _add(self, path: JsonPath, message: str, *, key: bool = False) -> None:
-        self.problems.append(self.doc.problem(path, message, key=key))
+        self.problems.append(self.doc.problem(path, f"{dotted(path)}: {message}", key=key))
 
-    def _condition(self, data: dict[str, Any], path: JsonPath) -> None:
+    def _condition(self, data: Any, path: JsonPath) -> None:
+        if not isinstance(data, dict) or len(data) != 1:
+            return  # the schema reports it
         ((key, value),) = data.items()
         if key in ("all", "any"):
-            for i, part in enumerate(value):
+            for i, part in enumerate(value if isinstance(value, list) else []):
                 self._condition(part, (*path, key, i))
         elif key == "not":
             self._condition(value, (*path, key))
@@ -227,10 +239,10 @@ class _Semantics:
             known = [*self.registry.criteria, "all", "any", "not"]
             self._add(
                 (*path, key),
-                f"{dotted(path)}: unknown criterion '{key}'{did_you_mean(key, known)}",
+                f"unknown criterion '{key}'{did_you_mean(key, known)}",
                 key=True,
             )
-        else:
+        elif value is None or isinstance(value, dict):
             validator = self.registry.params_validator("criterion", key)
             self.problems.extend(check(validator, value or {}, self.doc, (*path, key)))
 
@@ -241,9 +253,11 @@ class _Semantics:
             hint = did_you_mean(name, self.registry.generators)
             self._add((*path, "generator"), f"unknown reply generator '{name}'{hint}")
             return
-        validator = self.registry.params_validator("reply generator", name)
-        self.problems.extend(check(validator, data.get("params") or {}, self.doc, (*path, "params")))
-        if language not in generator.languages:
+        params = data.get("params") or {}
+        if isinstance(params, dict):
+            validator = self.registry.params_validator("reply generator", name)
+            self.problems.extend(check(validator, params, self.doc, (*path, "params")))
+        if isinstance(language, str) and language not in generator.languages:
             self._add(
                 (*path, "generator"),
                 f"reply generator '{name}' does not write the policy's language "

@@ -127,15 +127,15 @@ class TableReporter(Reporter):
         names = report.policy_names
         single = len(names) == 1
         table = Table(title=_title(report), title_justify="left")
-        table.add_column("invitation")
-        table.add_column("inviter")
+        table.add_column("invitation", no_wrap=True)
+        table.add_column("inviter", overflow="fold")
         if single:
             table.add_column("decision")
             table.add_column("rule")
             table.add_column("missing facts")
         else:
             for name in names:
-                table.add_column(name)
+                table.add_column(name, overflow="fold")
             table.add_column("agree")
         for row in report.rows:
             cells: list[Text] = [Text(row.invitation.id), Text(row.invitation.name)]
@@ -179,7 +179,7 @@ class TableReporter(Reporter):
                 head.append_text(_decision(d.decision))
                 head.append(f", reply by {d.reply.generator} ({d.reply.language})")
                 console.print(head)
-                console.print(Padding(Text(d.reply.text), (0, 0, 0, 4)))
+                console.print(Padding(Text(d.reply.text), (0, 0, 0, 4), expand=False))
 
     def _explanations(self, console: Console, report: Report) -> None:
         from rich.text import Text
