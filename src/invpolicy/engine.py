@@ -93,13 +93,12 @@ class _Leaf:
             result = self.check(facts)
         except Exception as exc:
             raise PluginError(
-                f"criterion '{self.criterion}' failed on invitation "
-                f"'{facts.get('id')}': {type(exc).__name__}: {exc}"
+                f"criterion '{self.criterion}' failed: {type(exc).__name__}: {exc}"
             ) from exc
         if result is not None and result is not True and result is not False:
             raise PluginError(
-                f"criterion '{self.criterion}' returned {type(result).__name__} "
-                f"for invitation '{facts.get('id')}', expected True, False or None"
+                f"criterion '{self.criterion}' returned {type(result).__name__}, "
+                "expected True, False or None"
             )
         return result
 
@@ -223,7 +222,19 @@ class CompiledPolicy:
         return _Not(self._compile(node.part, registry))
 
     def decide(self, invitation: Invitation, *, explain: bool = False) -> Decision:
-        """The decision for one invitation; with ``explain``, the trace of every rule tried."""
+        """The decision for one invitation; with ``explain``, the trace of every rule tried.
+
+        Raises :class:`PluginError`, naming the plugin's criterion or generator
+        and the invitation, when a plugin fails.
+        """
+        try:
+            return self._decide(invitation, explain)
+        except PluginError as exc:
+            raise PluginError(
+                f"{exc} (policy '{self.name}', invitation '{invitation.id}')"
+            ) from exc
+
+    def _decide(self, invitation: Invitation, explain: bool) -> Decision:
         facts = invitation.facts
         missing: list[str] = []
         steps: list[RuleTrace] = []
@@ -256,14 +267,10 @@ class CompiledPolicy:
             text = rule.render(invitation.facts, language)
         except Exception as exc:
             raise PluginError(
-                f"reply generator '{rule.reply_generator}' failed on invitation "
-                f"'{invitation.id}': {type(exc).__name__}: {exc}"
+                f"reply generator '{rule.reply_generator}' failed: {type(exc).__name__}: {exc}"
             ) from exc
         if not isinstance(text, str) or not text.strip():
-            raise PluginError(
-                f"reply generator '{rule.reply_generator}' wrote no text for invitation "
-                f"'{invitation.id}'"
-            )
+            raise PluginError(f"reply generator '{rule.reply_generator}' wrote no text")
         return Reply(rule.reply_generator, language, text)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -183,6 +184,13 @@ def _condition(data: dict[str, Any], path: JsonPath) -> Condition:
     return CriterionCheck(key, value or {}, (*path, key))
 
 
+def _is_language(value: Any) -> bool:
+    from invpolicy.resources import load_schema
+
+    pattern = load_schema("policy")["properties"]["language"]["pattern"]
+    return isinstance(value, str) and re.fullmatch(pattern, value) is not None
+
+
 class _Semantics:
     """What the schema cannot check: names and parameters the plugins define."""
 
@@ -257,7 +265,7 @@ class _Semantics:
         if isinstance(params, dict):
             validator = self.registry.params_validator("reply generator", name)
             self.problems.extend(check(validator, params, self.doc, (*path, "params")))
-        if isinstance(language, str) and language not in generator.languages:
+        if _is_language(language) and language not in generator.languages:
             self._add(
                 (*path, "generator"),
                 f"reply generator '{name}' does not write the policy's language "

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import importlib
+import textwrap
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from invpolicy.engine import CompiledPolicy
+from invpolicy.invitations import Invitation
+from invpolicy.plugins import Registry, make_plugin_manager
+from invpolicy.policy import read_policy
+
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
+EXAMPLES = REPO / "examples"
+SEEDS = REPO.parent / "shared" / "seeds"
+
+
+@pytest.fixture(scope="session")
+def registry() -> Registry:
+    """The built-in plugins only, whatever INVPOLICY_DISABLE_PLUGINS says."""
+    return Registry(make_plugin_manager(entry_points=False, disabled=()))
+
+
+@pytest.fixture
+def testplugin(monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]:
+    """The module in tests/plugins, importable."""
+    monkeypatch.syspath_prepend(str(TESTS / "plugins"))
+    yield importlib.import_module("invpolicy_testplugin")
+
+
+@pytest.fixture
+def registry_with_testplugin(testplugin: ModuleType) -> Registry:
+    pm = make_plugin_manager(entry_points=False, disabled=())
+    pm.register(testplugin, name="testplugin")
+    return Registry(pm)
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Callable[[str, str | bytes], Path]:
+    """Write a file under tmp_path (text is dedented) and return its path."""
+
+    def write(name: str, content: str | bytes) -> Path:
+        path = tmp_path / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content), encoding="utf-8")
+        return path
+
+    return write
+
+
+POLICY_HEADER = """\
+format: 1
+name: {name}
+title: A test policy
+summary: Used by the tests.
+author: The tests
+sources: [{{article: tests}}]
+"""
+
+
+@pytest.fixture
+def make_policy(
+    write: Callable[[str, str | bytes], Path], registry: Registry
+) -> Callable[..., CompiledPolicy]:
+    """Compile a policy from its rules (YAML text), with a valid header."""
+
+    def make(rules: str, *, name: str = "test", reg: Registry | None = None, extra: str = "") -> CompiledPolicy:
+        text = POLICY_HEADER.format(name=name) + extra + "rules:\n" + textwrap.indent(
+            textwrap.dedent(rules), "  "
+        )
+        path = write(f"{name}.yaml", text)
+        used = reg or registry
+        return read_policy(path, used).compile(used)
+
+    return make
+
+
+@pytest.fixture
+def make_invitation() -> Callable[..., Invitation]:
+    """An invitation with an id and a name, and the given facts."""
+
+    def make(**facts: Any) -> Invitation:
+        facts.setdefault("id", "inv")
+        facts.setdefault("name", "Alex Martin")
+        return Invitation.from_dict(facts)
+
+    return make
