@@ -1,0 +1,184 @@
+"""The invpolicy command, through click's test runner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from invpolicy import __version__
+from invpolicy.cli import cli
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+POLICIES = ["accept-all", "ask-first", "strong-ties-only"]
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_version():
+    result = run("--version")
+    assert result.exit_code == 0
+    assert __version__ in result.output
+
+
+def test_validate_valid_policies_by_name_and_path():
+    result = run("validate", "ask-first", str(EXAMPLES.parent / "policies" / "accept-all.yaml"))
+    assert result.exit_code == 0, result.output
+    assert "ask-first.yaml: valid (ask-first, 3 rules)" in result.stdout
+    assert "accept-all.yaml: valid (accept-all, 1 rules)" in result.stdout
+
+
+def test_validate_reports_a_typo_with_its_position(write):
+    source = (EXAMPLES.parent / "policies" / "strong-ties-only.yaml").read_text(encoding="utf-8")
+    path = write("strong-ties-only.yaml", source.replace("    decision: decline", "    decison: decline"))
+    result = run("validate", str(path), "accept-all")
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2
+    assert all(line.startswith(f"{path}:") for line in lines)
+    assert "unknown key 'decison' (did you mean 'decision'?)" in result.stderr
+    assert "Traceback" not in result.output
+    # the valid one is still checked and reported
+    assert "accept-all.yaml: valid" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\x00\x01\x02", "binary data"),
+        (b"\xff\xfe bad", "not valid UTF-8"),
+        (b"", "file is empty"),
+        (b"[unclosed", "invalid YAML"),
+        (b"- !!python/object/apply:os.system [id]\n", "is not allowed"),
+        (b"- {id: a, name: A}\n- {id: a, name: B}\n", "duplicate invitation id 'a'"),
+        (b"- {name: A}\n", "missing required key 'id'"),
+        (b"- {id: a, name: A, exchanges: lots}\n", "expected integer"),
+    ],
+)
+@pytest.mark.parametrize("command", ["decide", "compare"])
+def test_bad_invitation_files_exit_1_with_one_clean_line(write, command, content, message):
+    path = write("invitations.yaml", content)
+    result = run(command, str(path), "--policy", "accept-all")
+    assert result.exit_code == 1
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"{path}:")
+    assert message in line
+    assert result.stdout == ""
+
+
+def test_an_unknown_policy_name_suggests_the_closest(write):
+    result = run("decide", str(EXAMPLES / "invitations.yaml"), "-p", "strong-ties")
+    assert result.exit_code == 1
+    assert "no installed policy named 'strong-ties' (did you mean 'strong-ties-only'?)" in (
+        result.stderr
+    )
+
+
+def test_compare_json_has_the_documented_shape():
+    result = run("compare", str(EXAMPLES / "invitations.yaml"), "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["policies"] == POLICIES
+    assert len(data["results"]) == 12
+    for row in data["results"]:
+        assert isinstance(row["invitation"], str)
+        assert set(row["decisions"]) == set(POLICIES)
+        for decision in row["decisions"].values():
+            assert decision["decision"] in {
+                "accept", "accept_limited", "ask", "decline", "ignore", "defer"
+            }
+            assert isinstance(decision["rule"], str)
+            assert isinstance(decision["missing"], list)
+            reply = decision["reply"]
+            assert reply is None or (
+                set(reply) == {"generator", "language", "text"} and reply["text"]
+            )
+    viadeo = next(r for r in data["results"] if r["invitation"] == "viadeo-unknown")
+    assert viadeo["decisions"]["strong-ties-only"]["missing"] == ["met_in_person", "exchanges"]
+    assert viadeo["decisions"]["ask-first"]["reply"]["generator"] == "ask_purpose"
+    assert viadeo["decisions"]["ask-first"]["reply"]["language"] == "fr"
+
+
+def test_decide_json_is_the_same_shape_with_one_policy():
+    result = run(
+        "decide", str(EXAMPLES / "invitations.yaml"), "-p", "strong-ties-only", "--format", "json"
+    )
+    data = json.loads(result.stdout)
+    assert data["policies"] == ["strong-ties-only"]
+    pitch = next(r for r in data["results"] if r["invitation"] == "pitch")
+    assert pitch["decisions"]["strong-ties-only"]["reply"]["generator"] == "three_part_decline"
+
+
+def test_compare_table_shows_every_policy_and_the_agreement():
+    result = run("compare", str(EXAMPLES / "invitations.yaml"))
+    assert result.exit_code == 0
+    out = result.stdout
+    for name in ("accept-all", "ask-first"):
+        assert name in out
+    assert "claire-conference" in out
+    assert "The policies agree on 4 of 12 invitations." in out
+    assert "strong-ties-only: 4 accept, 8 decline" in out
+    assert "\x1b[" not in out  # no colour when not on a terminal
+    assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_decide_table_shows_decisions_and_replies():
+    result = run("decide", str(EXAMPLES / "invitations.yaml"), "-p", "ask-first")
+    out = result.stdout
+    assert "client-new-name" in out
+    assert "reply by ask_how_we_met (fr)" in out
+    assert "Pourriez-vous me rappeler" in out
+
+
+def test_decide_explain_shows_rules_tried_and_facts_seen():
+    result = run(
+        "decide", str(EXAMPLES / "invitations.yaml"), "-p", "strong-ties-only", "--explain"
+    )
+    out = result.stdout
+    assert "rule met-in-person: false, does not fire" in out
+    assert 'exchanges {"at_least": 1}: false; saw exchanges=0' in out
+    assert "met_in_person: unknown; missing met_in_person" in out
+    assert "rule no-strong-tie: no condition, fires" in out
+    data = json.loads(
+        run(
+            "decide", str(EXAMPLES / "invitations.yaml"), "-p", "ask-first",
+            "--explain", "--format", "json",
+        ).stdout
+    )
+    steps = data["results"][0]["decisions"]["ask-first"]["explanation"]
+    assert steps[0]["rule"] == "known" and steps[0]["fired"] is True
+
+
+def test_untrusted_text_is_not_interpreted_as_markup(write):
+    path = write("inv.yaml", "- {id: '[bold]x[/bold]', name: '[red]Eve[/red]'}\n")
+    out = run("compare", str(path), "-p", "accept-all").stdout
+    assert "[red]Eve[/red]" in out and "[bold]x[/bold]" in out
+
+
+def test_policies_lists_where_each_comes_from():
+    result = run("policies", "--format", "json")
+    data = json.loads(result.stdout)
+    assert {e["name"] for e in data} >= set(POLICIES)
+    assert all(e["distribution"] == "invpolicy" for e in data if e["name"] in POLICIES)
+    assert "invpolicy " + __version__ + " (built-in)" in run("policies").stdout
+
+
+def test_plugins_lists_criteria_and_generators():
+    data = json.loads(run("plugins", "--format", "json").stdout)
+    criteria = {c["name"]: c for c in data["criteria"]}
+    generators = {g["name"]: g for g in data["reply_generators"]}
+    assert criteria["met_in_person"]["facts"] == ["met_in_person"]
+    assert criteria["exchanges"]["params_schema"]["properties"]["at_least"]["type"] == "integer"
+    assert generators["three_part_decline"]["languages"] == ["fr", "en"]
+    assert set(generators) >= {"three_part_decline", "ask_how_we_met", "ask_purpose"}
+    assert "three_part_decline" in run("plugins").stdout
+
+
+@pytest.mark.parametrize("which", ["policy", "invitation"])
+def test_schema_prints_json_schema(which):
+    data = json.loads(run("schema", which).stdout)
+    assert data["$schema"].endswith("2020-12/schema")

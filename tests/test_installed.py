@@ -1,0 +1,83 @@
+"""The installed ``invpolicy`` command, run as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).resolve().parent
+EXAMPLES = TESTS.parent / "examples"
+
+
+def _invpolicy() -> str:
+    beside = Path(sys.executable).with_name("invpolicy")
+    found = str(beside) if beside.exists() else shutil.which("invpolicy")
+    assert found, "the invpolicy console script is not installed"
+    return found
+
+
+def _run(*args: str, cwd: Path, env: dict[str, str] | None = None):
+    return subprocess.run(
+        [_invpolicy(), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_compare_from_any_directory(tmp_path):
+    result = _run("compare", str(EXAMPLES / "invitations.yaml"), "--format", "json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["policies"] == ["accept-all", "ask-first", "strong-ties-only"]
+    assert len(data["results"]) == 12
+
+
+def test_a_bad_policy_exits_1_without_traceback(tmp_path):
+    bad = tmp_path / "mine.yaml"
+    bad.write_text("format: 1\nname: mine\nrules: [}\n", encoding="utf-8")
+    result = _run("validate", str(bad), cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"{bad}:3:")
+    assert "Traceback" not in result.stderr
+
+
+def test_an_entry_point_plugin_is_discovered_in_a_fresh_process(tmp_path):
+    site = tmp_path / "site"
+    dist = site / "invpolicy_testplugin-1.2.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: invpolicy-testplugin\nVersion: 1.2\n", encoding="utf-8"
+    )
+    (dist / "entry_points.txt").write_text(
+        "[invpolicy]\ntestplugin = invpolicy_testplugin\n", encoding="utf-8"
+    )
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(site), str(TESTS / "plugins")])
+    result = _run("plugins", "--format", "json", cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    criteria = {c["name"]: c for c in json.loads(result.stdout)["criteria"]}
+    assert criteria["fact"]["distribution"] == "invpolicy-testplugin"
+
+    env["INVPOLICY_DISABLE_PLUGINS"] = "testplugin"
+    result = _run("plugins", "--format", "json", cwd=tmp_path, env=env)
+    assert "fact" not in {c["name"] for c in json.loads(result.stdout)["criteria"]}
+
+
+@pytest.mark.parametrize("module", ["jsonschema", "rich", "ruamel.yaml"])
+def test_start_up_does_not_import_what_only_commands_need(module):
+    code = f"import invpolicy.cli, sys; print({module!r} in sys.modules)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "False"

@@ -1,0 +1,181 @@
+"""Plugin discovery, switching plugins off, and plugins that break the contract."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from pathlib import Path
+
+import pytest
+
+from invpolicy import Criterion, ReplyGenerator, hookimpl, hookspecs
+from invpolicy.catalog import installed_policies
+from invpolicy.errors import PluginError
+from invpolicy.plugins import DEFAULT_PLUGINS, Registry, disabled_plugins, make_plugin_manager
+
+TESTS = Path(__file__).resolve().parent
+DOCS = TESTS.parent / "docs"
+
+
+def install_testplugin(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make tests/plugins/invpolicy_testplugin an installed distribution with an entry point."""
+    dist = site / "invpolicy_testplugin-1.2.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: invpolicy-testplugin\nVersion: 1.2\n", encoding="utf-8"
+    )
+    (dist / "entry_points.txt").write_text(
+        "[invpolicy]\ntestplugin = invpolicy_testplugin\n", encoding="utf-8"
+    )
+    monkeypatch.syspath_prepend(str(TESTS / "plugins"))
+    monkeypatch.syspath_prepend(str(site))
+    importlib.invalidate_caches()
+
+
+def test_a_plugin_is_found_through_its_entry_point(tmp_path, monkeypatch):
+    install_testplugin(tmp_path, monkeypatch)
+    registry = Registry(make_plugin_manager(disabled=()))
+    assert "fact" in registry.criteria
+    assert registry.generators["hallo"].languages == ("de",)
+    origin = registry.origins[("criterion", "fact")]
+    assert (origin.distribution, origin.version, origin.plugin) == (
+        "invpolicy-testplugin",
+        "1.2",
+        "testplugin",
+    )
+    assert str(origin) == "invpolicy-testplugin 1.2 (plugin testplugin)"
+    assert "testplugin" in registry.plugin_names()
+
+
+def test_plugins_can_be_switched_off_by_name(tmp_path, monkeypatch):
+    install_testplugin(tmp_path, monkeypatch)
+    monkeypatch.setenv("INVPOLICY_DISABLE_PLUGINS", "testplugin, invpolicy.builtin.replies")
+    assert disabled_plugins() == {"testplugin", "invpolicy.builtin.replies"}
+    registry = Registry.default()
+    assert "fact" not in registry.criteria
+    assert registry.generators == {}
+    assert "met_in_person" in registry.criteria
+
+
+def test_builtins_are_registered_like_any_plugin(registry):
+    assert registry.plugin_names()[: len(DEFAULT_PLUGINS)] == list(DEFAULT_PLUGINS)
+    for name in ("met_in_person", "three_part_decline"):
+        kind = "criterion" if name in registry.criteria else "reply generator"
+        origin = registry.origins[(kind, name)]
+        assert origin.builtin
+        assert origin.distribution == "invpolicy"
+
+
+def test_installed_policies_come_from_the_policy_paths_hook(tmp_path, registry):
+    class Shipper:
+        @hookimpl
+        def invpolicy_policy_paths(self):
+            return [tmp_path]
+
+    (tmp_path / "accept-all.yaml").write_text("not used", encoding="utf-8")
+    (tmp_path / "mine.yaml").write_text("used", encoding="utf-8")
+    pm = make_plugin_manager(entry_points=False, disabled=())
+    pm.register(Shipper(), name="shipper")
+    entries = {(e.name, e.origin.plugin): e for e in installed_policies(Registry(pm))}
+    assert entries[("mine", "shipper")].shadowed_by is None
+    shadowed = entries[("accept-all", "shipper")].shadowed_by
+    assert shadowed is not None and shadowed.plugin == "invpolicy.builtin.policies"
+
+
+def _registry_with(plugin: object) -> Registry:
+    pm = make_plugin_manager(entry_points=False, disabled=())
+    pm.register(plugin, name="bad")
+    return Registry(pm)
+
+
+def _criterion(name: str) -> Criterion:
+    return Criterion(name, "d", (), lambda params: lambda facts: None)
+
+
+@pytest.mark.parametrize(
+    ("returned", "message"),
+    [
+        ("oops", r"plugin bad: invpolicy_criteria must return a list, not str"),
+        ([42], r"plugin bad: invpolicy_criteria returned int, expected Criterion"),
+        ([_criterion("met_in_person")], r"criterion 'met_in_person' is provided twice: "
+         r"by invpolicy.builtin.criteria and by bad"),
+        ([_criterion("Bad-Name")], r"'Bad-Name' is not a valid criterion name"),
+        ([_criterion("any")], r"'any' is not a valid criterion name"),
+    ],
+)
+def test_a_plugin_returning_the_wrong_thing_is_named(returned, message):
+    class Bad:
+        @hookimpl
+        def invpolicy_criteria(self):
+            return returned
+
+    with pytest.raises(PluginError, match=message):
+        _registry_with(Bad())
+
+
+def test_a_plugin_that_raises_while_listing_is_named():
+    class Bad:
+        @hookimpl
+        def invpolicy_reply_generators(self):
+            raise ImportError("missing dependency")
+
+    with pytest.raises(PluginError, match=r"plugin bad failed in invpolicy_reply_generators"):
+        _registry_with(Bad())
+
+
+def test_a_generator_without_language_is_refused():
+    class Bad:
+        @hookimpl
+        def invpolicy_reply_generators(self):
+            return [ReplyGenerator("mute", "d", (), lambda params: lambda facts, lang: "")]
+
+    with pytest.raises(PluginError, match=r"reply generator 'mute' has no language"):
+        _registry_with(Bad())
+
+
+def test_an_invalid_parameter_schema_is_blamed_on_its_plugin():
+    class Bad:
+        @hookimpl
+        def invpolicy_criteria(self):
+            return [
+                Criterion("odd", "d", (), lambda p: lambda f: None, {"type": "no-such-type"})
+            ]
+
+    registry = _registry_with(Bad())
+    with pytest.raises(PluginError, match=r"plugin bad: the parameter schema of criterion 'odd'"):
+        registry.params_validator("criterion", "odd")
+
+
+def test_a_misspelled_hook_fails_loudly():
+    class Typo:
+        @hookimpl
+        def invpolicy_critera(self):
+            return []
+
+    pm = make_plugin_manager(entry_points=False, disabled=())
+    pm.register(Typo(), name="typo")
+    with pytest.raises(Exception, match="unknown hook 'invpolicy_critera'"):
+        pm.check_pending()
+
+
+HOOKS = [
+    name for name, _ in inspect.getmembers(hookspecs, inspect.isfunction)
+    if name.startswith("invpolicy_")
+]
+
+
+def test_the_hook_list_is_what_we_think():
+    assert sorted(HOOKS) == [
+        "invpolicy_criteria",
+        "invpolicy_policy_paths",
+        "invpolicy_reply_generators",
+    ]
+
+
+@pytest.mark.parametrize("hook", HOOKS)
+def test_every_hook_has_a_test_and_a_documented_section(hook):
+    # A test implements the hook, in tests/plugins or in a throwaway plugin.
+    tests = "".join(p.read_text(encoding="utf-8") for p in TESTS.rglob("*.py"))
+    assert f"def {hook}(" in tests
+    docs = (DOCS / "plugins.md").read_text(encoding="utf-8")
+    assert f"\n## {hook}\n" in docs
