@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import importlib
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -27,10 +27,10 @@ def registry() -> Registry:
 
 
 @pytest.fixture
-def testplugin(monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]:
+def testplugin(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
     """The module in tests/plugins, importable."""
     monkeypatch.syspath_prepend(str(TESTS / "plugins"))
-    yield importlib.import_module("invpolicy_testplugin")
+    return importlib.import_module("invpolicy_testplugin")
 
 
 @pytest.fixture
@@ -71,9 +71,14 @@ def make_policy(
 ) -> Callable[..., CompiledPolicy]:
     """Compile a policy from its rules (YAML text), with a valid header."""
 
-    def make(rules: str, *, name: str = "test", reg: Registry | None = None, extra: str = "") -> CompiledPolicy:
-        text = POLICY_HEADER.format(name=name) + extra + "rules:\n" + textwrap.indent(
-            textwrap.dedent(rules), "  "
+    def make(
+        rules: str, *, name: str = "test", reg: Registry | None = None, extra: str = ""
+    ) -> CompiledPolicy:
+        text = (
+            POLICY_HEADER.format(name=name)
+            + extra
+            + "rules:\n"
+            + textwrap.indent(textwrap.dedent(rules), "  ")
         )
         path = write(f"{name}.yaml", text)
         used = reg or registry

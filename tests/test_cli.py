@@ -34,7 +34,9 @@ def test_validate_valid_policies_by_name_and_path():
 
 def test_validate_reports_a_typo_with_its_position(write):
     source = (EXAMPLES.parent / "policies" / "strong-ties-only.yaml").read_text(encoding="utf-8")
-    path = write("strong-ties-only.yaml", source.replace("    decision: decline", "    decison: decline"))
+    path = write(
+        "strong-ties-only.yaml", source.replace("    decision: decline", "    decison: decline")
+    )
     result = run("validate", str(path), "accept-all")
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
@@ -89,7 +91,12 @@ def test_compare_json_has_the_documented_shape():
         assert set(row["decisions"]) == set(POLICIES)
         for decision in row["decisions"].values():
             assert decision["decision"] in {
-                "accept", "accept_limited", "ask", "decline", "ignore", "defer"
+                "accept",
+                "accept_limited",
+                "ask",
+                "decline",
+                "ignore",
+                "defer",
             }
             assert isinstance(decision["rule"], str)
             assert isinstance(decision["missing"], list)
@@ -145,8 +152,13 @@ def test_decide_explain_shows_rules_tried_and_facts_seen():
     assert "rule no-strong-tie: no condition, fires" in out
     data = json.loads(
         run(
-            "decide", str(EXAMPLES / "invitations.yaml"), "-p", "ask-first",
-            "--explain", "--format", "json",
+            "decide",
+            str(EXAMPLES / "invitations.yaml"),
+            "-p",
+            "ask-first",
+            "--explain",
+            "--format",
+            "json",
         ).stdout
     )
     steps = data["results"][0]["decisions"]["ask-first"]["explanation"]

@@ -112,9 +112,7 @@ def test_missing_lists_only_facts_that_kept_a_rule_undecided(make_policy, make_i
     assert policy.decide(make_invitation(exchanges=0)).missing == ("met_in_person",)
 
 
-def test_explain_records_every_rule_tried_and_what_each_criterion_saw(
-    make_policy, make_invitation
-):
+def test_explain_records_every_rule_tried_and_what_each_criterion_saw(make_policy, make_invitation):
     policy = make_policy(
         """\
         - id: met

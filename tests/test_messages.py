@@ -18,7 +18,7 @@ from invpolicy.messages import is_personalized
         "Hi Camille, I'd like to add you to my professional network.",
         "Hello Camille Roux I'd like to join your LinkedIn network",
         "J'aimerais vous inviter à rejoindre mon réseau",
-        "J’AIMERAIS VOUS INVITER A REJOINDRE MON RESEAU PROFESSIONNEL SUR LINKEDIN !",
+        "J’AIMERAIS VOUS INVITER A REJOINDRE MON RESEAU PROFESSIONNEL SUR LINKEDIN !",  # noqa: RUF001
         "Bonjour Camille, j'aimerais vous inviter à rejoindre mon réseau. Cordialement, Daniel",
         "Bonjour Camille j'aimerais vous ajouter à mon réseau professionnel sur LinkedIn",
         "Merci !",

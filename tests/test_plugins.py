@@ -97,8 +97,11 @@ def _criterion(name: str) -> Criterion:
     [
         ("oops", r"plugin bad: invpolicy_criteria must return a list, not str"),
         ([42], r"plugin bad: invpolicy_criteria returned int, expected Criterion"),
-        ([_criterion("met_in_person")], r"criterion 'met_in_person' is provided twice: "
-         r"by invpolicy.builtin.criteria and by bad"),
+        (
+            [_criterion("met_in_person")],
+            r"criterion 'met_in_person' is provided twice: "
+            r"by invpolicy.builtin.criteria and by bad",
+        ),
         ([_criterion("Bad-Name")], r"'Bad-Name' is not a valid criterion name"),
         ([_criterion("any")], r"'any' is not a valid criterion name"),
     ],
@@ -137,9 +140,7 @@ def test_an_invalid_parameter_schema_is_blamed_on_its_plugin():
     class Bad:
         @hookimpl
         def invpolicy_criteria(self):
-            return [
-                Criterion("odd", "d", (), lambda p: lambda f: None, {"type": "no-such-type"})
-            ]
+            return [Criterion("odd", "d", (), lambda p: lambda f: None, {"type": "no-such-type"})]
 
     registry = _registry_with(Bad())
     with pytest.raises(PluginError, match=r"plugin bad: the parameter schema of criterion 'odd'"):
@@ -159,7 +160,8 @@ def test_a_misspelled_hook_fails_loudly():
 
 
 HOOKS = [
-    name for name, _ in inspect.getmembers(hookspecs, inspect.isfunction)
+    name
+    for name, _ in inspect.getmembers(hookspecs, inspect.isfunction)
     if name.startswith("invpolicy_")
 ]
 

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 import invpolicy
-
 from invpolicy.catalog import installed_policies, resolve_policy
 from invpolicy.errors import InvpolicyError
 from invpolicy.policy import FORMAT_VERSION, read_policy
@@ -52,57 +51,107 @@ def test_a_good_policy_reads(write, registry):
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ("decision: accept", "desicion: accept", [
-            "9:5: rules[0]: missing required key 'decision'",
-            "12:5: rules[0]: unknown key 'desicion' (did you mean 'decision'?)",
-        ]),
-        ("decision: accept", "decision: acept", [
-            "12:15: rules[0].decision: 'acept' is not one of: accept, accept_limited, "
-            "ask, decline, ignore, defer (did you mean 'accept'?)",
-        ]),
-        ("      met_in_person:", "      met_in_persn:", [
-            "11:7: rules[0].when.met_in_persn: unknown criterion 'met_in_persn' "
-            "(did you mean 'met_in_person'?)",
-        ]),
-        ("      met_in_person:", "      exchanges: {at_least: two}", [
-            "11:29: rules[0].when.exchanges.at_least: expected integer, got a string ('two')",
-        ]),
-        ("      met_in_person:", "      exchanges: {at_leest: 2}", [
-            "11:19: rules[0].when.exchanges: unknown key 'at_leest' "
-            "(did you mean 'at_least'?)",
-        ]),
-        ("generator: three_part_decline", "generator: three_part", [
-            "16:18: rules[1].reply.generator: unknown reply generator 'three_part' "
-            "(did you mean 'three_part_decline'?)",
-        ]),
-        ("{signature: Me}", "{signature: 12}", [
-            "17:27: rules[1].reply.params.signature: expected string, got an integer (12)",
-        ]),
-        ("{signature: Me}", "{sign: Me}", [
-            "17:16: rules[1].reply.params: unknown key 'sign' (did you mean 'signature'?)",
-        ]),
+        (
+            "decision: accept",
+            "desicion: accept",
+            [
+                "9:5: rules[0]: missing required key 'decision'",
+                "12:5: rules[0]: unknown key 'desicion' (did you mean 'decision'?)",
+            ],
+        ),
+        (
+            "decision: accept",
+            "decision: acept",
+            [
+                "12:15: rules[0].decision: 'acept' is not one of: accept, accept_limited, "
+                "ask, decline, ignore, defer (did you mean 'accept'?)",
+            ],
+        ),
+        (
+            "      met_in_person:",
+            "      met_in_persn:",
+            [
+                "11:7: rules[0].when.met_in_persn: unknown criterion 'met_in_persn' "
+                "(did you mean 'met_in_person'?)",
+            ],
+        ),
+        (
+            "      met_in_person:",
+            "      exchanges: {at_least: two}",
+            [
+                "11:29: rules[0].when.exchanges.at_least: expected integer, got a string ('two')",
+            ],
+        ),
+        (
+            "      met_in_person:",
+            "      exchanges: {at_leest: 2}",
+            [
+                "11:19: rules[0].when.exchanges: unknown key 'at_leest' (did you mean 'at_least'?)",
+            ],
+        ),
+        (
+            "generator: three_part_decline",
+            "generator: three_part",
+            [
+                "16:18: rules[1].reply.generator: unknown reply generator 'three_part' "
+                "(did you mean 'three_part_decline'?)",
+            ],
+        ),
+        (
+            "{signature: Me}",
+            "{signature: 12}",
+            [
+                "17:27: rules[1].reply.params.signature: expected string, got an integer (12)",
+            ],
+        ),
+        (
+            "{signature: Me}",
+            "{sign: Me}",
+            [
+                "17:16: rules[1].reply.params: unknown key 'sign' (did you mean 'signature'?)",
+            ],
+        ),
         ("title: Mine", "title: [Mine]", ["3:8: title: expected string, got a list (['Mine'])"]),
-        ("format: 1", f"format: {FORMAT_VERSION + 1}", [
-            f"1:9: format {FORMAT_VERSION + 1} is newer than this invpolicy reads "
-            f"(up to {FORMAT_VERSION}): upgrade invpolicy",
-        ]),
-        ("  - id: default\n    decision: decline", "  - id: met\n    when: {exchanges: }\n"
-         "    decision: decline", [
-            "13:5: rules[1]: the last rule must have no 'when': it is the default, "
-            "deciding when no other rule does",
-            "13:9: rules[1].id: duplicate rule id 'met' (first used by rules[0])",
-        ]),
-        ("      met_in_person:", "      met_in_person: {}\n      exchanges: {}", [
-            "11:7: rules[0].when: a condition has exactly one key: all, any, not, "
-            "or a criterion name",
-        ]),
-        ("language: fr", "language: english", [
-            "7:11: language: 'english' does not match '^[a-z]{2,3}(-[A-Za-z]{2,4})?$'",
-        ]),
-        ("language: fr", "language: de", [
-            "16:18: rules[1].reply.generator: reply generator 'three_part_decline' does not "
-            "write the policy's language 'de' (it writes: fr, en)",
-        ]),
+        (
+            "format: 1",
+            f"format: {FORMAT_VERSION + 1}",
+            [
+                f"1:9: format {FORMAT_VERSION + 1} is newer than this invpolicy reads "
+                f"(up to {FORMAT_VERSION}): upgrade invpolicy",
+            ],
+        ),
+        (
+            "  - id: default\n    decision: decline",
+            "  - id: met\n    when: {exchanges: }\n    decision: decline",
+            [
+                "13:5: rules[1]: the last rule must have no 'when': it is the default, "
+                "deciding when no other rule does",
+                "13:9: rules[1].id: duplicate rule id 'met' (first used by rules[0])",
+            ],
+        ),
+        (
+            "      met_in_person:",
+            "      met_in_person: {}\n      exchanges: {}",
+            [
+                "11:7: rules[0].when: a condition has exactly one key: all, any, not, "
+                "or a criterion name",
+            ],
+        ),
+        (
+            "language: fr",
+            "language: english",
+            [
+                "7:11: language: 'english' does not match '^[a-z]{2,3}(-[A-Za-z]{2,4})?$'",
+            ],
+        ),
+        (
+            "language: fr",
+            "language: de",
+            [
+                "16:18: rules[1].reply.generator: reply generator 'three_part_decline' does not "
+                "write the policy's language 'de' (it writes: fr, en)",
+            ],
+        ),
     ],
 )
 def test_mistakes_are_located_and_explained(write, registry, old, new, expected):

@@ -8,7 +8,6 @@ import pytest
 
 from invpolicy.policy import load_policy
 
-
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
@@ -93,9 +92,7 @@ def test_strong_ties_does_not_thank_for_a_stock_text(school, make_invitation):
     assert d.missing == ("met_in_person", "exchanges")
 
 
-def test_strong_ties_with_nothing_known_declines_and_says_what_was_missing(
-    school, make_invitation
-):
+def test_strong_ties_with_nothing_known_declines_and_says_what_was_missing(school, make_invitation):
     d = _decide(school, "strong-ties-only", make_invitation)
     assert d.decision == "decline"
     assert d.reply.language == "fr"  # the policy's default
@@ -123,7 +120,11 @@ def test_ask_first_asks_the_client_who_changed_her_name_how_you_met(school, make
 
 @pytest.mark.parametrize(
     "facts",
-    [{"mutual_connections": 1}, {"shared_groups": ["Lyon Marketing"]}, {"common_ground": ["school"]}],
+    [
+        {"mutual_connections": 1},
+        {"shared_groups": ["Lyon Marketing"]},
+        {"common_ground": ["school"]},
+    ],
 )
 def test_ask_first_any_common_ground_suggests_you_may_have_met(school, make_invitation, facts):
     d = _decide(school, "ask-first", make_invitation, **facts)

@@ -58,7 +58,7 @@ def resolve_policy(ref: str | Path, registry: Registry) -> Path:
         return path
     names = sorted({entry.name for entry in installed_policies(registry)})
     message = (
-        f"no such file"
+        "no such file"
         if looks_like_path
         else f"no installed policy named '{text}'{did_you_mean(text, names)}; "
         f"installed: {', '.join(names)}"

@@ -155,7 +155,7 @@ def validate(policies: tuple[str, ...]) -> None:
 @format_option
 @explain_option
 def decide(invitations: str, policy: str, output_format: str, explain: bool) -> None:
-    """Decide each invitation in INVITATIONS (YAML or JSON) with one policy, and draft the replies."""
+    """Decide each invitation in INVITATIONS (YAML or JSON) with one policy; draft the replies."""
     _run(_registry(), invitations, [policy], output_format, explain=explain, replies=True)
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from invpolicy.contract import Check, Facts, Render
 from invpolicy.errors import PluginError
-from invpolicy.policy import AllOf, AnyOf, Condition, CriterionCheck, Not, Policy, Rule
+from invpolicy.policy import AllOf, AnyOf, Condition, CriterionCheck, Policy, Rule
 
 if TYPE_CHECKING:
     from invpolicy.invitations import Invitation

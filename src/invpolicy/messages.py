@@ -32,7 +32,9 @@ _STOCK_TEXTS = (
     "Merci d'accepter mon invitation.",
 )
 _DROPPED = frozenset({"linkedin", "viadeo", "professional", "professionnel", "on", "sur"})
-_GREETINGS = frozenset({"hi", "hello", "hey", "dear", "bonjour", "salut", "bonsoir", "cher", "chere"})
+_GREETINGS = frozenset(
+    {"hi", "hello", "hey", "dear", "bonjour", "salut", "bonsoir", "cher", "chere"}
+)
 _COURTESY = frozenset(
     {
         "regards", "best", "kind", "warm", "thanks", "thank", "you", "cheers", "sincerely",

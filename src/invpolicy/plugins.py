@@ -135,8 +135,7 @@ class Registry:
                 provided = function()
             except Exception as exc:
                 raise PluginError(
-                    f"plugin {impl.plugin_name} failed in {hook_name}: "
-                    f"{type(exc).__name__}: {exc}"
+                    f"plugin {impl.plugin_name} failed in {hook_name}: {type(exc).__name__}: {exc}"
                 ) from exc
             if not isinstance(provided, list | tuple):
                 raise PluginError(
@@ -154,9 +153,7 @@ class Registry:
                 results.append((item, origin))
         return results
 
-    def _add(
-        self, kind: str, name: str, item: T, origin: Origin, into: dict[str, T]
-    ) -> None:
+    def _add(self, kind: str, name: str, item: T, origin: Origin, into: dict[str, T]) -> None:
         if not _NAME.match(name) or name in _RESERVED:
             raise PluginError(
                 f"plugin {origin.plugin}: '{name}' is not a valid {kind} name "

@@ -125,15 +125,15 @@ def parse_policy(doc: Document, registry: Registry, *, stem: str | None = None) 
     from invpolicy.resources import load_schema
 
     data = doc.data
-    if isinstance(data, dict) and isinstance(data.get("format"), int):
-        if data["format"] > FORMAT_VERSION:
-            raise InvpolicyError(
-                doc.problem(
-                    ("format",),
-                    f"format {data['format']} is newer than this invpolicy reads "
-                    f"(up to {FORMAT_VERSION}): upgrade invpolicy",
-                )
+    version = data.get("format") if isinstance(data, dict) else None
+    if isinstance(version, int) and version > FORMAT_VERSION:
+        raise InvpolicyError(
+            doc.problem(
+                ("format",),
+                f"format {version} is newer than this invpolicy reads "
+                f"(up to {FORMAT_VERSION}): upgrade invpolicy",
             )
+        )
     problems = check(Draft202012Validator(load_schema("policy")), data, doc)
     if isinstance(data, dict):
         # Plugin-level checks run even when the schema found problems, so one

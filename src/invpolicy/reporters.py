@@ -198,9 +198,7 @@ class TableReporter(Reporter):
                         console.print(Text(f"  rule {step.rule}: no condition, fires"))
                         continue
                     verdict = "fires" if step.fired else "does not fire"
-                    console.print(
-                        Text(f"  rule {step.rule}: {_tri(step.value)}, {verdict}")
-                    )
+                    console.print(Text(f"  rule {step.rule}: {_tri(step.value)}, {verdict}"))
                     for line in _condition_lines(step.condition, 2):
                         console.print(Text(line))
 
@@ -231,9 +229,7 @@ class TableReporter(Reporter):
             table.add_row(Text("criterion"), Text(c.name), Text(", ".join(c.facts)), Text(origin))
         for g in registry.generators.values():
             origin = str(registry.origins[("reply generator", g.name)])
-            table.add_row(
-                Text("reply"), Text(g.name), Text(", ".join(g.languages)), Text(origin)
-            )
+            table.add_row(Text("reply"), Text(g.name), Text(", ".join(g.languages)), Text(origin))
         self._console().print(table)
 
 

@@ -66,7 +66,6 @@ def compare(
             )
         seen.add(policy.name)
     rows = tuple(
-        Row(inv, {p.name: p.decide(inv, explain=explain) for p in policies})
-        for inv in invitations
+        Row(inv, {p.name: p.decide(inv, explain=explain) for p in policies}) for inv in invitations
     )
     return Report(tuple(policies), rows)

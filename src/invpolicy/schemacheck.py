@@ -34,9 +34,7 @@ def dotted(path: Iterable[str | int]) -> str:
     return out
 
 
-def check(
-    validator: Validator, instance: Any, doc: Document, at: JsonPath = ()
-) -> list[Problem]:
+def check(validator: Validator, instance: Any, doc: Document, at: JsonPath = ()) -> list[Problem]:
     """Every problem the validator finds in ``instance`` (found at ``at`` in ``doc``)."""
     problems: list[Problem] = []
     for error in validator.iter_errors(instance):
@@ -53,9 +51,10 @@ def _problems(error: ValidationError, doc: Document, at: JsonPath) -> list[Probl
     where = dotted(path)
     prefix = f"{where}: " if where else ""
     kind = error.validator
-    value = error.validator_value
+    value: Any = error.validator_value
+    schema = _as_mapping(error.schema)
     if kind == "additionalProperties" and value is False and isinstance(error.instance, dict):
-        known = list(_as_mapping(error.schema.get("properties")))
+        known = list(_as_mapping(schema.get("properties")))
         return [
             doc.problem(
                 (*path, key),
@@ -78,11 +77,9 @@ def _problems(error: ValidationError, doc: Document, at: JsonPath) -> list[Probl
         got = _JSON_TYPES.get(type(error.instance), type(error.instance).__name__)
         message = f"{prefix}expected {shown}, got {got} ({error.instance!r})"
     elif kind in ("minProperties", "maxProperties") and "all" in _as_mapping(
-        error.schema.get("properties")
+        schema.get("properties")
     ):
-        message = (
-            f"{prefix}a condition has exactly one key: all, any, not, or a criterion name"
-        )
+        message = f"{prefix}a condition has exactly one key: all, any, not, or a criterion name"
     else:
         message = f"{prefix}{error.message}"
     return [doc.problem(path, message)]

@@ -186,9 +186,7 @@ class _Builder:
             name = str(key_node.value)
             if name in result:
                 first = self.doc.key_positions[(*path, name)]
-                raise self._fail(
-                    key_node, f"duplicate key '{name}' (first at line {first[0]})"
-                )
+                raise self._fail(key_node, f"duplicate key '{name}' (first at line {first[0]})")
             self.doc.key_positions[(*path, name)] = (
                 key_node.start_mark.line + 1,
                 key_node.start_mark.column + 1,

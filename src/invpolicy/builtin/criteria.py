@@ -158,9 +158,7 @@ CRITERIA = [
         params_schema={
             "type": "object",
             "additionalProperties": False,
-            "properties": {
-                "any_of": {"type": "array", "items": {"type": "string"}, "minItems": 1}
-            },
+            "properties": {"any_of": {"type": "array", "items": {"type": "string"}, "minItems": 1}},
         },
     ),
     Criterion(
@@ -181,9 +179,7 @@ CRITERIA = [
             "type": "object",
             "additionalProperties": False,
             "required": ["in"],
-            "properties": {
-                "in": {"type": "array", "minItems": 1, "items": {"enum": NETWORKS}}
-            },
+            "properties": {"in": {"type": "array", "minItems": 1, "items": {"enum": NETWORKS}}},
         },
     ),
     Criterion(

@@ -86,7 +86,9 @@ def _three_part_decline(params: Mapping[str, Any]) -> Render:
         text = _DECLINE[language]
         name = facts.get("name", "")
         # Part one thanks for the note only when there was a note of their own.
-        thanks = text["thanks_note"] if is_personalized(facts.get("message"), name) else text["thanks"]
+        thanks = (
+            text["thanks_note"] if is_personalized(facts.get("message"), name) else text["thanks"]
+        )
         opening = text["open_channel"].format(channel=channel) if channel else text["open"]
         return letter(language, name, [thanks, text["goal"], opening], signature)
 
