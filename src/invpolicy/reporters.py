@@ -128,17 +128,18 @@ class TableReporter(Reporter):
         single = len(names) == 1
         table = Table(title=_title(report), title_justify="left")
         table.add_column("invitation", no_wrap=True)
-        table.add_column("inviter", overflow="fold")
         if single:
             table.add_column("decision")
             table.add_column("rule")
             table.add_column("missing facts")
         else:
             for name in names:
-                table.add_column(name, overflow="fold")
-            table.add_column("agree")
+                table.add_column(name, overflow="fold", min_width=len(name))
+            table.add_column("agree", min_width=5)
         for row in report.rows:
-            cells: list[Text] = [Text(row.invitation.id), Text(row.invitation.name)]
+            who = Text(row.invitation.id)
+            who.append("\n" + row.invitation.name, style="dim")
+            cells: list[Text] = [who]
             if single:
                 d = row.decisions[names[0]]
                 cells += [_decision(d.decision), Text(d.rule), Text(", ".join(d.missing))]
