@@ -34,6 +34,22 @@ def testplugin(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
 
 
 @pytest.fixture
+def testplugin_site(tmp_path: Path) -> Path:
+    """A folder that, on sys.path, makes tests/plugins/invpolicy_testplugin an
+    installed distribution (invpolicy-testplugin 1.2) with an ``invpolicy`` entry point."""
+    site = tmp_path / "site"
+    dist = site / "invpolicy_testplugin-1.2.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: invpolicy-testplugin\nVersion: 1.2\n", encoding="utf-8"
+    )
+    (dist / "entry_points.txt").write_text(
+        "[invpolicy]\ntestplugin = invpolicy_testplugin\n", encoding="utf-8"
+    )
+    return site
+
+
+@pytest.fixture
 def registry_with_testplugin(testplugin: ModuleType) -> Registry:
     pm = make_plugin_manager(entry_points=False, disabled=())
     pm.register(testplugin, name="testplugin")

@@ -52,18 +52,9 @@ def test_a_bad_policy_exits_1_without_traceback(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def test_an_entry_point_plugin_is_discovered_in_a_fresh_process(tmp_path):
-    site = tmp_path / "site"
-    dist = site / "invpolicy_testplugin-1.2.dist-info"
-    dist.mkdir(parents=True)
-    (dist / "METADATA").write_text(
-        "Metadata-Version: 2.1\nName: invpolicy-testplugin\nVersion: 1.2\n", encoding="utf-8"
-    )
-    (dist / "entry_points.txt").write_text(
-        "[invpolicy]\ntestplugin = invpolicy_testplugin\n", encoding="utf-8"
-    )
+def test_an_entry_point_plugin_is_discovered_in_a_fresh_process(tmp_path, testplugin_site):
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(site), str(TESTS / "plugins")])
+    env["PYTHONPATH"] = os.pathsep.join([str(testplugin_site), str(TESTS / "plugins")])
     result = _run("plugins", "--format", "json", cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stderr
     criteria = {c["name"]: c for c in json.loads(result.stdout)["criteria"]}

@@ -17,23 +17,16 @@ TESTS = Path(__file__).resolve().parent
 DOCS = TESTS.parent / "docs"
 
 
-def install_testplugin(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make tests/plugins/invpolicy_testplugin an installed distribution with an entry point."""
-    dist = site / "invpolicy_testplugin-1.2.dist-info"
-    dist.mkdir(parents=True)
-    (dist / "METADATA").write_text(
-        "Metadata-Version: 2.1\nName: invpolicy-testplugin\nVersion: 1.2\n", encoding="utf-8"
-    )
-    (dist / "entry_points.txt").write_text(
-        "[invpolicy]\ntestplugin = invpolicy_testplugin\n", encoding="utf-8"
-    )
+@pytest.fixture
+def installed(testplugin_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test plugin, installed with its entry point, for this test."""
     monkeypatch.syspath_prepend(str(TESTS / "plugins"))
-    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.syspath_prepend(str(testplugin_site))
     importlib.invalidate_caches()
 
 
-def test_a_plugin_is_found_through_its_entry_point(tmp_path, monkeypatch):
-    install_testplugin(tmp_path, monkeypatch)
+@pytest.mark.usefixtures("installed")
+def test_a_plugin_is_found_through_its_entry_point():
     registry = Registry(make_plugin_manager(disabled=()))
     assert "fact" in registry.criteria
     assert registry.generators["hallo"].languages == ("de",)
@@ -47,8 +40,8 @@ def test_a_plugin_is_found_through_its_entry_point(tmp_path, monkeypatch):
     assert "testplugin" in registry.plugin_names()
 
 
-def test_plugins_can_be_switched_off_by_name(tmp_path, monkeypatch):
-    install_testplugin(tmp_path, monkeypatch)
+@pytest.mark.usefixtures("installed")
+def test_plugins_can_be_switched_off_by_name(monkeypatch):
     monkeypatch.setenv("INVPOLICY_DISABLE_PLUGINS", "testplugin, invpolicy.builtin.replies")
     assert disabled_plugins() == {"testplugin", "invpolicy.builtin.replies"}
     registry = Registry.default()

@@ -116,21 +116,26 @@ class _Leaf:
         }
 
 
-class _All:
-    __slots__ = ("parts",)
+class _Junction:
+    """``all`` (decided by the first false part) or ``any`` (by the first true part)."""
 
-    def __init__(self, parts: list[_Node]) -> None:
+    __slots__ = ("decisive", "op", "parts")
+
+    def __init__(self, op: str, parts: list[_Node]) -> None:
+        self.op = op
         self.parts = parts
+        self.decisive = op == "any"
 
     def value(self, facts: Facts) -> bool | None:
+        decisive = self.decisive
         unknown = False
         for part in self.parts:
             result = part.value(facts)
-            if result is False:
-                return False
+            if result is decisive:
+                return decisive
             if result is None:
                 unknown = True
-        return None if unknown else True
+        return None if unknown else not decisive
 
     def missing(self, facts: Facts, out: list[str]) -> None:
         if self.value(facts) is None:
@@ -138,24 +143,7 @@ class _All:
                 part.missing(facts, out)
 
     def trace(self, facts: Facts) -> dict[str, Any]:
-        return {"all": [p.trace(facts) for p in self.parts], "value": self.value(facts)}
-
-
-class _Any(_All):
-    __slots__ = ()
-
-    def value(self, facts: Facts) -> bool | None:
-        unknown = False
-        for part in self.parts:
-            result = part.value(facts)
-            if result is True:
-                return True
-            if result is None:
-                unknown = True
-        return None if unknown else False
-
-    def trace(self, facts: Facts) -> dict[str, Any]:
-        return {"any": [p.trace(facts) for p in self.parts], "value": self.value(facts)}
+        return {self.op: [p.trace(facts) for p in self.parts], "value": self.value(facts)}
 
 
 class _Not:
@@ -175,7 +163,7 @@ class _Not:
         return {"not": self.part.trace(facts), "value": self.value(facts)}
 
 
-_Node = _Leaf | _All | _Any | _Not
+_Node = _Leaf | _Junction | _Not
 
 
 class _CompiledRule:
@@ -215,10 +203,9 @@ class CompiledPolicy:
             criterion = registry.criteria[node.criterion]
             check = _call_plugin(f"criterion '{criterion.name}'", criterion.compile, node.params)
             return _Leaf(node, check, criterion.facts)
-        if isinstance(node, AllOf):
-            return _All([self._compile(p, registry) for p in node.parts])
-        if isinstance(node, AnyOf):
-            return _Any([self._compile(p, registry) for p in node.parts])
+        if isinstance(node, AllOf | AnyOf):
+            op = "all" if isinstance(node, AllOf) else "any"
+            return _Junction(op, [self._compile(p, registry) for p in node.parts])
         return _Not(self._compile(node.part, registry))
 
     def decide(self, invitation: Invitation, *, explain: bool = False) -> Decision:
