@@ -29,7 +29,7 @@ def test_validate_valid_policies_by_name_and_path():
     result = run("validate", "ask-first", str(EXAMPLES.parent / "policies" / "accept-all.yaml"))
     assert result.exit_code == 0, result.output
     assert "ask-first.yaml: valid (ask-first, 3 rules)" in result.stdout
-    assert "accept-all.yaml: valid (accept-all, 1 rules)" in result.stdout
+    assert "accept-all.yaml: valid (accept-all, 1 rule)" in result.stdout
 
 
 def test_validate_reports_a_typo_with_its_position(write):
@@ -194,3 +194,41 @@ def test_plugins_lists_criteria_and_generators():
 def test_schema_prints_json_schema(which):
     data = json.loads(run("schema", which).stdout)
     assert data["$schema"].endswith("2020-12/schema")
+
+
+def test_validate_compiles_so_a_failing_plugin_is_caught(write, monkeypatch):
+    from invpolicy import Criterion, hookimpl
+    from invpolicy import cli as cli_module
+    from invpolicy.plugins import Registry, make_plugin_manager
+
+    def compile_fails(params):
+        raise KeyError("threshold")
+
+    class Flaky:
+        @hookimpl
+        def invpolicy_criteria(self):
+            return [Criterion("flaky", "Fails to compile.", (), compile_fails)]
+
+    pm = make_plugin_manager(entry_points=False, disabled=())
+    pm.register(Flaky(), name="flaky-plugin")
+    monkeypatch.setattr(cli_module, "_registry", lambda: Registry(pm))
+    source = (EXAMPLES.parent / "policies" / "strong-ties-only.yaml").read_text(encoding="utf-8")
+    path = write("strong-ties-only.yaml", source.replace("met_in_person:", "flaky:", 1))
+    result = run("validate", str(path))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{path}:1:1: plugin error: criterion 'flaky' failed to compile: KeyError: 'threshold'\n"
+    )
+
+
+def test_compare_with_no_installed_policy_says_so(monkeypatch):
+    monkeypatch.setenv("INVPOLICY_DISABLE_PLUGINS", "invpolicy.builtin.policies")
+    result = run("compare", str(EXAMPLES / "invitations.yaml"))
+    assert result.exit_code == 2
+    assert "no policy is installed: name one with --policy" in result.stderr
+
+
+def test_an_empty_invitation_list_is_reported_not_an_error(write):
+    result = run("compare", str(write("none.yaml", "invitations: []\n")), "-p", "ask-first")
+    assert result.exit_code == 0
+    assert "No invitations in the file." in result.stdout

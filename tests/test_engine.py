@@ -134,8 +134,29 @@ def test_explain_records_every_rule_tried_and_what_each_criterion_saw(make_polic
     assert [s["value"] for s in steps] == [None, False, True]
     assert steps[0]["condition"]["missing"] == ["met_in_person"]
     assert steps[1]["condition"]["saw"] == {"exchanges": 1}
+    assert steps[1]["condition"]["missing"] == []
     assert steps[1]["condition"]["params"] == {"at_least": 2}
     assert "explanation" not in policy.decide(make_invitation()).to_json()
+
+
+def test_explain_lists_an_absent_fact_only_when_it_left_the_criterion_unsure(
+    make_policy, make_invitation
+):
+    policy = make_policy(
+        """\
+        - id: marketer
+          when: {headline_mentions: {keywords: [marketing]}}
+          decision: accept
+        - id: default
+          decision: decline
+        """
+    )
+    (step,) = policy.decide(make_invitation(headline="Head of Marketing"), explain=True).to_json()[
+        "explanation"
+    ]
+    assert step["condition"]["value"] is True
+    assert step["condition"]["saw"] == {"headline": "Head of Marketing"}
+    assert step["condition"]["missing"] == []  # company is absent, but was not needed
 
 
 class _Misbehaving:

@@ -120,11 +120,11 @@ def test_every_invitation_problem_is_reported_at_once(write):
         """,
     )
     assert _problems(load_invitations, path) == [
-        f"{path}:4:9: duplicate invitation id 'a' (first at line 2)",
-        f"{path}:6:20: invitations[1].met_in_person: expected boolean, got a string ('sometimes')",
+        f"{path}:4:9: invitations[1].id: duplicate invitation id 'a' (first at line 2)",
+        f'{path}:6:20: invitations[1].met_in_person: expected boolean, got a string ("sometimes")',
         f"{path}:7:5: invitations[2]: missing required key 'id'",
         f"{path}:8:25: invitations[2].mutual_connections: -1 is less than the minimum of 0",
-        f"{path}:9:14: invitations[2].network: 'myspace' is not one of: "
+        f'{path}:9:14: invitations[2].network: "myspace" is not one of: '
         "linkedin, viadeo, facebook, twitter, other",
     ]
 

@@ -50,6 +50,18 @@ def test_plugins_can_be_switched_off_by_name(monkeypatch):
     assert "met_in_person" in registry.criteria
 
 
+def test_a_plugin_that_fails_to_import_is_named(testplugin_site, monkeypatch):
+    (next(testplugin_site.glob("*.dist-info")) / "entry_points.txt").write_text(
+        "[invpolicy]\nbroken = no_such_module_here\n", encoding="utf-8"
+    )
+    monkeypatch.syspath_prepend(str(testplugin_site))
+    importlib.invalidate_caches()
+    with pytest.raises(
+        PluginError, match=r"cannot load plugin broken \(no_such_module_here\): ModuleNotFoundError"
+    ):
+        Registry(make_plugin_manager(disabled=()))
+
+
 def test_builtins_are_registered_like_any_plugin(registry):
     assert registry.plugin_names()[: len(DEFAULT_PLUGINS)] == list(DEFAULT_PLUGINS)
     for name in ("met_in_person", "three_part_decline"):

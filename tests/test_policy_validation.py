@@ -63,7 +63,7 @@ def test_a_good_policy_reads(write, registry):
             "decision: accept",
             "decision: acept",
             [
-                "12:15: rules[0].decision: 'acept' is not one of: accept, accept_limited, "
+                '12:15: rules[0].decision: "acept" is not one of: accept, accept_limited, '
                 "ask, decline, ignore, defer (did you mean 'accept'?)",
             ],
         ),
@@ -79,7 +79,7 @@ def test_a_good_policy_reads(write, registry):
             "      met_in_person:",
             "      exchanges: {at_least: two}",
             [
-                "11:29: rules[0].when.exchanges.at_least: expected integer, got a string ('two')",
+                '11:29: rules[0].when.exchanges.at_least: expected integer, got a string ("two")',
             ],
         ),
         (
@@ -111,7 +111,7 @@ def test_a_good_policy_reads(write, registry):
                 "17:16: rules[1].reply.params: unknown key 'sign' (did you mean 'signature'?)",
             ],
         ),
-        ("title: Mine", "title: [Mine]", ["3:8: title: expected string, got a list (['Mine'])"]),
+        ("title: Mine", "title: [Mine]", ['3:8: title: expected string, got a list (["Mine"])']),
         (
             "format: 1",
             f"format: {FORMAT_VERSION + 1}",
@@ -164,7 +164,7 @@ def test_mistakes_are_located_and_explained(write, registry, old, new, expected)
 def test_the_name_must_match_the_file(write, registry):
     path = write("other.yaml", GOOD.format(name="mine"))
     assert _problems(path, registry) == [
-        f"{path}:2:7: name: 'mine' must equal the file name without .yaml ('other')"
+        f"{path}:2:7: name: 'mine' must equal the file name without its extension ('other')"
     ]
 
 

@@ -138,7 +138,13 @@ def validate(policies: tuple[str, ...]) -> None:
         except InvpolicyError as exc:
             problems.extend(exc.problems)
             continue
-        click.echo(f"{path}: valid ({policy.name}, {len(policy.rules)} rules)")
+        try:
+            policy.compile(registry)
+        except PluginError as exc:
+            problems.append(Problem(str(path), 1, 1, f"plugin error: {exc}"))
+            continue
+        count = len(policy.rules)
+        click.echo(f"{path}: valid ({policy.name}, {count} rule{'s' if count != 1 else ''})")
     if problems:
         raise InvpolicyError(problems)
 
@@ -185,6 +191,8 @@ def compare(
     refs = list(policies)
     if not refs:
         refs = [e.name for e in installed_policies(registry) if e.shadowed_by is None]
+        if not refs:
+            raise click.UsageError("no policy is installed: name one with --policy")
     _run(registry, invitations, refs, output_format, explain=explain, replies=replies)
 
 

@@ -107,12 +107,14 @@ class _Leaf:
             out.extend(f for f in self.facts if f not in facts)
 
     def trace(self, facts: Facts) -> dict[str, Any]:
+        value = self.value(facts)
         return {
             "criterion": self.criterion,
             "params": dict(self.params),
-            "value": self.value(facts),
-            "saw": {f: facts.get(f) for f in self.facts},
-            "missing": [f for f in self.facts if f not in facts],
+            "value": value,
+            "saw": {f: facts[f] for f in self.facts if f in facts},
+            # Absent facts matter only when they left the criterion unable to tell.
+            "missing": [f for f in self.facts if f not in facts] if value is None else [],
         }
 
 

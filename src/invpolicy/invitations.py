@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from invpolicy.errors import InvpolicyError, Problem
-from invpolicy.schemacheck import check
+from invpolicy.schemacheck import check, dotted
 from invpolicy.source import Document, JsonPath, load_document
 
 DEFAULT_NETWORK = "linkedin"
@@ -79,7 +79,8 @@ def parse_invitations(doc: Document) -> list[Invitation]:
                 problems.append(
                     doc.problem(
                         (*path, "id"),
-                        f"duplicate invitation id '{ident}' (first at line {first_line[ident]})",
+                        f"{dotted((*path, 'id'))}: duplicate invitation id '{ident}' "
+                        f"(first at line {first_line[ident]})",
                     )
                 )
                 continue

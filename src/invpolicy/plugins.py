@@ -71,10 +71,16 @@ def make_plugin_manager(
         if module_name not in blocked:
             pm.register(importlib.import_module(module_name), name=module_name)
     if entry_points:
-        try:
-            pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
-        except Exception as exc:
-            raise PluginError(f"cannot load an installed plugin: {exc}") from exc
+        from importlib.metadata import entry_points as installed_entry_points
+
+        # One entry point at a time, so that a broken one is named.
+        for ep in installed_entry_points(group=ENTRY_POINT_GROUP):
+            try:
+                pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP, name=ep.name)
+            except Exception as exc:
+                raise PluginError(
+                    f"cannot load plugin {ep.name} ({ep.value}): {type(exc).__name__}: {exc}"
+                ) from exc
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
@@ -154,7 +160,7 @@ class Registry:
         return results
 
     def _add(self, kind: str, name: str, item: T, origin: Origin, into: dict[str, T]) -> None:
-        if not _NAME.match(name) or name in _RESERVED:
+        if not _NAME.fullmatch(name) or name in _RESERVED:
             raise PluginError(
                 f"plugin {origin.plugin}: '{name}' is not a valid {kind} name "
                 "(lower-case letters, digits and '_'; not all, any or not)"

@@ -144,7 +144,7 @@ def parse_policy(doc: Document, registry: Registry, *, stem: str | None = None) 
             problems.append(
                 doc.problem(
                     ("name",),
-                    f"name: '{name}' must equal the file name without .yaml ('{stem}')",
+                    f"name: '{name}' must equal the file name without its extension ('{stem}')",
                 )
             )
     if problems:

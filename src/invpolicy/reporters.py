@@ -157,6 +157,9 @@ class TableReporter(Reporter):
     def _summary(self, console: Console, report: Report) -> None:
         from rich.text import Text
 
+        if not report.rows:
+            console.print(Text("No invitations in the file."))
+            return
         for name in report.policy_names:
             counts = Counter(row.decisions[name].decision for row in report.rows)
             line = ", ".join(f"{n} {d}" for d, n in sorted(counts.items()))
@@ -263,9 +266,7 @@ def _condition_lines(node: dict[str, Any], depth: int) -> list[str]:
         return [f"{pad}not: {_tri(node['value'])}", *_condition_lines(node["not"], depth + 1)]
     params = f" {json.dumps(node['params'], ensure_ascii=False)}" if node["params"] else ""
     saw = ", ".join(
-        f"{fact}={json.dumps(value, ensure_ascii=False)}"
-        for fact, value in node["saw"].items()
-        if fact not in node["missing"]
+        f"{fact}={json.dumps(value, ensure_ascii=False)}" for fact, value in node["saw"].items()
     )
     seen = f"; saw {saw}" if saw else ""
     missing = f"; missing {', '.join(node['missing'])}" if node["missing"] else ""

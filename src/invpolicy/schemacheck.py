@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -70,12 +71,12 @@ def _problems(error: ValidationError, doc: Document, at: JsonPath) -> list[Probl
     if kind == "enum":
         choices = ", ".join(str(v) for v in value if v is not None)
         hint = did_you_mean(str(error.instance), [str(v) for v in value])
-        message = f"{prefix}{error.instance!r} is not one of: {choices}{hint}"
+        message = f"{prefix}{shown(error.instance)} is not one of: {choices}{hint}"
     elif kind == "type":
         expected = value if isinstance(value, list) else [value]
-        shown = " or ".join(t for t in expected if t != "null")
+        wanted = " or ".join(t for t in expected if t != "null")
         got = _JSON_TYPES.get(type(error.instance), type(error.instance).__name__)
-        message = f"{prefix}expected {shown}, got {got} ({error.instance!r})"
+        message = f"{prefix}expected {wanted}, got {got} ({shown(error.instance)})"
     elif kind in ("minProperties", "maxProperties") and "all" in _as_mapping(
         schema.get("properties")
     ):
@@ -83,6 +84,12 @@ def _problems(error: ValidationError, doc: Document, at: JsonPath) -> list[Probl
     else:
         message = f"{prefix}{error.message}"
     return [doc.problem(path, message)]
+
+
+def shown(value: Any) -> str:
+    """A value as the user wrote it: JSON, shortened."""
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _as_mapping(value: Any) -> Mapping[str, Any]:
