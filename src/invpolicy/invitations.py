@@ -21,7 +21,6 @@ class Invitation:
     id: str
     name: str
     facts: Mapping[str, Any] = field(default_factory=dict)
-    where: str = ""
 
     @property
     def language(self) -> str | None:
@@ -31,12 +30,15 @@ class Invitation:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], where: str = "<invitation>") -> Invitation:
-        """Validate one invitation given as a mapping (as in a file)."""
+        """Validate one invitation given as a mapping (as in a file).
+
+        ``where`` names it in error messages.
+        """
         doc = Document(where, dict(data))
         problems = check(_validator(), doc.data, doc)
         if problems:
             raise InvpolicyError(problems)
-        return _build(doc.data, where)
+        return _build(doc.data)
 
 
 def _validator() -> Any:
@@ -48,11 +50,11 @@ def _validator() -> Any:
     return Draft202012Validator({"$defs": schema["$defs"], "$ref": "#/$defs/invitation"})
 
 
-def _build(data: Mapping[str, Any], where: str) -> Invitation:
+def _build(data: Mapping[str, Any]) -> Invitation:
     # null means unknown, like an absent key: drop it so criteria see one thing.
     facts = {key: value for key, value in data.items() if value is not None}
     facts.setdefault("network", DEFAULT_NETWORK)
-    return Invitation(id=facts["id"], name=facts["name"], facts=facts, where=where)
+    return Invitation(id=facts["id"], name=facts["name"], facts=facts)
 
 
 def load_invitations(path: str | Path) -> list[Invitation]:
@@ -86,7 +88,7 @@ def parse_invitations(doc: Document) -> list[Invitation]:
                 continue
             first_line[ident] = line
         if not found:
-            invitations.append(_build(item, f"{doc.path}:{line}"))
+            invitations.append(_build(item))
     if problems:
         raise InvpolicyError(sorted(problems))
     return invitations
