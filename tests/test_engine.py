@@ -229,3 +229,39 @@ def test_a_generator_that_lacks_the_invitation_language_uses_the_policy_one(
     )
     reply = policy.decide(make_invitation(language="fr")).reply
     assert (reply.language, reply.text) == ("de", "Hallo Alex Martin!")
+
+
+@pytest.mark.parametrize("explain", [False, True])
+def test_a_criterion_runs_once_per_rule_tried(explain, make_policy, make_invitation):
+    calls: list[str] = []
+
+    class Counting:
+        @hookimpl
+        def invpolicy_criteria(self) -> list[Criterion]:
+            def compile_(params):
+                def check(facts):
+                    calls.append(facts["id"])
+                    return None
+
+                return check
+
+            return [Criterion("counted", "Never knows.", ("nothing",), compile_)]
+
+    pm = make_plugin_manager(entry_points=False, disabled=())
+    pm.register(Counting(), name="counting")
+    policy = make_policy(
+        """\
+        - id: nested
+          when:
+            all:
+              - any: [{counted: }, {met_in_person: }]
+              - not: {exchanges: }
+          decision: accept
+        - id: default
+          decision: decline
+        """,
+        reg=Registry(pm),
+    )
+    decision = policy.decide(make_invitation(), explain=explain)
+    assert calls == ["inv"]
+    assert decision.missing == ("nothing", "met_in_person", "exchanges")

@@ -88,7 +88,7 @@ class _Leaf:
         self.check = check
         self.facts = facts
 
-    def value(self, facts: Facts) -> bool | None:
+    def _run(self, facts: Facts) -> bool | None:
         try:
             result = self.check(facts)
         except Exception as exc:
@@ -102,19 +102,22 @@ class _Leaf:
             )
         return result
 
-    def missing(self, facts: Facts, out: list[str]) -> None:
-        if self.value(facts) is None:
-            out.extend(f for f in self.facts if f not in facts)
+    def evaluate(self, facts: Facts, missing: list[str]) -> bool | None:
+        result = self._run(facts)
+        if result is None:
+            missing.extend(f for f in self.facts if f not in facts)
+        return result
 
-    def trace(self, facts: Facts) -> dict[str, Any]:
-        value = self.value(facts)
+    def trace(self, facts: Facts, missing: list[str]) -> dict[str, Any]:
+        mark = len(missing)
+        value = self.evaluate(facts, missing)
         return {
             "criterion": self.criterion,
             "params": dict(self.params),
             "value": value,
             "saw": {f: facts[f] for f in self.facts if f in facts},
             # Absent facts matter only when they left the criterion unable to tell.
-            "missing": [f for f in self.facts if f not in facts] if value is None else [],
+            "missing": missing[mark:],
         }
 
 
@@ -128,24 +131,34 @@ class _Junction:
         self.parts = parts
         self.decisive = op == "any"
 
-    def value(self, facts: Facts) -> bool | None:
+    def evaluate(self, facts: Facts, missing: list[str]) -> bool | None:
         decisive = self.decisive
+        mark = len(missing)
         unknown = False
         for part in self.parts:
-            result = part.value(facts)
+            result = part.evaluate(facts, missing)
             if result is decisive:
+                # Decided anyway: the unknown parts before did not matter.
+                del missing[mark:]
                 return decisive
             if result is None:
                 unknown = True
         return None if unknown else not decisive
 
-    def missing(self, facts: Facts, out: list[str]) -> None:
-        if self.value(facts) is None:
-            for part in self.parts:
-                part.missing(facts, out)
-
-    def trace(self, facts: Facts) -> dict[str, Any]:
-        return {self.op: [p.trace(facts) for p in self.parts], "value": self.value(facts)}
+    def trace(self, facts: Facts, missing: list[str]) -> dict[str, Any]:
+        # Every part is traced (no short cut), and the value follows from theirs.
+        mark = len(missing)
+        parts = [p.trace(facts, missing) for p in self.parts]
+        values = [p["value"] for p in parts]
+        if self.decisive in values:
+            value: bool | None = self.decisive
+        elif None in values:
+            value = None
+        else:
+            value = not self.decisive
+        if value is not None:
+            del missing[mark:]
+        return {self.op: parts, "value": value}
 
 
 class _Not:
@@ -154,30 +167,35 @@ class _Not:
     def __init__(self, part: _Node) -> None:
         self.part = part
 
-    def value(self, facts: Facts) -> bool | None:
-        result = self.part.value(facts)
+    def evaluate(self, facts: Facts, missing: list[str]) -> bool | None:
+        result = self.part.evaluate(facts, missing)
         return None if result is None else not result
 
-    def missing(self, facts: Facts, out: list[str]) -> None:
-        self.part.missing(facts, out)
-
-    def trace(self, facts: Facts) -> dict[str, Any]:
-        return {"not": self.part.trace(facts), "value": self.value(facts)}
+    def trace(self, facts: Facts, missing: list[str]) -> dict[str, Any]:
+        part = self.part.trace(facts, missing)
+        value = part["value"]
+        return {"not": part, "value": None if value is None else not value}
 
 
 _Node = _Leaf | _Junction | _Not
 
 
 class _CompiledRule:
-    __slots__ = ("decision", "id", "language", "render", "reply_generator", "when")
+    __slots__ = ("decision", "id", "languages", "render", "reply_generator", "when")
 
-    def __init__(self, rule: Rule, when: _Node | None, render: Render | None, language: str):
+    def __init__(
+        self,
+        rule: Rule,
+        when: _Node | None,
+        render: Render | None,
+        languages: tuple[str, ...],
+    ) -> None:
         self.id = rule.id
         self.decision = rule.decision
         self.when = when
         self.reply_generator = rule.reply.generator if rule.reply else None
         self.render = render
-        self.language = language
+        self.languages = languages
 
 
 class CompiledPolicy:
@@ -186,19 +204,18 @@ class CompiledPolicy:
     def __init__(self, policy: Policy, registry: Registry) -> None:
         self.policy = policy
         self.name = policy.name
-        self._languages: dict[str, tuple[str, ...]] = {}
+        self.language = policy.language
         self._rules = [self._compile_rule(rule, registry) for rule in policy.rules]
 
     def _compile_rule(self, rule: Rule, registry: Registry) -> _CompiledRule:
         when = self._compile(rule.when, registry) if rule.when is not None else None
-        render: Render | None = None
-        if rule.reply is not None:
-            generator = registry.generators[rule.reply.generator]
-            render = _call_plugin(
-                f"reply generator '{generator.name}'", generator.compile, rule.reply.params
-            )
-            self._languages[rule.id] = generator.languages
-        return _CompiledRule(rule, when, render, self.policy.language)
+        if rule.reply is None:
+            return _CompiledRule(rule, when, None, ())
+        generator = registry.generators[rule.reply.generator]
+        render = _call_plugin(
+            f"reply generator '{generator.name}'", generator.compile, rule.reply.params
+        )
+        return _CompiledRule(rule, when, render, generator.languages)
 
     def _compile(self, node: Condition, registry: Registry) -> _Node:
         if isinstance(node, CriterionCheck):
@@ -213,8 +230,9 @@ class CompiledPolicy:
     def decide(self, invitation: Invitation, *, explain: bool = False) -> Decision:
         """The decision for one invitation; with ``explain``, the trace of every rule tried.
 
-        Raises :class:`PluginError`, naming the plugin's criterion or generator
-        and the invitation, when a plugin fails.
+        Each criterion runs once per rule tried. Raises :class:`PluginError`,
+        naming the plugin's criterion or generator and the invitation, when a
+        plugin fails.
         """
         try:
             return self._decide(invitation, explain)
@@ -228,12 +246,16 @@ class CompiledPolicy:
         missing: list[str] = []
         steps: list[RuleTrace] = []
         for rule in self._rules:
-            value = True if rule.when is None else rule.when.value(facts)
+            if rule.when is None:
+                value: bool | None = True
+                condition = None
+            elif explain:
+                condition = rule.when.trace(facts, missing)
+                value = condition["value"]
+            else:
+                value = rule.when.evaluate(facts, missing)
             if explain:
-                condition = rule.when.trace(facts) if rule.when is not None else None
                 steps.append(RuleTrace(rule.id, value, value is True, condition))
-            if value is None and rule.when is not None:
-                rule.when.missing(facts, missing)
             if value is True:
                 return Decision(
                     policy=self.name,
@@ -249,9 +271,9 @@ class CompiledPolicy:
     def _reply(self, rule: _CompiledRule, invitation: Invitation) -> Reply | None:
         if rule.render is None or rule.reply_generator is None:
             return None
-        language = invitation.language or rule.language
-        if language not in self._languages[rule.id]:
-            language = rule.language
+        language = invitation.language or self.language
+        if language not in rule.languages:
+            language = self.language
         try:
             text = rule.render(invitation.facts, language)
         except Exception as exc:
