@@ -49,14 +49,14 @@ def resolve_policy(ref: str | Path, registry: Registry) -> Path:
     looks_like_path = (
         isinstance(ref, Path) or "/" in text or "\\" in text or text.endswith(POLICY_SUFFIXES)
     )
-    if not looks_like_path:
-        for entry in installed_policies(registry):
-            if entry.name == text and entry.shadowed_by is None:
-                return entry.path
+    entries = [] if looks_like_path else installed_policies(registry)
+    for entry in entries:
+        if entry.name == text and entry.shadowed_by is None:
+            return entry.path
     path = Path(text)
     if path.exists():
         return path
-    names = sorted({entry.name for entry in installed_policies(registry)})
+    names = sorted({entry.name for entry in entries})
     message = (
         "no such file"
         if looks_like_path

@@ -8,19 +8,19 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 import click
 
 from invpolicy import __version__
 from invpolicy.errors import InvpolicyError, PluginError, Problem
+from invpolicy.reporters import REPORTER_BY_NAME
 
 if TYPE_CHECKING:
     from invpolicy.engine import CompiledPolicy
     from invpolicy.plugins import Registry
     from invpolicy.reporters import Reporter
-
-FORMATS = ("table", "json")
 
 
 class ProblemsError(click.ClickException):
@@ -50,7 +50,7 @@ class _Group(click.Group):
 format_option = click.option(
     "--format",
     "output_format",
-    type=click.Choice(FORMATS),
+    type=click.Choice(list(REPORTER_BY_NAME)),
     default="table",
     show_default=True,
     help="Output format.",
@@ -69,20 +69,17 @@ def _registry() -> Registry:
 
 
 def _reporter(output_format: str, **options: bool) -> Reporter:
-    from invpolicy.reporters import REPORTER_BY_NAME
-
     return REPORTER_BY_NAME[output_format](sys.stdout, **options)
 
 
-def _load_policies(refs: Sequence[str], registry: Registry) -> list[CompiledPolicy]:
-    from invpolicy.catalog import resolve_policy
-    from invpolicy.policy import read_policy
+def _load_policies(refs: Sequence[str | Path], registry: Registry) -> list[CompiledPolicy]:
+    from invpolicy.policy import load_policy
 
     policies: list[CompiledPolicy] = []
     problems: list[Problem] = []
     for ref in refs:
         try:
-            policies.append(read_policy(resolve_policy(ref, registry), registry).compile(registry))
+            policies.append(load_policy(ref, registry))
         except InvpolicyError as exc:
             problems.extend(exc.problems)
     if problems:
@@ -93,7 +90,7 @@ def _load_policies(refs: Sequence[str], registry: Registry) -> list[CompiledPoli
 def _run(
     registry: Registry,
     invitations_path: str,
-    refs: Sequence[str],
+    refs: Sequence[str | Path],
     output_format: str,
     *,
     explain: bool,
@@ -126,25 +123,21 @@ def validate(policies: tuple[str, ...]) -> None:
     Prints one line per problem, as path:line:col: message, and exits 1 if
     there is any.
     """
-    from invpolicy.catalog import resolve_policy
-    from invpolicy.policy import read_policy
+    from invpolicy.policy import load_policy
 
     registry = _registry()
     problems: list[Problem] = []
     for ref in policies:
         try:
-            path = resolve_policy(ref, registry)
-            policy = read_policy(path, registry)
+            policy = load_policy(ref, registry).policy
         except InvpolicyError as exc:
             problems.extend(exc.problems)
             continue
-        try:
-            policy.compile(registry)
         except PluginError as exc:
-            problems.append(Problem(str(path), 1, 1, f"plugin error: {exc}"))
+            problems.append(Problem(ref, 1, 1, f"plugin error: {exc}"))
             continue
         count = len(policy.rules)
-        click.echo(f"{path}: valid ({policy.name}, {count} rule{'s' if count != 1 else ''})")
+        click.echo(f"{policy.path}: valid ({policy.name}, {count} rule{'s' if count != 1 else ''})")
     if problems:
         raise InvpolicyError(problems)
 
@@ -188,9 +181,10 @@ def compare(
     from invpolicy.catalog import installed_policies
 
     registry = _registry()
-    refs = list(policies)
+    refs: list[str | Path] = list(policies)
     if not refs:
-        refs = [e.name for e in installed_policies(registry) if e.shadowed_by is None]
+        # Paths, not names: the catalogue is read once.
+        refs = [e.path for e in installed_policies(registry) if e.shadowed_by is None]
         if not refs:
             raise click.UsageError("no policy is installed: name one with --policy")
     _run(registry, invitations, refs, output_format, explain=explain, replies=replies)
