@@ -141,3 +141,20 @@ def test_every_invitation_problem_is_reported_at_once(write):
 def test_invitation_files_of_the_wrong_shape(write, content, message):
     (problem,) = _problems(load_invitations, write("inv.yaml", content))
     assert message in problem
+
+
+def test_a_file_over_the_size_limit_is_refused_without_reading_it_all(write, monkeypatch):
+    from invpolicy import source
+
+    monkeypatch.setattr(source, "MAX_FILE_BYTES", 10)
+    path = write("big.yaml", "a: 12345678901234567890\n")
+    (problem,) = _problems(load_document, path)
+    assert problem == f"{path}:1:1: file is too large (more than 10 bytes)"
+
+
+def test_every_missing_required_key_is_named_once(write):
+    path = write("inv.yaml", "- {network: viadeo}\n")
+    assert _problems(load_invitations, path) == [
+        f"{path}:1:3: [0]: missing required key 'id'",
+        f"{path}:1:3: [0]: missing required key 'name'",
+    ]

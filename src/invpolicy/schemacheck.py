@@ -65,9 +65,14 @@ def _problems(error: ValidationError, doc: Document, at: JsonPath) -> list[Probl
             for key in error.instance
             if key not in known
         ]
-    if kind == "required":
-        missing = error.message.split("'")[1] if "'" in error.message else str(value)
-        return [doc.problem(path, f"{prefix}missing required key '{missing}'", key=True)]
+    if kind == "required" and isinstance(error.instance, dict):
+        # jsonschema yields one error per missing key, each naming all the
+        # required keys; check() drops the repeats.
+        return [
+            doc.problem(path, f"{prefix}missing required key '{key}'", key=True)
+            for key in value
+            if key not in error.instance
+        ]
     if kind == "enum":
         choices = ", ".join(str(v) for v in value if v is not None)
         hint = did_you_mean(str(error.instance), [str(v) for v in value])

@@ -17,6 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
 from invpolicy.errors import InvpolicyError, Problem
 
 #: JSON-like path from the document root: keys and list indexes.
@@ -62,22 +66,24 @@ def read_text(path: str | Path) -> str:
     """Read a file as UTF-8 text; binary or badly encoded content is an error."""
     shown = str(path)
     try:
-        raw = Path(path).read_bytes()
+        with Path(path).open("rb") as stream:
+            # One byte past the limit is enough to know the file is too large.
+            raw = stream.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise InvpolicyError(Problem(shown, 1, 1, "no such file")) from None
     except IsADirectoryError:
         raise InvpolicyError(Problem(shown, 1, 1, "is a directory, not a file")) from None
     except OSError as exc:
         raise InvpolicyError(Problem(shown, 1, 1, f"cannot read: {exc.strerror}")) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise InvpolicyError(
+            Problem(shown, 1, 1, f"file is too large (more than {MAX_FILE_BYTES} bytes)")
+        )
     return decode_text(raw, shown)
 
 
 def decode_text(raw: bytes, shown: str) -> str:
     """Decode ``raw`` as UTF-8 (a BOM is allowed), refusing binary data."""
-    if len(raw) > MAX_FILE_BYTES:
-        raise InvpolicyError(
-            Problem(shown, 1, 1, f"file is too large ({len(raw)} bytes, limit {MAX_FILE_BYTES})")
-        )
     nul = raw.find(b"\x00")
     if nul >= 0:
         line, col = _line_col(raw, nul)
@@ -108,9 +114,6 @@ def load_document(path: str | Path) -> Document:
 
 def parse_document(text: str, shown: str) -> Document:
     """Parse YAML (or JSON, which YAML 1.2 reads) from ``text``."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
     kind = "JSON" if shown.lower().endswith(".json") else "YAML"
     yaml = YAML(typ="rt")
     try:
@@ -148,8 +151,6 @@ class _Builder:
         return InvpolicyError(Problem(self.doc.path, mark.line + 1, mark.column + 1, message))
 
     def _node(self, node: Any, path: JsonPath, depth: int) -> Any:
-        from ruamel.yaml.nodes import MappingNode, SequenceNode
-
         if depth > MAX_DEPTH:
             raise self._fail(node, f"nesting is too deep (more than {MAX_DEPTH} levels)")
         key = id(node)
@@ -173,8 +174,6 @@ class _Builder:
         return value
 
     def _mapping(self, node: Any, path: JsonPath, depth: int) -> dict[str, Any]:
-        from ruamel.yaml.nodes import ScalarNode
-
         self._check_tag(node, "map")
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
