@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from invpolicy.errors import InvpolicyError, Problem
+from invpolicy.resources import validator
 from invpolicy.schemacheck import check, dotted
 from invpolicy.source import Document, JsonPath, load_document
 
@@ -35,19 +36,10 @@ class Invitation:
         ``where`` names it in error messages.
         """
         doc = Document(where, dict(data))
-        problems = check(_validator(), doc.data, doc)
+        problems = check(validator("invitation", "invitation"), doc.data, doc)
         if problems:
             raise InvpolicyError(problems)
         return _build(doc.data)
-
-
-def _validator() -> Any:
-    from jsonschema import Draft202012Validator
-
-    from invpolicy.resources import load_schema
-
-    schema = load_schema("invitation")
-    return Draft202012Validator({"$defs": schema["$defs"], "$ref": "#/$defs/invitation"})
 
 
 def _build(data: Mapping[str, Any]) -> Invitation:
@@ -66,13 +58,12 @@ def load_invitations(path: str | Path) -> list[Invitation]:
 def parse_invitations(doc: Document) -> list[Invitation]:
     """Validate a parsed invitations document; every problem is reported at once."""
     items, at = _items(doc)
-    validator = _validator()
     problems: list[Problem] = []
     first_line: dict[str, int] = {}
     invitations: list[Invitation] = []
     for index, item in enumerate(items):
         path: JsonPath = (*at, index)
-        found = check(validator, item, doc, path)
+        found = check(validator("invitation", "invitation"), item, doc, path)
         problems.extend(found)
         line, _ = doc.position(path)
         ident = item.get("id") if isinstance(item, dict) else None

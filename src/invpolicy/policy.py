@@ -120,9 +120,7 @@ def load_policy(ref: str | Path, registry: Registry | None = None) -> CompiledPo
 
 def parse_policy(doc: Document, registry: Registry, *, stem: str | None = None) -> Policy:
     """Validate a parsed policy document and build the :class:`Policy`."""
-    from jsonschema import Draft202012Validator
-
-    from invpolicy.resources import load_schema
+    from invpolicy.resources import validator
 
     data = doc.data
     version = data.get("format") if isinstance(data, dict) else None
@@ -134,7 +132,7 @@ def parse_policy(doc: Document, registry: Registry, *, stem: str | None = None) 
                 f"(up to {FORMAT_VERSION}): upgrade invpolicy",
             )
         )
-    problems = check(Draft202012Validator(load_schema("policy")), data, doc)
+    problems = check(validator("policy"), data, doc)
     if isinstance(data, dict):
         # Plugin-level checks run even when the schema found problems, so one
         # run reports them all; they skip what the schema already refused.

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from jsonschema.protocols import Validator
 
 _HERE = Path(__file__).resolve().parent
 
@@ -28,3 +31,14 @@ def load_schema(name: str) -> dict[str, Any]:
     path = data_dir("schemas") / f"{name}.schema.json"
     schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return schema
+
+
+@cache
+def validator(name: str, definition: str | None = None) -> Validator:
+    """A validator for a bundled schema, or for one of its ``$defs``; built once."""
+    from jsonschema import Draft202012Validator
+
+    schema = load_schema(name)
+    if definition is not None:
+        schema = {"$defs": schema["$defs"], "$ref": f"#/$defs/{definition}"}
+    return Draft202012Validator(schema)
