@@ -18,6 +18,28 @@ TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 EXAMPLES = REPO / "examples"
 SEEDS = REPO.parent / "shared" / "seeds"
+DATA = TESTS / "data"
+
+#: Lines the tests want shown at the end of the run (the classifier's accuracy).
+SUMMARY = pytest.StashKey[list[str]]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[SUMMARY] = []
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    lines = config.stash.get(SUMMARY, [])
+    if lines:
+        terminalreporter.write_sep("-", "measured by the tests")
+        for line in lines:
+            terminalreporter.write_line(line)
+
+
+@pytest.fixture
+def summary(request: pytest.FixtureRequest) -> Callable[[str], None]:
+    """Show a line in the summary at the end of the test run."""
+    return request.config.stash[SUMMARY].append
 
 
 @pytest.fixture(scope="session")

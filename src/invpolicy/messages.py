@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from invpolicy.text import fold
 
 # The texts networks put in an invitation when the sender writes nothing, and
 # their usual variants, French and English. They are compared after
@@ -46,8 +47,7 @@ _WORD = re.compile(r"[a-z0-9']+")
 
 
 def _words(text: str) -> list[str]:
-    folded = unicodedata.normalize("NFKD", text.replace("\u2019", "'").lower())
-    plain = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    plain = fold(text)
     return _WORD.findall(plain)
 
 

@@ -6,13 +6,16 @@ policy can tell "no" from "we do not know".
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from invpolicy.contract import Check, Criterion, Facts
+from invpolicy.followup import NEED, PITCH
+from invpolicy.followup import classify as classify_follow_up
 from invpolicy.hookspecs import hookimpl
 from invpolicy.messages import is_personalized
+from invpolicy.text import fold
 
 NETWORKS = ["linkedin", "viadeo", "facebook", "twitter", "other"]
 
@@ -54,12 +57,6 @@ def _flag(fact: str) -> Callable[[Mapping[str, Any]], Check]:
         return check
 
     return compile_
-
-
-def fold(text: str) -> str:
-    """Lower-case ``text`` and strip its accents, for matching words in FR and EN."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def _common_ground(params: Mapping[str, Any]) -> Check:
@@ -106,17 +103,48 @@ def _experience(params: Mapping[str, Any]) -> Check:
     return check
 
 
+def keyword_pattern(keywords: list[str]) -> re.Pattern[str]:
+    """A pattern finding any of ``keywords`` as whole words in folded text.
+
+    A keyword matches whole words only ("rh" does not match "rhone"), also in
+    its plural in -s or -x; a keyword ending in ``*`` matches any word that
+    starts with it ("recrut*" matches "recruteur", "recruteuse", "recrutement").
+    Keywords are escaped: a policy cannot write a regular expression.
+    """
+    alternatives = []
+    for keyword in sorted({fold(k).strip() for k in keywords}, key=len, reverse=True):
+        if keyword.endswith("*"):
+            alternatives.append(re.escape(keyword.rstrip("*").strip()) + r"\w*")
+        else:
+            alternatives.append(re.escape(keyword) + "[sx]?")
+    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
+
+
 def _headline_mentions(params: Mapping[str, Any]) -> Check:
-    keywords = [fold(word) for word in params["keywords"]]
+    pattern = keyword_pattern(params["keywords"])
 
     def check(facts: Facts) -> bool | None:
         found = [facts.get(field) for field in ("headline", "company")]
         texts = [fold(text) for text in found if text is not None]
         if not texts:
             return None
-        return any(word in text for text in texts for word in keywords)
+        return any(pattern.search(text) for text in texts)
 
     return check
+
+
+def _follow_up(kind: str) -> Callable[[Mapping[str, Any]], Check]:
+    def compile_(params: Mapping[str, Any]) -> Check:
+        def check(facts: Facts) -> bool | None:
+            # No answer is known too: the inviter has not answered (yet).
+            answer = facts.get("follow_up")
+            if answer is None or not answer.strip():
+                return False
+            return classify_follow_up(answer).kind == kind
+
+        return check
+
+    return compile_
 
 
 CRITERIA = [
@@ -138,6 +166,13 @@ CRITERIA = [
         description="You share at least `at_least` connections with the inviter.",
         facts=("mutual_connections",),
         compile=_count("mutual_connections", int),
+        params_schema=_at_least_schema(1),
+    ),
+    Criterion(
+        name="mutual_in_sector",
+        description=("At least `at_least` of the connections you share work in your own sector."),
+        facts=("mutual_in_sector",),
+        compile=_count("mutual_in_sector", int),
         params_schema=_at_least_schema(1),
     ),
     Criterion(
@@ -215,8 +250,9 @@ CRITERIA = [
     Criterion(
         name="headline_mentions",
         description=(
-            "The inviter's headline or company contains one of `keywords` "
-            "(case and accents ignored)."
+            "The inviter's headline or company contains one of `keywords`, as whole "
+            "words (case and accents ignored; plurals in -s/-x match; 'recrut*' "
+            "matches any word starting with 'recrut')."
         ),
         facts=("headline", "company"),
         compile=_headline_mentions,
@@ -228,10 +264,28 @@ CRITERIA = [
                 "keywords": {
                     "type": "array",
                     "minItems": 1,
-                    "items": {"type": "string", "minLength": 1},
+                    "items": {"type": "string", "pattern": "[^*\\s]"},
                 }
             },
         },
+    ),
+    Criterion(
+        name="follow_up_pitch",
+        description=(
+            "The inviter answered your message with a pitch: an offer, services, a "
+            "link to book a call (French and English). False when there is no answer."
+        ),
+        facts=("follow_up",),
+        compile=_follow_up(PITCH),
+    ),
+    Criterion(
+        name="follow_up_need",
+        description=(
+            "The inviter answered your message with a real, stated need: what they "
+            "look for and why (French and English). False when there is no answer."
+        ),
+        facts=("follow_up",),
+        compile=_follow_up(NEED),
     ),
 ]
 
