@@ -152,6 +152,14 @@ def test_a_good_policy_reads(write, registry):
                 "write the policy's language 'de' (it writes: fr, en)",
             ],
         ),
+        (
+            "generator: three_part_decline",
+            "generator: welcome",
+            [
+                "16:18: rules[1].reply.generator: reply generator 'welcome' writes for "
+                "accept, accept_limited, not for the rule's decision 'decline'",
+            ],
+        ),
     ],
 )
 def test_mistakes_are_located_and_explained(write, registry, old, new, expected):

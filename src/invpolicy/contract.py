@@ -20,6 +20,10 @@ Check = Callable[[Facts], "bool | None"]
 #: A compiled reply generator: writes the reply to one invitation in a language.
 Render = Callable[[Facts, str], str]
 
+#: What a policy rule can decide. A reply generator says which of these its
+#: texts suit, so that a reply never announces what the decision does not do.
+DECISIONS = ("accept", "accept_limited", "ask", "decline", "ignore", "defer")
+
 #: The parameter schema of something that takes no parameters.
 NO_PARAMS: Mapping[str, Any] = {"type": "object", "additionalProperties": False}
 
@@ -47,10 +51,16 @@ class Criterion:
 
 @dataclass(frozen=True)
 class ReplyGenerator:
-    """Writes the message that goes with a decision, in one of ``languages``."""
+    """Writes the message that goes with a decision, in one of ``languages``.
+
+    ``decisions`` lists the decisions its texts suit (a welcome suits
+    ``accept``, not ``decline``); a policy rule that pairs it with another
+    decision fails validation.
+    """
 
     name: str
     description: str
     languages: tuple[str, ...]
     compile: Callable[[Mapping[str, Any]], Render]
     params_schema: Mapping[str, Any] = field(default_factory=_no_params)
+    decisions: tuple[str, ...] = DECISIONS

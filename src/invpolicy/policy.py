@@ -18,7 +18,6 @@ if TYPE_CHECKING:
 
 #: The newest policy format this version of invpolicy reads.
 FORMAT_VERSION = 1
-DECISIONS = ("accept", "accept_limited", "ask", "decline", "ignore", "defer")
 
 
 @dataclass(frozen=True)
@@ -220,7 +219,7 @@ class _Semantics:
                 self._condition(rule["when"], (*path, "when"))
             reply = rule.get("reply")
             if isinstance(reply, dict) and isinstance(reply.get("generator"), str):
-                self._reply(reply, (*path, "reply"), language)
+                self._reply(reply, (*path, "reply"), language, rule.get("decision"))
         if isinstance(rules[-1], dict) and "when" in rules[-1]:
             self._add(
                 ("rules", len(rules) - 1),
@@ -252,7 +251,7 @@ class _Semantics:
             validator = self.registry.params_validator("criterion", key)
             self.problems.extend(check(validator, value or {}, self.doc, (*path, key)))
 
-    def _reply(self, data: dict[str, Any], path: JsonPath, language: str) -> None:
+    def _reply(self, data: dict[str, Any], path: JsonPath, language: str, decision: Any) -> None:
         name = data["generator"]
         generator = self.registry.generators.get(name)
         if generator is None:
@@ -263,6 +262,14 @@ class _Semantics:
         if isinstance(params, dict):
             validator = self.registry.params_validator("reply generator", name)
             self.problems.extend(check(validator, params, self.doc, (*path, "params")))
+        if isinstance(decision, str) and decision not in generator.decisions:
+            # A welcome must not go with a decline: the reply would say what
+            # the decision does not do.
+            self._add(
+                (*path, "generator"),
+                f"reply generator '{name}' writes for {', '.join(generator.decisions)}, "
+                f"not for the rule's decision '{decision}'",
+            )
         if _is_language(language) and language not in generator.languages:
             self._add(
                 (*path, "generator"),

@@ -1,13 +1,22 @@
 """Built-in reply generators, in French and English.
 
 The texts follow the advice of the source articles (``shared/seeds``) in our
-own words: the three-part decline of article 003, and the two questions of
-article 004 (how did we meet? what is the purpose of your request?).
+own words: the three-part decline of article 003 and its later two-sentence
+form, the two questions of article 004 (how did we meet? what is the purpose
+of your request?), the one-line question of a reader of article 001 (what can
+we do for each other?), the meeting article 003 proposes to an inviter with a
+real need, and a welcome for the invitations a policy accepts.
+
+Every generator takes the same optional parameters: ``signature`` (written
+under the reply), ``channel`` (another place to reach you) and ``page`` (a page
+explaining how you handle invitations, as the author of article 001 does).
+Each text reads well with or without any of them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from invpolicy.contract import Facts, Render, ReplyGenerator
@@ -15,6 +24,9 @@ from invpolicy.hookspecs import hookimpl
 from invpolicy.messages import is_personalized
 
 LANGUAGES = ("fr", "en")
+
+#: A text in each language.
+_Text = Mapping[str, str]
 
 _SIGNATURE = {
     "type": "string",
@@ -26,6 +38,34 @@ _CHANNEL = {
     "minLength": 1,
     "description": "Another place to reach you, e.g. 'Twitter (@handle)'.",
 }
+_PAGE = {
+    "type": "string",
+    "pattern": r"^https?://\S+$",
+    "description": "The address (http or https) of a page explaining how you handle invitations.",
+}
+
+
+#: Why a decline declines: each school gives its own reason.
+REASONS = ("strong_ties", "met_in_person", "common_ground", "relevance")
+_REASON = {
+    "enum": list(REASONS),
+    "default": "strong_ties",
+    "description": (
+        "The reason given: strong_ties (we have neither met nor really talked), "
+        "met_in_person (we have not met in real life), common_ground (we have "
+        "nothing in common), relevance (our fields are too far apart)."
+    ),
+}
+
+
+def _params_schema(**extra: Any) -> dict[str, Any]:
+    """The parameters every generator takes (a fresh copy for each), plus ``extra``."""
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {"signature": _SIGNATURE, "channel": _CHANNEL, "page": _PAGE, **extra},
+    }
+
 
 _GREETING = {"fr": "Bonjour {name},", "en": "Hello {name},"}
 _CLOSING = {"fr": "Bien à vous,", "en": "Kind regards,"}
@@ -37,6 +77,87 @@ def letter(language: str, name: str, paragraphs: list[str], signature: str | Non
     return "\n\n".join([_GREETING[language].format(name=name), *paragraphs, closing])
 
 
+@dataclass(frozen=True)
+class _Params:
+    """The parameters every generator takes; an absent or empty one is ``None``."""
+
+    signature: str | None
+    channel: str | None
+    page: str | None
+    reason: str = "strong_ties"
+
+    @classmethod
+    def read(cls, params: Mapping[str, Any]) -> _Params:
+        return cls(
+            params.get("signature") or None,
+            params.get("channel") or None,
+            params.get("page") or None,
+            params.get("reason") or "strong_ties",
+        )
+
+
+def _optional(language: str, *lines: tuple[_Text, str | None]) -> list[str]:
+    """One paragraph of the ``lines`` whose value is given, or none.
+
+    Each line is a text with one ``{}`` filled with its value.
+    """
+    filled = [line[language].format(value) for line, value in lines if value]
+    return ["\n".join(filled)] if filled else []
+
+
+def _either(texts: Mapping[str, str], key: str, channel: str | None) -> str:
+    """``texts[key + '_channel']`` naming the channel when there is one, else ``texts[key]``."""
+    return texts[f"{key}_channel"].format(channel=channel) if channel else texts[key]
+
+
+#: Writes the paragraphs between greeting and closing.
+_Body = Callable[[Facts, str, _Params], list[str]]
+
+
+def _compiler(body: _Body) -> Callable[[Mapping[str, Any]], Render]:
+    """A generator's ``compile``: reads the parameters once, then writes letters."""
+
+    def compile_(params: Mapping[str, Any]) -> Render:
+        read = _Params.read(params)
+
+        def render(facts: Facts, language: str) -> str:
+            paragraphs = body(facts, language, read)
+            return letter(language, facts.get("name", ""), paragraphs, read.signature)
+
+        return render
+
+    return compile_
+
+
+# The page line, worded for what the reply does.
+_PAGE_EXPLAINS = {
+    "fr": "J'explique ici comment je traite les invitations : {}",
+    "en": "How I handle invitations is explained here: {}",
+}
+_PAGE_SHORT = {
+    "fr": "Ma façon de traiter les invitations : {}",
+    "en": "How I handle invitations: {}",
+}
+_PAGE_BEFORE_CONNECTING = {
+    "fr": "Ce qui compte pour moi avant de me connecter est expliqué ici : {}",
+    "en": "What matters to me before connecting is explained here: {}",
+}
+_PAGE_IF_CURIOUS = {
+    "fr": "Si cela vous intéresse, j'explique ici comment je traite les invitations : {}",
+    "en": "If you are curious, how I handle invitations is explained here: {}",
+}
+
+# The channel line of the replies that do not weave it into a sentence.
+_CHANNEL_ANSWER = {
+    "fr": "Si c'est plus simple pour vous, vous pouvez aussi me répondre sur {}.",
+    "en": "If it is easier for you, you can also answer me on {}.",
+}
+_CHANNEL_FIND = {
+    "fr": "Vous pouvez aussi me retrouver sur {}.",
+    "en": "You can also find me on {}.",
+}
+
+
 _DECLINE = {
     "fr": {
         "thanks_note": (
@@ -44,11 +165,26 @@ _DECLINE = {
             "j'apprécie cette attention."
         ),
         "thanks": "Merci de l'intérêt que vous portez à mon profil.",
-        "goal": (
+        "goal_strong_ties": (
             "Je réserve mon réseau aux liens solides : les personnes que j'ai "
             "rencontrées en vrai, ou avec qui j'ai réellement échangé, dans un groupe "
             "par exemple. Nous n'avons pas encore eu cette occasion, c'est pourquoi je "
             "ne donne pas suite à votre invitation pour l'instant."
+        ),
+        "goal_met_in_person": (
+            "Mon réseau ne rassemble que des personnes que j'ai rencontrées en personne : "
+            "c'est ce qui donne du sens à chaque contact. Nous ne nous sommes pas encore "
+            "vus, c'est pourquoi je ne donne pas suite à votre invitation pour l'instant."
+        ),
+        "goal_common_ground": (
+            "Avant d'accepter quelqu'un, je cherche ce qui nous relie : des relations, une "
+            "école, un employeur, un groupe. Je n'ai rien trouvé de tel entre nous, c'est "
+            "pourquoi je ne donne pas suite à votre invitation pour l'instant."
+        ),
+        "goal_relevance": (
+            "Je veille à garder un réseau cohérent avec mon activité, pour qu'il reste "
+            "utile à chacun de ses membres. Nos domaines me semblent trop éloignés pour "
+            "l'instant, c'est pourquoi je ne donne pas suite à votre invitation."
         ),
         "open_channel": (
             "La porte reste ouverte pour autant : vous pouvez m'écrire sur {channel}, "
@@ -64,10 +200,25 @@ _DECLINE = {
             "Thank you for adding a personal note to your invitation; I appreciate the care."
         ),
         "thanks": "Thank you for your interest in my profile.",
-        "goal": (
+        "goal_strong_ties": (
             "I keep my network for strong ties: people I have met face to face, or with "
             "whom I have had real conversations, in a group for instance. We have not had "
             "that chance yet, so I am declining your invitation for now."
+        ),
+        "goal_met_in_person": (
+            "My network only gathers people I have met in person: that is what gives "
+            "each contact its meaning. We have not met yet, so I am declining your "
+            "invitation for now."
+        ),
+        "goal_common_ground": (
+            "Before I accept someone, I look for what links us: people we both know, a "
+            "school, an employer, a group. I found nothing of the kind between us, so I "
+            "am declining your invitation for now."
+        ),
+        "goal_relevance": (
+            "I try to keep my network close to my line of work, so that it stays useful "
+            "to everyone in it. Our fields seem too far apart for now, so I am declining "
+            "your invitation."
         ),
         "open_channel": (
             "The door stays open, though: you can write to me on {channel}, and I would "
@@ -78,21 +229,98 @@ _DECLINE = {
 }
 
 
-def _three_part_decline(params: Mapping[str, Any]) -> Render:
-    signature = params.get("signature")
-    channel = params.get("channel")
+def _three_part_decline(facts: Facts, language: str, params: _Params) -> list[str]:
+    text = _DECLINE[language]
+    # Part one thanks for the note only when there was a note of their own.
+    note = is_personalized(facts.get("message"), facts.get("name", ""))
+    thanks = text["thanks_note"] if note else text["thanks"]
+    opening = _either(text, "open", params.channel)
+    goal = text[f"goal_{params.reason}"]
+    return [thanks, goal, opening, *_optional(language, (_PAGE_EXPLAINS, params.page))]
 
-    def render(facts: Facts, language: str) -> str:
-        text = _DECLINE[language]
-        name = facts.get("name", "")
-        # Part one thanks for the note only when there was a note of their own.
-        thanks = (
-            text["thanks_note"] if is_personalized(facts.get("message"), name) else text["thanks"]
-        )
-        opening = text["open_channel"].format(channel=channel) if channel else text["open"]
-        return letter(language, name, [thanks, text["goal"], opening], signature)
 
-    return render
+_SHORT_DECLINE = {
+    "fr": {
+        "strong_ties": (
+            "Merci pour votre invitation, que je décline pour le moment : je ne me "
+            "connecte qu'avec des personnes rencontrées en vrai ou avec qui j'ai eu de "
+            "véritables échanges."
+        ),
+        "met_in_person": (
+            "Merci pour votre invitation, que je décline pour le moment : je ne me "
+            "connecte qu'avec des personnes que j'ai déjà vues en personne."
+        ),
+        "common_ground": (
+            "Merci pour votre invitation, que je décline pour le moment : je n'ai trouvé "
+            "ni relation, ni parcours, ni groupe qui nous relie."
+        ),
+        "relevance": (
+            "Merci pour votre invitation, que je décline pour le moment : nos domaines "
+            "me semblent trop éloignés pour que ce lien nous soit utile."
+        ),
+        "open": (
+            "Ma porte reste ouverte si vous souhaitez que nous fassions connaissance, "
+            "autour d'un café ou d'un appel."
+        ),
+        "open_channel": (
+            "Ma porte reste ouverte si vous souhaitez que nous fassions connaissance : "
+            "écrivez-moi sur {channel}."
+        ),
+    },
+    "en": {
+        "strong_ties": (
+            "Thank you for your invitation, which I am declining for now: I only connect "
+            "with people I have met in person or had real conversations with."
+        ),
+        "met_in_person": (
+            "Thank you for your invitation, which I am declining for now: I only connect "
+            "with people I have already seen in person."
+        ),
+        "common_ground": (
+            "Thank you for your invitation, which I am declining for now: I found no "
+            "shared contact, school or group linking us."
+        ),
+        "relevance": (
+            "Thank you for your invitation, which I am declining for now: our fields seem "
+            "too far apart for this link to be useful to either of us."
+        ),
+        "open": (
+            "My door stays open if you would like us to get to know each other, over a "
+            "coffee or a call."
+        ),
+        "open_channel": (
+            "My door stays open if you would like us to get to know each other: write to "
+            "me on {channel}."
+        ),
+    },
+}
+
+
+def _short_decline(facts: Facts, language: str, params: _Params) -> list[str]:
+    # Two sentences; the page, when given, is a third short line of its own.
+    text = _SHORT_DECLINE[language]
+    sentences = f"{text[params.reason]} {_either(text, 'open', params.channel)}"
+    return [sentences, *_optional(language, (_PAGE_SHORT, params.page))]
+
+
+_WELCOME = {
+    "fr": (
+        "Merci pour votre invitation : c'est un plaisir de vous compter parmi mes "
+        "contacts. N'hésitez pas à m'écrire si un jour vous pensez que nous pouvons "
+        "nous rendre service."
+    ),
+    "en": (
+        "Thank you for your invitation: it is a pleasure to have you among my contacts. "
+        "Feel free to write to me whenever you think we could be of help to each other."
+    ),
+}
+
+
+def _welcome(facts: Facts, language: str, params: _Params) -> list[str]:
+    # Nothing about what they will see of the profile, nor a promised meeting:
+    # the same words suit an acceptance with limited access.
+    extra = _optional(language, (_CHANNEL_FIND, params.channel), (_PAGE_IF_CURIOUS, params.page))
+    return [_WELCOME[language], *extra]
 
 
 _ASK_HOW_WE_MET = {
@@ -123,21 +351,60 @@ _ASK_PURPOSE = {
     ),
 }
 
-
-def _fixed(paragraph: Mapping[str, str]) -> Any:
-    def compile_(params: Mapping[str, Any]) -> Render:
-        signature = params.get("signature")
-
-        def render(facts: Facts, language: str) -> str:
-            return letter(language, facts.get("name", ""), [paragraph[language]], signature)
-
-        return render
-
-    return compile_
+_WHAT_CAN_I_DO = {
+    "fr": (
+        "Merci pour l'invitation. Comment puis-je vous aider, et comment pourriez-vous m'aider ?"
+    ),
+    "en": "Thanks for the invitation. How can I help you, and how might you help me?",
+}
 
 
-def _schema(**properties: Any) -> dict[str, Any]:
-    return {"type": "object", "additionalProperties": False, "properties": properties}
+def _question(paragraph: _Text) -> _Body:
+    """A reply that asks ``paragraph``'s question; channel and page follow it."""
+
+    def body(facts: Facts, language: str, params: _Params) -> list[str]:
+        extra = _optional(
+            language, (_CHANNEL_ANSWER, params.channel), (_PAGE_BEFORE_CONNECTING, params.page)
+        )
+        return [paragraph[language], *extra]
+
+    return body
+
+
+_PROPOSE_MEETING = {
+    "fr": {
+        "thanks": "Merci d'avoir pris le temps de m'expliquer ce que vous recherchez.",
+        "meet": (
+            "Avant de vous ajouter à mon réseau, j'aimerais que nous nous rencontrions, "
+            "en personne ou le temps d'un court appel, pour faire connaissance."
+        ),
+        "reach": "Dites-moi ce qui vous conviendrait le mieux.",
+        "reach_channel": (
+            "Dites-moi ce qui vous conviendrait le mieux : le plus simple est de "
+            "m'écrire sur {channel}."
+        ),
+    },
+    "en": {
+        "thanks": "Thank you for taking the time to explain what you are looking for.",
+        "meet": (
+            "Before we connect here, I would like us to meet, in person or over a short "
+            "call, to get to know each other a little."
+        ),
+        "reach": "Let me know what would suit you best.",
+        "reach_channel": (
+            "Let me know what would suit you best; the easiest way is to write to me on {channel}."
+        ),
+    },
+}
+
+
+def _propose_meeting(facts: Facts, language: str, params: _Params) -> list[str]:
+    text = _PROPOSE_MEETING[language]
+    return [
+        f"{text['thanks']} {text['meet']}",
+        _either(text, "reach", params.channel),
+        *_optional(language, (_PAGE_EXPLAINS, params.page)),
+    ]
 
 
 GENERATORS = [
@@ -145,18 +412,43 @@ GENERATORS = [
         name="three_part_decline",
         description=(
             "A polite decline in three parts: thanks (for the personal note, when there "
-            "is one), the goal of your network and why you decline, and an open door."
+            "is one), the goal of your network and why you decline (`reason`), and an "
+            "open door."
         ),
         languages=LANGUAGES,
-        compile=_three_part_decline,
-        params_schema=_schema(signature=_SIGNATURE, channel=_CHANNEL),
+        compile=_compiler(_three_part_decline),
+        params_schema=_params_schema(reason=_REASON),
+        decisions=("decline",),
+    ),
+    ReplyGenerator(
+        name="short_decline",
+        description=(
+            "A decline in two sentences: thanks and the reason (`reason`; by default, you "
+            "connect with people met or really talked with), then the open door."
+        ),
+        languages=LANGUAGES,
+        compile=_compiler(_short_decline),
+        params_schema=_params_schema(reason=_REASON),
+        decisions=("decline",),
+    ),
+    ReplyGenerator(
+        name="welcome",
+        description=(
+            "A short, warm message for an invitation you accept, with full or limited "
+            "access alike: it promises nothing else."
+        ),
+        languages=LANGUAGES,
+        compile=_compiler(_welcome),
+        params_schema=_params_schema(),
+        decisions=("accept", "accept_limited"),
     ),
     ReplyGenerator(
         name="ask_how_we_met",
         description="Asks the inviter to remind you how you met, in case you forgot.",
         languages=LANGUAGES,
-        compile=_fixed(_ASK_HOW_WE_MET),
-        params_schema=_schema(signature=_SIGNATURE),
+        compile=_compiler(_question(_ASK_HOW_WE_MET)),
+        params_schema=_params_schema(),
+        decisions=("ask",),
     ),
     ReplyGenerator(
         name="ask_purpose",
@@ -165,8 +457,28 @@ GENERATORS = [
             "you could help each other."
         ),
         languages=LANGUAGES,
-        compile=_fixed(_ASK_PURPOSE),
-        params_schema=_schema(signature=_SIGNATURE),
+        compile=_compiler(_question(_ASK_PURPOSE)),
+        params_schema=_params_schema(),
+        decisions=("ask",),
+    ),
+    ReplyGenerator(
+        name="what_can_i_do",
+        description="Asks, in one line, what you can do for the inviter and they for you.",
+        languages=LANGUAGES,
+        compile=_compiler(_question(_WHAT_CAN_I_DO)),
+        params_schema=_params_schema(),
+        decisions=("ask",),
+    ),
+    ReplyGenerator(
+        name="propose_meeting",
+        description=(
+            "For an inviter who answered with a real need: thanks them for explaining it "
+            "and proposes to meet (in person or a short call) before connecting."
+        ),
+        languages=LANGUAGES,
+        compile=_compiler(_propose_meeting),
+        params_schema=_params_schema(),
+        decisions=("ask",),
     ),
 ]
 
