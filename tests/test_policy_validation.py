@@ -133,7 +133,7 @@ def test_a_good_policy_reads(write, registry):
             "      met_in_person:",
             "      met_in_person: {}\n      exchanges: {}",
             [
-                "11:7: rules[0].when: a condition has exactly one key: all, any, not, "
+                "11:7: rules[0].when: a condition has exactly one key: all, any, not, score, "
                 "or a criterion name",
             ],
         ),

@@ -18,7 +18,19 @@ from typing import TYPE_CHECKING, Any
 
 from invpolicy.contract import Check, Facts, Render
 from invpolicy.errors import PluginError
-from invpolicy.policy import AllOf, AnyOf, Condition, CriterionCheck, Policy, Rule
+from invpolicy.policy import (
+    AllOf,
+    AnyOf,
+    Condition,
+    CriterionCheck,
+    Policy,
+    Rule,
+    ScoreTest,
+    Signal,
+)
+
+#: The invitation field holding the inviter's answer to your message.
+FOLLOW_UP = "follow_up"
 
 if TYPE_CHECKING:
     from invpolicy.invitations import Invitation
@@ -48,11 +60,15 @@ class Decision:
     reply: Reply | None
     missing: tuple[str, ...]
     trace: tuple[RuleTrace, ...] | None = None
+    score: Score | None = None
+    on_follow_up: bool = False
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "decision": self.decision,
             "rule": self.rule,
+            "on_follow_up": self.on_follow_up,
+            "score": self.score.to_json() if self.score else None,
             "reply": self.reply.to_json() if self.reply else None,
             "missing": list(self.missing),
         }
@@ -79,6 +95,18 @@ class RuleTrace:
         }
 
 
+class _Eval:
+    """The state of one decision: the facts, the missing ones so far, the score once computed."""
+
+    __slots__ = ("explain", "facts", "missing", "score")
+
+    def __init__(self, facts: Facts, explain: bool) -> None:
+        self.facts = facts
+        self.explain = explain
+        self.missing: list[str] = []
+        self.score: Score | None = None
+
+
 class _Leaf:
     __slots__ = ("check", "criterion", "facts", "params")
 
@@ -102,23 +130,27 @@ class _Leaf:
             )
         return result
 
-    def evaluate(self, facts: Facts, missing: list[str]) -> bool | None:
+    def evaluate(self, ctx: _Eval) -> bool | None:
+        facts = ctx.facts
         result = self._run(facts)
         if result is None:
-            missing.extend(f for f in self.facts if f not in facts)
+            ctx.missing.extend(f for f in self.facts if f not in facts)
         return result
 
-    def trace(self, facts: Facts, missing: list[str]) -> dict[str, Any]:
-        mark = len(missing)
-        value = self.evaluate(facts, missing)
+    def trace(self, ctx: _Eval) -> dict[str, Any]:
+        mark = len(ctx.missing)
+        value = self.evaluate(ctx)
         return {
             "criterion": self.criterion,
             "params": dict(self.params),
             "value": value,
-            "saw": {f: facts[f] for f in self.facts if f in facts},
+            "saw": {f: ctx.facts[f] for f in self.facts if f in ctx.facts},
             # Absent facts matter only when they left the criterion unable to tell.
-            "missing": missing[mark:],
+            "missing": ctx.missing[mark:],
         }
+
+    def reads(self) -> set[str]:
+        return set(self.facts)
 
 
 class _Junction:
@@ -131,12 +163,13 @@ class _Junction:
         self.parts = parts
         self.decisive = op == "any"
 
-    def evaluate(self, facts: Facts, missing: list[str]) -> bool | None:
+    def evaluate(self, ctx: _Eval) -> bool | None:
         decisive = self.decisive
+        missing = ctx.missing
         mark = len(missing)
         unknown = False
         for part in self.parts:
-            result = part.evaluate(facts, missing)
+            result = part.evaluate(ctx)
             if result is decisive:
                 # Decided anyway: the unknown parts before did not matter.
                 del missing[mark:]
@@ -145,10 +178,10 @@ class _Junction:
                 unknown = True
         return None if unknown else not decisive
 
-    def trace(self, facts: Facts, missing: list[str]) -> dict[str, Any]:
+    def trace(self, ctx: _Eval) -> dict[str, Any]:
         # Every part is traced (no short cut), and the value follows from theirs.
-        mark = len(missing)
-        parts = [p.trace(facts, missing) for p in self.parts]
+        mark = len(ctx.missing)
+        parts = [p.trace(ctx) for p in self.parts]
         values = [p["value"] for p in parts]
         if self.decisive in values:
             value: bool | None = self.decisive
@@ -157,8 +190,11 @@ class _Junction:
         else:
             value = not self.decisive
         if value is not None:
-            del missing[mark:]
+            del ctx.missing[mark:]
         return {self.op: parts, "value": value}
+
+    def reads(self) -> set[str]:
+        return set().union(*(part.reads() for part in self.parts))
 
 
 class _Not:
@@ -167,21 +203,175 @@ class _Not:
     def __init__(self, part: _Node) -> None:
         self.part = part
 
-    def evaluate(self, facts: Facts, missing: list[str]) -> bool | None:
-        result = self.part.evaluate(facts, missing)
+    def evaluate(self, ctx: _Eval) -> bool | None:
+        result = self.part.evaluate(ctx)
         return None if result is None else not result
 
-    def trace(self, facts: Facts, missing: list[str]) -> dict[str, Any]:
-        part = self.part.trace(facts, missing)
+    def trace(self, ctx: _Eval) -> dict[str, Any]:
+        part = self.part.trace(ctx)
         value = part["value"]
         return {"not": part, "value": None if value is None else not value}
 
+    def reads(self) -> set[str]:
+        return self.part.reads()
 
-_Node = _Leaf | _Junction | _Not
+
+class _ScoreTest:
+    """``score: {at_least, below}``: decided by the bounds the score can still reach."""
+
+    __slots__ = ("at_least", "below", "scorer")
+
+    def __init__(self, node: ScoreTest, scorer: _Scorer) -> None:
+        self.at_least = node.at_least
+        self.below = node.below
+        self.scorer = scorer
+
+    def evaluate(self, ctx: _Eval) -> bool | None:
+        score = ctx.score if ctx.score is not None else self.scorer.compute(ctx)
+        value = _within(score.low, score.high, self.at_least, self.below)
+        if value is None:
+            ctx.missing.extend(score.missing)
+        return value
+
+    def trace(self, ctx: _Eval) -> dict[str, Any]:
+        mark = len(ctx.missing)
+        value = self.evaluate(ctx)
+        assert ctx.score is not None
+        bounds = (("at_least", self.at_least), ("below", self.below))
+        test = {key: bound for key, bound in bounds if bound is not None}
+        return {
+            "score": test,
+            "value": value,
+            "total": ctx.score.total,
+            "low": ctx.score.low,
+            "high": ctx.score.high,
+            "missing": ctx.missing[mark:],
+        }
+
+    def reads(self) -> set[str]:
+        return self.scorer.reads()
+
+
+def _within(low: float, high: float, at_least: float | None, below: float | None) -> bool | None:
+    """Whether every score in ``[low, high]`` is in the range: true, false, or unknown."""
+    results = []
+    if at_least is not None:
+        results.append(True if low >= at_least else False if high < at_least else None)
+    if below is not None:
+        results.append(True if high < below else False if low >= below else None)
+    if False in results:
+        return False
+    return None if None in results else True
+
+
+_Node = _Leaf | _Junction | _Not | _ScoreTest
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """What one signal added to the score."""
+
+    signal: str
+    weight: float
+    value: bool | None
+    points: float
+    missing: tuple[str, ...]
+    condition: dict[str, Any] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "signal": self.signal,
+            "weight": self.weight,
+            "value": self.value,
+            "points": self.points,
+            "missing": list(self.missing),
+        }
+        if self.condition is not None:
+            out["condition"] = self.condition
+        return out
+
+
+@dataclass(frozen=True)
+class Score:
+    """A policy's score for one invitation.
+
+    ``total`` adds the weights of the signals that are true. While some signals
+    are unknown the score could still move: ``low`` and ``high`` are the least
+    and the most it can reach once they are known, and a threshold is decided
+    only when both fall on the same side of it.
+    """
+
+    total: float
+    low: float
+    high: float
+    contributions: tuple[Contribution, ...]
+    missing: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "total": self.total,
+            "low": self.low,
+            "high": self.high,
+            "signals": [c.to_json() for c in self.contributions],
+        }
+
+
+class _Signal:
+    __slots__ = ("id", "weight", "when")
+
+    def __init__(self, signal: Signal, when: _Node) -> None:
+        self.id = signal.id
+        self.weight = signal.weight
+        self.when = when
+
+
+class _Scorer:
+    """Adds up the weighted signals of a policy, once per decision."""
+
+    __slots__ = ("signals",)
+
+    def __init__(self, signals: list[_Signal]) -> None:
+        self.signals = signals
+
+    def compute(self, ctx: _Eval) -> Score:
+        outer = ctx.missing
+        total = low = high = 0.0
+        contributions = []
+        missing: list[str] = []
+        for signal in self.signals:
+            ctx.missing = []
+            condition = None
+            if ctx.explain:
+                condition = signal.when.trace(ctx)
+                value = condition["value"]
+            else:
+                value = signal.when.evaluate(ctx)
+            weight = signal.weight
+            points = weight if value is True else 0
+            total += points
+            if value is None:
+                low += min(weight, 0)
+                high += max(weight, 0)
+                missing.extend(ctx.missing)
+            contributions.append(
+                Contribution(signal.id, weight, value, points, tuple(ctx.missing), condition)
+            )
+        ctx.missing = outer
+        ctx.score = Score(
+            total=total,
+            low=total + low,
+            high=total + high,
+            contributions=tuple(contributions),
+            missing=tuple(dict.fromkeys(missing)),
+        )
+        return ctx.score
+
+    def reads(self) -> set[str]:
+        return set().union(*(signal.when.reads() for signal in self.signals))
 
 
 class _CompiledRule:
-    __slots__ = ("decision", "id", "languages", "render", "reply_generator", "when")
+    __slots__ = ("decision", "id", "languages", "on_follow_up", "render", "reply_generator", "when")
 
     def __init__(
         self,
@@ -196,6 +386,8 @@ class _CompiledRule:
         self.reply_generator = rule.reply.generator if rule.reply else None
         self.render = render
         self.languages = languages
+        # A rule that reads the inviter's answer decides on the follow-up.
+        self.on_follow_up = when is not None and FOLLOW_UP in when.reads()
 
 
 class CompiledPolicy:
@@ -205,10 +397,16 @@ class CompiledPolicy:
         self.policy = policy
         self.name = policy.name
         self.language = policy.language
+        self._scorer = _Scorer(
+            [
+                _Signal(signal, self._compile(signal.when, registry, None))
+                for signal in policy.scoring
+            ]
+        )
         self._rules = [self._compile_rule(rule, registry) for rule in policy.rules]
 
     def _compile_rule(self, rule: Rule, registry: Registry) -> _CompiledRule:
-        when = self._compile(rule.when, registry) if rule.when is not None else None
+        when = self._compile(rule.when, registry, self._scorer) if rule.when is not None else None
         if rule.reply is None:
             return _CompiledRule(rule, when, None, ())
         generator = registry.generators[rule.reply.generator]
@@ -217,22 +415,25 @@ class CompiledPolicy:
         )
         return _CompiledRule(rule, when, render, generator.languages)
 
-    def _compile(self, node: Condition, registry: Registry) -> _Node:
+    def _compile(self, node: Condition, registry: Registry, scorer: _Scorer | None) -> _Node:
         if isinstance(node, CriterionCheck):
             criterion = registry.criteria[node.criterion]
             check = _call_plugin(f"criterion '{criterion.name}'", criterion.compile, node.params)
             return _Leaf(node, check, criterion.facts)
+        if isinstance(node, ScoreTest):
+            assert scorer is not None, "validation keeps score tests out of signals"
+            return _ScoreTest(node, scorer)
         if isinstance(node, AllOf | AnyOf):
             op = "all" if isinstance(node, AllOf) else "any"
-            return _Junction(op, [self._compile(p, registry) for p in node.parts])
-        return _Not(self._compile(node.part, registry))
+            return _Junction(op, [self._compile(p, registry, scorer) for p in node.parts])
+        return _Not(self._compile(node.part, registry, scorer))
 
     def decide(self, invitation: Invitation, *, explain: bool = False) -> Decision:
         """The decision for one invitation; with ``explain``, the trace of every rule tried.
 
-        Each criterion runs once per rule tried. Raises :class:`PluginError`,
-        naming the plugin's criterion or generator and the invitation, when a
-        plugin fails.
+        Each criterion runs once per rule tried, and the score (if the policy
+        scores) once per decision. Raises :class:`PluginError`, naming the
+        plugin's criterion or generator and the invitation, when a plugin fails.
         """
         try:
             return self._decide(invitation, explain)
@@ -242,29 +443,35 @@ class CompiledPolicy:
             ) from exc
 
     def _decide(self, invitation: Invitation, explain: bool) -> Decision:
-        facts = invitation.facts
-        missing: list[str] = []
+        ctx = _Eval(invitation.facts, explain)
         steps: list[RuleTrace] = []
         for rule in self._rules:
             if rule.when is None:
                 value: bool | None = True
                 condition = None
             elif explain:
-                condition = rule.when.trace(facts, missing)
+                condition = rule.when.trace(ctx)
                 value = condition["value"]
             else:
-                value = rule.when.evaluate(facts, missing)
+                value = rule.when.evaluate(ctx)
             if explain:
                 steps.append(RuleTrace(rule.id, value, value is True, condition))
             if value is True:
+                if explain and ctx.score is None and self._scorer.signals:
+                    # Explaining shows the score even when a rule decided before it.
+                    missing = ctx.missing
+                    self._scorer.compute(ctx)
+                    ctx.missing = missing
                 return Decision(
                     policy=self.name,
                     invitation=invitation.id,
                     decision=rule.decision,
                     rule=rule.id,
                     reply=self._reply(rule, invitation),
-                    missing=tuple(dict.fromkeys(missing)),
+                    missing=tuple(dict.fromkeys(ctx.missing)),
                     trace=tuple(steps) if explain else None,
+                    score=ctx.score,
+                    on_follow_up=rule.on_follow_up,
                 )
         raise AssertionError("a validated policy ends with a rule that always fires")
 

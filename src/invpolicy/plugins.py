@@ -33,7 +33,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
 ENTRY_POINT_GROUP = "invpolicy"
 DISABLE_ENV = "INVPOLICY_DISABLE_PLUGINS"
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-_RESERVED = frozenset({"all", "any", "not"})
+_RESERVED = frozenset({"all", "any", "not", "score"})
 
 T = TypeVar("T")
 
@@ -163,7 +163,7 @@ class Registry:
         if not _NAME.fullmatch(name) or name in _RESERVED:
             raise PluginError(
                 f"plugin {origin.plugin}: '{name}' is not a valid {kind} name "
-                "(lower-case letters, digits and '_'; not all, any or not)"
+                "(lower-case letters, digits and '_'; not all, any, not or score)"
             )
         if name in into:
             first = self.origins[(kind, name)]

@@ -50,7 +50,25 @@ class Not:
     part: Condition
 
 
-Condition = CriterionCheck | AllOf | AnyOf | Not
+@dataclass(frozen=True)
+class ScoreTest:
+    """True when the policy's score is at least ``at_least`` and below ``below``."""
+
+    at_least: float | None = None
+    below: float | None = None
+
+
+Condition = CriterionCheck | AllOf | AnyOf | Not | ScoreTest
+
+
+@dataclass(frozen=True)
+class Signal:
+    """A weighted condition: ``weight`` points when ``when`` is true."""
+
+    id: str
+    when: Condition
+    weight: float
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -94,6 +112,7 @@ class Policy:
     language: str = "en"
     format: int = FORMAT_VERSION
     path: str = ""
+    scoring: tuple[Signal, ...] = ()
 
     def compile(self, registry: Registry) -> CompiledPolicy:
         """Resolve criteria and generators once, for many decisions."""
@@ -153,6 +172,15 @@ def parse_policy(doc: Document, registry: Registry, *, stem: str | None = None) 
         author=data["author"],
         sources=tuple(Source(**source) for source in data["sources"]),
         rules=tuple(_rule(rule, ("rules", i)) for i, rule in enumerate(data["rules"])),
+        scoring=tuple(
+            Signal(
+                id=signal["id"],
+                when=_condition(signal["when"], ("scoring", i, "when")),
+                weight=signal["weight"],
+                description=signal.get("description", ""),
+            )
+            for i, signal in enumerate(data.get("scoring", ()))
+        ),
         language=data.get("language", "en"),
         format=data["format"],
         path=doc.path,
@@ -178,6 +206,8 @@ def _condition(data: dict[str, Any], path: JsonPath) -> Condition:
         return AnyOf(tuple(_condition(part, (*path, key, i)) for i, part in enumerate(value)))
     if key == "not":
         return Not(_condition(value, (*path, key)))
+    if key == "score":
+        return ScoreTest(value.get("at_least"), value.get("below"))
     return CriterionCheck(key, value or {}, (*path, key))
 
 
@@ -202,6 +232,8 @@ class _Semantics:
         if not isinstance(rules, list) or not rules:
             return self.problems
         language = data.get("language", "en")
+        self.scoring = isinstance(data.get("scoring"), list)
+        self._signals(data.get("scoring"))
         seen: dict[str, int] = {}
         for i, rule in enumerate(rules):
             if not isinstance(rule, dict):
@@ -231,17 +263,42 @@ class _Semantics:
     def _add(self, path: JsonPath, message: str, *, key: bool = False) -> None:
         self.problems.append(self.doc.problem(path, f"{dotted(path)}: {message}", key=key))
 
-    def _condition(self, data: Any, path: JsonPath) -> None:
+    def _signals(self, signals: Any) -> None:
+        seen: dict[str, int] = {}
+        for i, signal in enumerate(signals if isinstance(signals, list) else []):
+            if not isinstance(signal, dict):
+                continue
+            ident = signal.get("id")
+            if isinstance(ident, str):
+                if ident in seen:
+                    self._add(
+                        ("scoring", i, "id"),
+                        f"duplicate signal id '{ident}' (first used by scoring[{seen[ident]}])",
+                    )
+                seen.setdefault(ident, i)
+            if "when" in signal:
+                self._condition(signal["when"], ("scoring", i, "when"), in_signal=True)
+
+    def _condition(self, data: Any, path: JsonPath, *, in_signal: bool = False) -> None:
         if not isinstance(data, dict) or len(data) != 1:
             return  # the schema reports it
         ((key, value),) = data.items()
         if key in ("all", "any"):
             for i, part in enumerate(value if isinstance(value, list) else []):
-                self._condition(part, (*path, key, i))
+                self._condition(part, (*path, key, i), in_signal=in_signal)
         elif key == "not":
-            self._condition(value, (*path, key))
+            self._condition(value, (*path, key), in_signal=in_signal)
+        elif key == "score":
+            if in_signal:
+                self._add((*path, key), "a signal cannot test the score it adds up to", key=True)
+            elif not self.scoring:
+                self._add(
+                    (*path, key),
+                    "tests the score, but the policy has no 'scoring' section",
+                    key=True,
+                )
         elif key not in self.registry.criteria:
-            known = [*self.registry.criteria, "all", "any", "not"]
+            known = [*self.registry.criteria, "all", "any", "not", "score"]
             self._add(
                 (*path, key),
                 f"unknown criterion '{key}'{did_you_mean(key, known)}",

@@ -85,7 +85,9 @@ def _problems(error: ValidationError, doc: Document, at: JsonPath) -> list[Probl
     elif kind in ("minProperties", "maxProperties") and "all" in _as_mapping(
         schema.get("properties")
     ):
-        message = f"{prefix}a condition has exactly one key: all, any, not, or a criterion name"
+        message = (
+            f"{prefix}a condition has exactly one key: all, any, not, score, or a criterion name"
+        )
     else:
         message = f"{prefix}{error.message}"
     return [doc.problem(path, message)]
