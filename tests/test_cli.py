@@ -12,7 +12,15 @@ from invpolicy import __version__
 from invpolicy.cli import cli
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-POLICIES = ["accept-all", "ask-first", "strong-ties-only"]
+POLICIES = [
+    "accept-all",
+    "ask-first",
+    "benefit-of-the-doubt",
+    "common-ground",
+    "in-person-only",
+    "quality-over-quantity",
+    "strong-ties-only",
+]
 
 
 def run(*args: str):
@@ -28,7 +36,7 @@ def test_version():
 def test_validate_valid_policies_by_name_and_path():
     result = run("validate", "ask-first", str(EXAMPLES.parent / "policies" / "accept-all.yaml"))
     assert result.exit_code == 0, result.output
-    assert "ask-first.yaml: valid (ask-first, 3 rules)" in result.stdout
+    assert "ask-first.yaml: valid (ask-first, 5 rules)" in result.stdout
     assert "accept-all.yaml: valid (accept-all, 1 rule)" in result.stdout
 
 
@@ -85,7 +93,7 @@ def test_compare_json_has_the_documented_shape():
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["policies"] == POLICIES
-    assert len(data["results"]) == 12
+    assert len(data["results"]) == 14
     for row in data["results"]:
         assert isinstance(row["invitation"], str)
         assert set(row["decisions"]) == set(POLICIES)
@@ -100,6 +108,9 @@ def test_compare_json_has_the_documented_shape():
             }
             assert isinstance(decision["rule"], str)
             assert isinstance(decision["missing"], list)
+            assert isinstance(decision["on_follow_up"], bool)
+            score = decision["score"]
+            assert score is None or set(score) == {"total", "low", "high", "signals"}
             reply = decision["reply"]
             assert reply is None or (
                 set(reply) == {"generator", "language", "text"} and reply["text"]
@@ -108,6 +119,15 @@ def test_compare_json_has_the_documented_shape():
     assert viadeo["decisions"]["strong-ties-only"]["missing"] == ["met_in_person", "exchanges"]
     assert viadeo["decisions"]["ask-first"]["reply"]["generator"] == "ask_purpose"
     assert viadeo["decisions"]["ask-first"]["reply"]["language"] == "fr"
+    # Scores and decisions on the inviter's answer are in the JSON.
+    student = next(r for r in data["results"] if r["invitation"] == "student-learning")
+    quality = student["decisions"]["quality-over-quantity"]
+    assert (quality["decision"], quality["score"]["total"]) == ("accept", 6)
+    assert {s["signal"]: s["points"] for s in quality["score"]["signals"]}["beginner"] == 1
+    pitch = next(r for r in data["results"] if r["invitation"] == "answered-with-a-pitch")
+    assert pitch["decisions"]["strong-ties-only"]["decision"] == "ignore"
+    assert pitch["decisions"]["strong-ties-only"]["on_follow_up"] is True
+    assert pitch["decisions"]["in-person-only"]["on_follow_up"] is False
 
 
 def test_decide_json_is_the_same_shape_with_one_policy():
@@ -124,13 +144,43 @@ def test_compare_table_shows_every_policy_and_the_agreement():
     result = run("compare", str(EXAMPLES / "invitations.yaml"))
     assert result.exit_code == 0
     out = result.stdout
-    for name in ("accept-all", "ask-first"):
-        assert name in out
-    assert "claire-conference" in out
-    assert "The policies agree on 4 of 12 invitations." in out
-    assert "strong-ties-only: 4 accept, 8 decline" in out
+    lines = out.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    # Seven schools do not fit by name in 80 columns: short keys and a legend.
+    header = next(line for line in lines if line.startswith("invitation"))
+    assert header.split() == ["invitation", "AA", "AF", "BOTD", "CG", "IPO", "QOQ", "STO"]
+    legend = " ".join(out.split("Policies:")[1].split())
+    assert "QOQ quality-over-quantity" in legend and "STO strong-ties-only" in legend
+    row = next(line for line in lines if line.startswith("content-creator"))
+    assert row.split()[1:] == [
+        "accept",
+        "ask",
+        "limited",
+        "decline",
+        "decline",
+        "decline",
+        "decline",
+    ]
+    # Under the decision: the score, or that it was decided on the inviter's answer.
+    after = lines[lines.index(row) + 1]
+    assert after.split()[-1] == "pts" and "Aisha Khan" in after
+    pitch = next(i for i, line in enumerate(lines) if line.startswith("answered-with-a"))
+    assert lines[pitch].split()[2] == "ignore" and lines[pitch + 1].split()[1] == "answer"
+    assert "The policies agree on 2 of 14 invitations." in out
+    assert "strong-ties-only: 4 accept, 1 ask, 8 decline, 1 ignore" in out
     assert "\x1b[" not in out  # no colour when not on a terminal
-    assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_compare_table_uses_full_names_when_the_terminal_is_wide():
+    result = CliRunner().invoke(
+        cli, ["compare", str(EXAMPLES / "invitations.yaml")], env={"COLUMNS": "200"}
+    )
+    header = next(line for line in result.stdout.splitlines() if "invitation" in line)
+    assert [cell.strip() for cell in header.strip("┃").split("┃")] == [
+        "invitation",
+        *POLICIES,
+        "agree",
+    ]
 
 
 def test_decide_table_shows_decisions_and_replies():
@@ -176,7 +226,15 @@ def test_policies_lists_where_each_comes_from():
     data = json.loads(result.stdout)
     assert {e["name"] for e in data} >= set(POLICIES)
     assert all(e["distribution"] == "invpolicy" for e in data if e["name"] in POLICIES)
-    assert "invpolicy " + __version__ + " (built-in)" in run("policies").stdout
+    assert all(e["title"] and e["summary"] and e["author"] for e in data)
+    out = run("policies").stdout
+    for name in POLICIES:
+        assert name in out
+    assert "Quality over quantity" in out
+    assert "invpolicy " + __version__ in out
+    long = run("policies", "--long").stdout
+    assert "from invpolicy " + __version__ + " (built-in)" in long
+    assert "a beginner" in " ".join(long.split())  # quality-over-quantity's summary
 
 
 def test_plugins_lists_criteria_and_generators():

@@ -39,8 +39,8 @@ def test_compare_from_any_directory(tmp_path):
     result = _run("compare", str(EXAMPLES / "invitations.yaml"), "--format", "json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert data["policies"] == ["accept-all", "ask-first", "strong-ties-only"]
-    assert len(data["results"]) == 12
+    assert len(data["policies"]) == 7
+    assert len(data["results"]) == 14
 
 
 def test_a_bad_policy_exits_1_without_traceback(tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from invpolicy.errors import InvpolicyError, Problem, did_you_mean
@@ -19,6 +20,34 @@ class PolicyEntry:
     path: Path
     origin: Origin
     shadowed_by: Origin | None = None
+
+    @cached_property
+    def about(self) -> About:
+        """The policy's title, summary and author, read (not validated) for listing."""
+        from invpolicy.source import load_document
+
+        try:
+            data = load_document(self.path).data
+        except InvpolicyError as exc:
+            return About(problem=str(exc.problems[0]))
+        if not isinstance(data, dict):
+            return About(problem=f"{self.path}:1:1: not a policy (a mapping is expected)")
+        fields = {key: data.get(key) for key in ABOUT}
+        return About(**{key: v if isinstance(v, str) else "" for key, v in fields.items()})
+
+
+#: The fields of a policy that ``invpolicy policies`` shows.
+ABOUT = ("title", "summary", "author")
+
+
+@dataclass(frozen=True)
+class About:
+    """What a policy says about itself; ``problem`` when its file cannot be read."""
+
+    title: str = ""
+    summary: str = ""
+    author: str = ""
+    problem: str = ""
 
 
 def installed_policies(registry: Registry) -> list[PolicyEntry]:

@@ -192,11 +192,14 @@ def compare(
 
 @cli.command("policies")
 @format_option
-def list_policies(output_format: str) -> None:
-    """List the installed policies and where they come from."""
+@click.option(
+    "--long", "-l", "long_", is_flag=True, help="Show each policy's summary in the table."
+)
+def list_policies(output_format: str, long_: bool) -> None:
+    """List the installed policies: what each says, and where it comes from."""
     from invpolicy.catalog import installed_policies
 
-    _reporter(output_format).policies(installed_policies(_registry()))
+    _reporter(output_format, long=long_).policies(installed_policies(_registry()))
 
 
 @cli.command()

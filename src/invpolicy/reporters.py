@@ -7,6 +7,7 @@ markup), and colour is used only on a terminal.
 from __future__ import annotations
 
 import json
+import re
 from abc import ABC, abstractmethod
 from collections import Counter
 from typing import IO, TYPE_CHECKING, Any, ClassVar
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from invpolicy.catalog import PolicyEntry
+    from invpolicy.engine import Decision, Score
     from invpolicy.plugins import Registry
     from invpolicy.runner import Report
 
@@ -33,10 +35,18 @@ class Reporter(ABC):
 
     name: ClassVar[str]
 
-    def __init__(self, stream: IO[str], *, replies: bool = True, explain: bool = False) -> None:
+    def __init__(
+        self,
+        stream: IO[str],
+        *,
+        replies: bool = True,
+        explain: bool = False,
+        long: bool = False,
+    ) -> None:
         self.stream = stream
         self.replies = replies
         self.explain = explain
+        self.long = long
 
     @abstractmethod
     def decisions(self, report: Report) -> None:
@@ -68,6 +78,10 @@ class JsonReporter(Reporter):
             [
                 {
                     "name": e.name,
+                    "title": e.about.title,
+                    "summary": e.about.summary,
+                    "author": e.about.author,
+                    "problem": e.about.problem or None,
                     "path": str(e.path),
                     "plugin": e.origin.plugin,
                     "distribution": e.origin.distribution,
@@ -120,39 +134,92 @@ class TableReporter(Reporter):
         return Console(file=self.stream, highlight=False)
 
     def decisions(self, report: Report) -> None:
-        from rich.table import Table
-        from rich.text import Text
-
         console = self._console()
-        names = report.policy_names
-        single = len(names) == 1
-        table = Table(title=_title(report), title_justify="left")
-        table.add_column("invitation", no_wrap=True)
-        if single:
-            table.add_column("decision")
-            table.add_column("rule")
-            table.add_column("missing facts")
+        if len(report.policy_names) == 1:
+            console.print(self._single_table(report))
         else:
-            for name in names:
-                table.add_column(name, overflow="fold", min_width=len(name))
-            table.add_column("agree", min_width=5)
-        for row in report.rows:
-            who = Text(row.invitation.id)
-            who.append("\n" + row.invitation.name, style="dim")
-            cells: list[Text] = [who]
-            if single:
-                d = row.decisions[names[0]]
-                cells += [_decision(d.decision), Text(d.rule), Text(", ".join(d.missing))]
-            else:
-                cells += [_decision(row.decisions[n].decision) for n in names]
-                cells.append(Text("yes" if row.agree else "no"))
-            table.add_row(*cells)
-        console.print(table)
+            console.print(self._compare_table(report, console.width))
         self._summary(console, report)
         if self.explain:
             self._explanations(console, report)
         if self.replies:
             self._replies(console, report)
+
+    def _single_table(self, report: Report) -> Any:
+        from rich.table import Table
+        from rich.text import Text
+
+        (name,) = report.policy_names
+        scored = any(row.decisions[name].score is not None for row in report.rows)
+        table = Table(title=_title(report), title_justify="left")
+        table.add_column("invitation", overflow="fold")
+        table.add_column("decision")
+        if scored:
+            table.add_column("score", justify="right")
+        table.add_column("rule", overflow="fold")
+        table.add_column("missing facts", overflow="fold")
+        for row in report.rows:
+            d = row.decisions[name]
+            rule = Text(d.rule)
+            if d.on_follow_up:
+                rule.append("\non their answer", style="dim")
+            cells = [_who(row), _decision(d.decision)]
+            if scored:
+                cells.append(Text(_points(d.score.total) if d.score else ""))
+            table.add_row(*cells, rule, Text(", ".join(d.missing)))
+        return table
+
+    def _compare_table(self, report: Report, width: int) -> Any:
+        """Policies side by side: full names when they fit, short keys and a legend if not."""
+        from rich import box
+        from rich.console import Group
+        from rich.table import Table
+        from rich.text import Text
+
+        names = report.policy_names
+        cells = {
+            name: [_cell(row.decisions[name], short=False) for row in report.rows] for name in names
+        }
+        who_width = max([len("invitation"), *(_who(row).cell_len for row in report.rows)])
+        wanted = who_width + 4 + 3 * len(names) + 5 + 3
+        wanted += sum(max([len(n), *(c.cell_len for c in cells[n])]) for n in names)
+        compact = wanted > width
+        keys = _keys(names) if compact else names
+        table = Table(
+            title=_title(report),
+            title_justify="left",
+            box=box.SIMPLE_HEAD if compact else box.HEAVY_HEAD,
+            show_edge=not compact,
+            padding=(0, 1, 0, 0) if compact else (0, 1),
+        )
+        table.add_column("invitation", overflow="fold", ratio=1 if compact else None)
+        for key in keys:
+            table.add_column(key, no_wrap=compact, overflow="fold")
+        if not compact:
+            table.add_column("agree")
+        for i, row in enumerate(report.rows):
+            who = _who(row)
+            if compact and row.agree:
+                who.append("\nall agree", style="dim")
+            decided = [
+                _cell(row.decisions[n], short=True) if compact else cells[n][i] for n in names
+            ]
+            if not compact:
+                decided.append(Text("yes" if row.agree else "no"))
+            table.add_row(who, *decided)
+        notes = []
+        if compact:
+            legend = "  ".join(f"{key} {name}" for key, name in zip(keys, names, strict=True))
+            notes.append(Text(f"Policies: {legend}; limited = accept_limited.", style="dim"))
+        if any(d.score or d.on_follow_up for row in report.rows for d in row.decisions.values()):
+            notes.append(
+                Text(
+                    "pts: the policy's score; answer: decided on the inviter's answer to "
+                    "your message (follow_up).",
+                    style="dim",
+                )
+            )
+        return Group(table, *notes) if notes else table
 
     def _summary(self, console: Console, report: Report) -> None:
         from rich.text import Text
@@ -205,21 +272,47 @@ class TableReporter(Reporter):
                     console.print(Text(f"  rule {step.rule}: {_tri(step.value)}, {verdict}"))
                     for line in _condition_lines(step.condition, 2):
                         console.print(Text(line))
+                if d.score is not None:
+                    for line in _score_lines(d.score):
+                        console.print(Text(line))
 
     def policies(self, entries: list[PolicyEntry]) -> None:
+        from rich.padding import Padding
         from rich.table import Table
         from rich.text import Text
 
+        console = self._console()
         table = Table(title="Installed policies", title_justify="left")
-        table.add_column("name")
-        table.add_column("file", overflow="fold")
-        table.add_column("from")
+        table.add_column("name", overflow="fold")
+        table.add_column("title", overflow="fold")
+        table.add_column("from", overflow="fold")
         for e in entries:
             origin = str(e.origin)
             if e.shadowed_by is not None:
                 origin += f"; not used: the name is taken by {e.shadowed_by.plugin}"
-            table.add_row(Text(e.name), Text(str(e.path)), Text(origin))
-        self._console().print(table)
+            about = e.about
+            title = Text(about.title)
+            if about.author:
+                title.append(f"\n{about.author}", style="dim")
+            if about.problem:
+                sep = "\n" if title.plain else ""
+                title.append(f"{sep}cannot be read: {about.problem}", style="red")
+            if not self.long:
+                table.add_row(Text(e.name), title, Text(origin))
+                continue
+            # One block per policy: the summary needs the whole width.
+            head = Text(e.name, style="bold")
+            head.append(f"  from {origin}", style="dim")
+            console.print(head)
+            console.print(Padding(title, (0, 0, 0, 2)))
+            if about.summary:
+                console.print(Padding(Text(about.summary), (0, 0, 1, 2)))
+        if not self.long:
+            console.print(table)
+        for folder in sorted({str(e.path.parent) for e in entries}):
+            console.print(Text(f"Files in {folder}", style="dim"))
+        if not self.long:
+            console.print(Text("Each policy's summary: invpolicy policies --long", style="dim"))
 
     def plugins(self, registry: Registry) -> None:
         from rich.table import Table
@@ -244,6 +337,43 @@ def _title(report: Report) -> str:
     return f"{len(report.policies)} policies compared"
 
 
+def _who(row: Any) -> Any:
+    from rich.text import Text
+
+    who = Text(row.invitation.id)
+    who.append("\n" + row.invitation.name, style="dim")
+    return who
+
+
+def _points(value: float) -> str:
+    return f"{value:g} pts"
+
+
+#: Decision labels that fit a narrow column.
+_SHORT = {"accept_limited": "limited"}
+
+
+def _cell(d: Decision, *, short: bool) -> Any:
+    """The decision, with the score or "on reply" under it when there is one."""
+    from rich.text import Text
+
+    label = _SHORT.get(d.decision, d.decision) if short else d.decision
+    text = Text(label, style=DECISION_STYLES.get(d.decision, ""))
+    if d.on_follow_up:
+        text.append("\nanswer", style="dim")
+    elif d.score is not None:
+        text.append("\n" + _points(d.score.total), style="dim")
+    return text
+
+
+def _keys(names: list[str]) -> list[str]:
+    """Short column keys: the initials of each name's parts, or numbers if they clash."""
+    keys = ["".join(part[:1] for part in re.split(r"[-_]", name)).upper() for name in names]
+    if len(set(keys)) < len(keys):
+        return [str(i) for i in range(1, len(names) + 1)]
+    return keys
+
+
 def _decision(decision: str) -> Any:
     from rich.text import Text
 
@@ -252,6 +382,18 @@ def _decision(decision: str) -> Any:
 
 def _tri(value: bool | None) -> str:
     return {True: "true", False: "false", None: "unknown"}[value]
+
+
+def _score_lines(score: Score) -> list[str]:
+    """Each signal's contribution to the score, under the rules tried."""
+    lines = [f"  score {score.total:g}:"]
+    for c in score.contributions:
+        points = f"{c.points:+g}" if c.value else "0"
+        missing = f"; missing {', '.join(c.missing)}" if c.missing else ""
+        lines.append(f"    {c.signal} (weight {c.weight:g}): {_tri(c.value)}, {points}{missing}")
+        if c.condition is not None:
+            lines += _condition_lines(c.condition, 3)
+    return lines
 
 
 def _condition_lines(node: dict[str, Any], depth: int) -> list[str]:
@@ -264,6 +406,17 @@ def _condition_lines(node: dict[str, Any], depth: int) -> list[str]:
             return lines
     if "not" in node:
         return [f"{pad}not: {_tri(node['value'])}", *_condition_lines(node["not"], depth + 1)]
+    if "score" in node:
+        bounds = ", ".join(f"{k} {v:g}" for k, v in node["score"].items())
+        reach = (
+            f"; could reach {node['low']:g} to {node['high']:g}"
+            if node["low"] != node["high"]
+            else ""
+        )
+        missing = f"; missing {', '.join(node['missing'])}" if node["missing"] else ""
+        return [
+            f"{pad}score ({bounds}): {_tri(node['value'])}; score {node['total']:g}{reach}{missing}"
+        ]
     params = f" {json.dumps(node['params'], ensure_ascii=False)}" if node["params"] else ""
     saw = ", ".join(
         f"{fact}={json.dumps(value, ensure_ascii=False)}" for fact, value in node["saw"].items()
