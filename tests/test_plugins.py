@@ -141,6 +141,18 @@ def test_a_generator_without_language_is_refused():
         _registry_with(Bad())
 
 
+@pytest.mark.parametrize("decisions", [(), ("approve",)])
+def test_a_generator_must_say_which_decisions_it_writes_for(decisions):
+    class Bad:
+        @hookimpl
+        def invpolicy_reply_generators(self):
+            render = lambda params: lambda facts, lang: "Hi"  # noqa: E731
+            return [ReplyGenerator("mute", "d", ("en",), render, decisions=decisions)]
+
+    with pytest.raises(PluginError, match=r"reply generator 'mute' must write for some of accept"):
+        _registry_with(Bad())
+
+
 def test_an_invalid_parameter_schema_is_blamed_on_its_plugin():
     class Bad:
         @hookimpl

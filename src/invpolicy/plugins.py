@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pluggy
 
 from invpolicy import hookspecs
-from invpolicy.contract import Criterion, ReplyGenerator
+from invpolicy.contract import DECISIONS, Criterion, ReplyGenerator
 from invpolicy.errors import PluginError
 
 if TYPE_CHECKING:
@@ -111,6 +111,13 @@ class Registry:
             if not generator.languages:
                 raise PluginError(
                     f"plugin {origin.plugin}: reply generator '{generator.name}' has no language"
+                )
+            unknown = [d for d in generator.decisions if d not in DECISIONS]
+            if unknown or not generator.decisions:
+                got = ", ".join(generator.decisions) or "none"
+                raise PluginError(
+                    f"plugin {origin.plugin}: reply generator '{generator.name}' must write for "
+                    f"some of {', '.join(DECISIONS)}; got {got}"
                 )
             self._add("reply generator", generator.name, generator, origin, self.generators)
         self.policy_paths: list[tuple[Path, Origin]] = [
