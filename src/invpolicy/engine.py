@@ -335,7 +335,9 @@ class _Scorer:
 
     def compute(self, ctx: _Eval) -> Score:
         outer = ctx.missing
-        total = low = high = 0.0
+        total: float = 0
+        low: float = 0
+        high: float = 0
         contributions = []
         missing: list[str] = []
         for signal in self.signals:
@@ -459,9 +461,7 @@ class CompiledPolicy:
             if value is True:
                 if explain and ctx.score is None and self._scorer.signals:
                     # Explaining shows the score even when a rule decided before it.
-                    missing = ctx.missing
                     self._scorer.compute(ctx)
-                    ctx.missing = missing
                 return Decision(
                     policy=self.name,
                     invitation=invitation.id,

@@ -225,6 +225,7 @@ class _Semantics:
         self.doc = doc
         self.registry = registry
         self.problems: list[Problem] = []
+        self.scoring = isinstance(doc.data.get("scoring"), list)
 
     def check(self) -> list[Problem]:
         data = self.doc.data
@@ -232,7 +233,6 @@ class _Semantics:
         if not isinstance(rules, list) or not rules:
             return self.problems
         language = data.get("language", "en")
-        self.scoring = isinstance(data.get("scoring"), list)
         self._signals(data.get("scoring"))
         seen: dict[str, int] = {}
         for i, rule in enumerate(rules):
