@@ -26,6 +26,9 @@ def _problems(load, path) -> list[str]:
         (b"a: 1\nb: 2\na: 3\n", ":3:1: duplicate key 'a' (first at line 1)"),
         (b"base: &b {x: 1}\nother:\n  <<: *b\n", ":3:3: merge keys ('<<') are not supported"),
         (b"? [a, b]\n: 1\n", ":1:3: a key must be a plain string"),
+        (b"weight: .nan\n", ":1:9: '.nan' is not a finite number"),
+        (b"weight: -.inf\n", ":1:9: '-.inf' is not a finite number"),
+        (b"weight: 1e999\n", ":1:9: '1e999' is not a finite number"),
     ],
 )
 def test_unreadable_files_get_one_located_problem(write, content, expected):
@@ -158,3 +161,13 @@ def test_every_missing_required_key_is_named_once(write):
         f"{path}:1:3: [0]: missing required key 'id'",
         f"{path}:1:3: [0]: missing required key 'name'",
     ]
+
+
+def test_folded_text_reads_as_the_words_written(write):
+    # A folded block (>-) is one line of text, with nothing hidden at the folds.
+    path = write(
+        "inv.yaml",
+        "follow_up: >-\n  We are looking for a designer\n  because our app launches soon\n",
+    )
+    text = load_document(path).data["follow_up"]
+    assert text == "We are looking for a designer because our app launches soon"

@@ -206,9 +206,15 @@ class _Builder:
     def _scalar(self, node: Any) -> Any:
         kind = self._check_scalar_tag(node)
         text: str = node.value
+        if node.style == ">":
+            # ruamel marks where a folded block was folded with BEL characters
+            # (for round-tripping); they are not part of the text.
+            text = text.replace("\a", "")
         try:
             return _SCALARS[kind](text)
         except ValueError:
+            if kind == "float":
+                raise self._fail(node, f"'{text}' is not a finite number") from None
             raise self._fail(node, f"'{text}' is not a valid {kind}") from None
 
 
@@ -230,12 +236,13 @@ def _int(text: str) -> int:
 
 
 def _float(text: str) -> float:
+    # .inf, .nan and numbers too large for a float have no place in a policy
+    # or an invitation, and JSON cannot write them.
     lowered = text.lower()
-    if lowered.endswith(".inf"):
-        return -math.inf if lowered.startswith("-") else math.inf
-    if lowered == ".nan":
-        return math.nan
-    return float(text.replace("_", ""))
+    value = math.nan if lowered.endswith((".inf", ".nan")) else float(text.replace("_", ""))
+    if not math.isfinite(value):
+        raise ValueError(text)
+    return value
 
 
 def _bool(text: str) -> bool:
