@@ -84,15 +84,32 @@ def test_the_score_and_each_contribution_are_in_the_json(scored, make_invitation
     }
 
 
-def test_an_explicit_rule_decides_before_the_score_is_needed(scored, make_invitation):
-    decision = scored.decide(make_invitation(met_in_person=True))
-    assert (decision.rule, decision.score) == ("known", None)
-    # Explaining shows what the score would have been anyway.
-    explained = scored.decide(make_invitation(met_in_person=True), explain=True)
-    assert explained.rule == "known"
-    assert explained.score is not None
-    assert explained.score.total == -1
-    assert explained.missing == ()
+def test_an_explicit_rule_decides_first_and_the_score_is_still_given(scored, make_invitation):
+    for explain in (False, True):
+        decision = scored.decide(make_invitation(met_in_person=True), explain=explain)
+        assert decision.rule == "known"
+        assert decision.score is not None
+        assert (decision.score.total, decision.score.low, decision.score.high) == (-1, -1, 4)
+        # The signals' unknown facts did not matter to the decision.
+        assert decision.missing == ()
+
+
+def test_decimal_weights_reach_their_threshold(make_policy, make_invitation):
+    policy = make_policy(
+        """\
+        - id: enough
+          when: {score: {at_least: 0.8}}
+          decision: accept
+        - id: rest
+          decision: decline
+        """,
+        extra=(
+            "scoring:\n  - {id: a, when: {met_in_person: }, weight: 0.7}\n"
+            "  - {id: b, when: {exchanges: }, weight: 0.1}\n"
+        ),
+    )
+    decision = policy.decide(make_invitation(met_in_person=True, exchanges=2))
+    assert (decision.rule, decision.score.total) == ("enough", 0.8)
 
 
 def test_a_threshold_is_unknown_while_unknown_signals_could_still_cross_it(scored, make_invitation):
@@ -208,7 +225,19 @@ def test_each_signal_runs_once_per_decision_however_many_thresholds(make_policy,
         (
             "scoring:\n  - {id: s, when: {met_in_person: }, weight: 0}\n",
             "- {id: b, decision: ask}\n",
-            "scoring[0].weight",
+            "scoring[0].weight: a weight of 0 adds nothing: give the signal a weight or remove it",
+        ),
+        (
+            "scoring:\n  - {id: s, when: {met_in_person: }, weight: 1}\n",
+            "- {id: a, when: {score: {at_least: 5, below: 2}}, decision: accept}\n"
+            "- {id: b, decision: ask}\n",
+            "rules[0].when.score: no score is at least 5 and below 2: this test is never true",
+        ),
+        (
+            "scoring:\n  - {id: s, when: {met_in_person: }, weight: 1e308}\n"
+            "  - {id: t, when: {exchanges: }, weight: 1e308}\n",
+            "- {id: b, decision: ask}\n",
+            "scoring[0].weight: 1e+308 is greater than the maximum of 1000",
         ),
         (
             "scoring:\n  - {id: s, when: {met_in_person: }, weight: 1}\n",

@@ -359,10 +359,11 @@ class _Scorer:
                 Contribution(signal.id, weight, value, points, tuple(ctx.missing), condition)
             )
         ctx.missing = outer
+        # Rounded, so that weights such as 0.7 and 0.1 reach a threshold of 0.8.
         ctx.score = Score(
-            total=total,
-            low=total + low,
-            high=total + high,
+            total=round(total, 9),
+            low=round(total + low, 9),
+            high=round(total + high, 9),
             contributions=tuple(contributions),
             missing=tuple(dict.fromkeys(missing)),
         )
@@ -434,7 +435,7 @@ class CompiledPolicy:
         """The decision for one invitation; with ``explain``, the trace of every rule tried.
 
         Each criterion runs once per rule tried, and the score (if the policy
-        scores) once per decision. Raises :class:`PluginError`, naming the
+        scores) once per decision, whichever rule decides. Raises :class:`PluginError`, naming the
         plugin's criterion or generator and the invitation, when a plugin fails.
         """
         try:
@@ -459,8 +460,9 @@ class CompiledPolicy:
             if explain:
                 steps.append(RuleTrace(rule.id, value, value is True, condition))
             if value is True:
-                if explain and ctx.score is None and self._scorer.signals:
-                    # Explaining shows the score even when a rule decided before it.
+                if ctx.score is None and self._scorer.signals:
+                    # A scoring policy always gives its score, even when an
+                    # explicit rule decided before a threshold needed it.
                     self._scorer.compute(ctx)
                 return Decision(
                     policy=self.name,

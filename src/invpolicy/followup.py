@@ -133,7 +133,7 @@ _NEED_CUES: tuple[tuple[str, int, str], ...] = (
         "a reason",
         1,
         r"\b(because|bc|b/c|since|as i am|as we are|as i'm|the reason|so that|in order to|"
-        r"parce qu|puisque|car (je|j'|nous|on|il|elle|mon|ma|notre|le|la)|afin de|pour que|"
+        r"parce que?|puisque|car (je|j'|nous|on|il|elle|mon|ma|notre|le|la)|afin de|pour que|"
         r"la raison)\b",
     ),
     (

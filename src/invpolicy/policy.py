@@ -211,6 +211,10 @@ def _condition(data: dict[str, Any], path: JsonPath) -> Condition:
     return CriterionCheck(key, value or {}, (*path, key))
 
 
+#: The bounds of a score test.
+BOUNDS = ("at_least", "below")
+
+
 def _is_language(value: Any) -> bool:
     from invpolicy.resources import load_schema
 
@@ -278,6 +282,11 @@ class _Semantics:
                 seen.setdefault(ident, i)
             if "when" in signal:
                 self._condition(signal["when"], ("scoring", i, "when"), in_signal=True)
+            if signal.get("weight") == 0 and not isinstance(signal.get("weight"), bool):
+                self._add(
+                    ("scoring", i, "weight"),
+                    "a weight of 0 adds nothing: give the signal a weight or remove it",
+                )
 
     def _condition(self, data: Any, path: JsonPath, *, in_signal: bool = False) -> None:
         if not isinstance(data, dict) or len(data) != 1:
@@ -289,6 +298,13 @@ class _Semantics:
         elif key == "not":
             self._condition(value, (*path, key), in_signal=in_signal)
         elif key == "score":
+            low, high = (value.get(k) if isinstance(value, dict) else None for k in BOUNDS)
+            if isinstance(low, int | float) and isinstance(high, int | float) and low >= high:
+                self._add(
+                    (*path, key),
+                    f"no score is at least {low:g} and below {high:g}: this test is never true",
+                    key=True,
+                )
             if in_signal:
                 self._add((*path, key), "a signal cannot test the score it adds up to", key=True)
             elif not self.scoring:
