@@ -158,17 +158,34 @@ def test_compare_table_shows_every_policy_and_the_agreement():
         "limited",
         "decline",
         "decline",
-        "decline",
+        "ask",
         "decline",
     ]
-    # Under the decision: the score, or that it was decided on the inviter's answer.
+    # Under the decision: the score (or the range unknown facts leave open), or
+    # that it was decided on the inviter's answer.
     after = lines[lines.index(row) + 1]
-    assert after.split()[-1] == "pts" and "Aisha Khan" in after
+    assert after.split() == ["Aisha", "Khan", "2-3"]
+    row = next(line for line in lines if line.startswith("pitch "))
+    assert lines[lines.index(row) + 1].split() == ["Ryan", "Cole", "0", "pts"]
     pitch = next(i for i, line in enumerate(lines) if line.startswith("answered-with-a"))
     assert lines[pitch].split()[2] == "ignore" and lines[pitch + 1].split()[1] == "answer"
     assert "The policies agree on 2 of 14 invitations." in out
     assert "strong-ties-only: 4 accept, 1 ask, 8 decline, 1 ignore" in out
     assert "\x1b[" not in out  # no colour when not on a terminal
+
+
+def test_compare_on_a_narrow_terminal_shows_one_block_per_invitation():
+    result = CliRunner().invoke(
+        cli, ["compare", str(EXAMPLES / "invitations.yaml")], env={"COLUMNS": "60"}
+    )
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 60
+    # Every invitation keeps its whole id, and every school its decision.
+    start = lines.index("answered-with-a-pitch")
+    end = lines.index("", start)
+    block = " ".join(" ".join(lines[start:end]).split())
+    assert "AF ignore (answer)" in block and "QOQ decline (0 pts)" in block
+    assert "STO ignore (answer)" in block
 
 
 def test_compare_table_uses_full_names_when_the_terminal_is_wide():
@@ -245,7 +262,9 @@ def test_plugins_lists_criteria_and_generators():
     assert criteria["exchanges"]["params_schema"]["properties"]["at_least"]["type"] == "integer"
     assert generators["three_part_decline"]["languages"] == ["fr", "en"]
     assert set(generators) >= {"three_part_decline", "ask_how_we_met", "ask_purpose"}
-    assert "three_part_decline" in run("plugins").stdout
+    assert generators["welcome"]["decisions"] == ["accept", "accept_limited"]
+    wide = CliRunner().invoke(cli, ["plugins"], env={"COLUMNS": "200"}).stdout
+    assert "fr, en; for decline" in wide
 
 
 @pytest.mark.parametrize("which", ["policy", "invitation"])
@@ -290,3 +309,29 @@ def test_an_empty_invitation_list_is_reported_not_an_error(write):
     result = run("compare", str(write("none.yaml", "invitations: []\n")), "-p", "ask-first")
     assert result.exit_code == 0
     assert "No invitations in the file." in result.stdout
+
+
+def test_policies_says_which_installed_policy_does_not_validate(tmp_path, monkeypatch):
+    from invpolicy import cli as cli_module
+    from invpolicy import hookimpl
+    from invpolicy.plugins import Registry, make_plugin_manager
+
+    class Shipper:
+        @hookimpl
+        def invpolicy_policy_paths(self):
+            return [tmp_path]
+
+    source = (EXAMPLES.parent / "policies" / "in-person-only.yaml").read_text(encoding="utf-8")
+    (tmp_path / "wrong.yaml").write_text(source.replace("decision: decline", "decision: nope"))
+    pm = make_plugin_manager(entry_points=False, disabled=())
+    pm.register(Shipper(), name="shipper")
+    monkeypatch.setattr(cli_module, "_registry", lambda: Registry(pm))
+    data = {e["name"]: e for e in json.loads(run("policies", "--format", "json").stdout)}
+    assert data["in-person-only"]["problem"] is None
+    problem = data["wrong"]["problem"]
+    assert problem.startswith(f"{tmp_path / 'wrong.yaml'}:")
+    # The decision, the name that is not the file's, and the reply made for a decline.
+    assert "(and 2 more)" in problem
+    assert data["wrong"]["title"] == "Met in person only"
+    out = " ".join(CliRunner().invoke(cli, ["policies"], env={"COLUMNS": "200"}).stdout.split())
+    assert "does not validate: " in out

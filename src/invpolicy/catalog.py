@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 
 from invpolicy.errors import InvpolicyError, Problem, did_you_mean
@@ -21,9 +20,9 @@ class PolicyEntry:
     origin: Origin
     shadowed_by: Origin | None = None
 
-    @cached_property
-    def about(self) -> About:
-        """The policy's title, summary and author, read (not validated) for listing."""
+    def about(self, registry: Registry) -> About:
+        """The policy's title, summary and author, and its first problem if it does not validate."""
+        from invpolicy.policy import read_policy
         from invpolicy.source import load_document
 
         try:
@@ -33,7 +32,14 @@ class PolicyEntry:
         if not isinstance(data, dict):
             return About(problem=f"{self.path}:1:1: not a policy (a mapping is expected)")
         fields = {key: data.get(key) for key in ABOUT}
-        return About(**{key: v if isinstance(v, str) else "" for key, v in fields.items()})
+        text = {key: v if isinstance(v, str) else "" for key, v in fields.items()}
+        try:
+            read_policy(self.path, registry)
+        except InvpolicyError as exc:
+            more = len(exc.problems) - 1
+            problem = str(exc.problems[0]) + (f" (and {more} more)" if more else "")
+            return About(**text, problem=problem)
+        return About(**text)
 
 
 #: The fields of a policy that ``invpolicy policies`` shows.

@@ -199,7 +199,8 @@ def list_policies(output_format: str, long_: bool) -> None:
     """List the installed policies: what each says, and where it comes from."""
     from invpolicy.catalog import installed_policies
 
-    _reporter(output_format, long=long_).policies(installed_policies(_registry()))
+    registry = _registry()
+    _reporter(output_format, long=long_).policies(installed_policies(registry), registry)
 
 
 @cli.command()

@@ -53,8 +53,8 @@ class Reporter(ABC):
         """Write what each policy decided for each invitation."""
 
     @abstractmethod
-    def policies(self, entries: list[PolicyEntry]) -> None:
-        """Write the installed policies."""
+    def policies(self, entries: list[PolicyEntry], registry: Registry) -> None:
+        """Write the installed policies (each one validated against ``registry``)."""
 
     @abstractmethod
     def plugins(self, registry: Registry) -> None:
@@ -73,22 +73,23 @@ class JsonReporter(Reporter):
     def decisions(self, report: Report) -> None:
         self._dump(report.to_json())
 
-    def policies(self, entries: list[PolicyEntry]) -> None:
+    def policies(self, entries: list[PolicyEntry], registry: Registry) -> None:
+        abouts = [e.about(registry) for e in entries]
         self._dump(
             [
                 {
                     "name": e.name,
-                    "title": e.about.title,
-                    "summary": e.about.summary,
-                    "author": e.about.author,
-                    "problem": e.about.problem or None,
+                    "title": about.title,
+                    "summary": about.summary,
+                    "author": about.author,
+                    "problem": about.problem or None,
                     "path": str(e.path),
                     "plugin": e.origin.plugin,
                     "distribution": e.origin.distribution,
                     "version": e.origin.version,
                     "shadowed_by": e.shadowed_by.plugin if e.shadowed_by else None,
                 }
-                for e in entries
+                for e, about in zip(entries, abouts, strict=True)
             ]
         )
 
@@ -114,6 +115,7 @@ class JsonReporter(Reporter):
                         "name": g.name,
                         "description": g.description,
                         "languages": list(g.languages),
+                        "decisions": list(g.decisions),
                         "params_schema": g.params_schema,
                         **origin("reply generator", g.name),
                     }
@@ -165,12 +167,16 @@ class TableReporter(Reporter):
                 rule.append("\non their answer", style="dim")
             cells = [_who(row), _decision(d.decision)]
             if scored:
-                cells.append(Text(_points(d.score.total) if d.score else ""))
+                cells.append(Text(_score_label(d.score) if d.score else ""))
             table.add_row(*cells, rule, Text(", ".join(d.missing)))
         return table
 
     def _compare_table(self, report: Report, width: int) -> Any:
-        """Policies side by side: full names when they fit, short keys and a legend if not."""
+        """Policies side by side, in the first layout that fits ``width``.
+
+        Full policy names when they fit; else short keys with a legend; on a
+        very narrow terminal, one block per invitation.
+        """
         from rich import box
         from rich.console import Group
         from rich.table import Table
@@ -180,46 +186,94 @@ class TableReporter(Reporter):
         cells = {
             name: [_cell(row.decisions[name], short=False) for row in report.rows] for name in names
         }
-        who_width = max([len("invitation"), *(_who(row).cell_len for row in report.rows)])
+        who_width = max([len("invitation"), *(_width(_who(row)) for row in report.rows)])
         wanted = who_width + 4 + 3 * len(names) + 5 + 3
-        wanted += sum(max([len(n), *(c.cell_len for c in cells[n])]) for n in names)
+        wanted += sum(max([len(n), *(_width(c) for c in cells[n])]) for n in names)
         compact = wanted > width
         keys = _keys(names) if compact else names
-        table = Table(
-            title=_title(report),
-            title_justify="left",
-            box=box.SIMPLE_HEAD if compact else box.HEAVY_HEAD,
-            show_edge=not compact,
-            padding=(0, 1, 0, 0) if compact else (0, 1),
+        short = {
+            name: [_cell(row.decisions[name], short=True) for row in report.rows] for name in names
+        }
+        narrow = (
+            compact
+            and _MIN_WHO
+            + sum(
+                1 + max([len(k), *(_width(c) for c in short[n])])
+                for k, n in zip(keys, names, strict=True)
+            )
+            > width
         )
-        table.add_column("invitation", overflow="fold", ratio=1 if compact else None)
-        for key in keys:
-            table.add_column(key, no_wrap=compact, overflow="fold")
-        if not compact:
-            table.add_column("agree")
-        for i, row in enumerate(report.rows):
-            who = _who(row)
-            if compact and row.agree:
-                who.append("\nall agree", style="dim")
-            decided = [
-                _cell(row.decisions[n], short=True) if compact else cells[n][i] for n in names
-            ]
+        if narrow:
+            table: Any = self._compare_blocks(report, keys, short)
+        else:
+            table = Table(
+                title=_title(report),
+                title_justify="left",
+                box=box.SIMPLE_HEAD if compact else box.HEAVY_HEAD,
+                show_edge=not compact,
+                padding=(0, 1, 0, 0) if compact else (0, 1),
+            )
+            table.add_column("invitation", overflow="fold", min_width=_MIN_WHO if compact else None)
+            for key in keys:
+                table.add_column(key, no_wrap=compact)
             if not compact:
-                decided.append(Text("yes" if row.agree else "no"))
-            table.add_row(who, *decided)
+                table.add_column("agree")
+            for i, row in enumerate(report.rows):
+                who = _who(row)
+                if compact and row.agree:
+                    who.append("\nall agree", style="dim")
+                decided = [(short if compact else cells)[n][i] for n in names]
+                if not compact:
+                    decided.append(Text("yes" if row.agree else "no"))
+                table.add_row(who, *decided)
         notes = []
         if compact:
             legend = "  ".join(f"{key} {name}" for key, name in zip(keys, names, strict=True))
             notes.append(Text(f"Policies: {legend}; limited = accept_limited.", style="dim"))
-        if any(d.score or d.on_follow_up for row in report.rows for d in row.decisions.values()):
+        decisions = [d for row in report.rows for d in row.decisions.values()]
+        if any(d.score for d in decisions):
             notes.append(
                 Text(
-                    "pts: the policy's score; answer: decided on the inviter's answer to "
-                    "your message (follow_up).",
+                    "3 pts: the policy's score; 0-11: the range it could still reach once "
+                    "the missing facts are known.",
+                    style="dim",
+                )
+            )
+        if any(d.on_follow_up for d in decisions):
+            notes.append(
+                Text(
+                    "answer: decided on the inviter's answer to your message (follow_up).",
                     style="dim",
                 )
             )
         return Group(table, *notes) if notes else table
+
+    def _compare_blocks(self, report: Report, keys: list[str], cells: dict[str, list[Any]]) -> Any:
+        """One block per invitation, its decisions in as many columns as fit."""
+        from rich.columns import Columns
+        from rich.console import Group
+        from rich.padding import Padding
+        from rich.text import Text
+
+        parts: list[Any] = [Text(_title(report))]
+        for i, row in enumerate(report.rows):
+            head = _who(row)
+            if row.agree:
+                head.append("\nall agree", style="dim")
+            parts.append(Text())
+            parts.append(head)
+            items = []
+            for key, name in zip(keys, report.policy_names, strict=True):
+                item = Text(f"{key} ", style="bold")
+                # The cell's two lines on one: "QOQ ask (3-7)".
+                decision, *detail = cells[name][i].split("\n")
+                item.append_text(decision)
+                for part in detail:
+                    item.append(f" ({part.plain})", style="dim")
+                items.append(item)
+            parts.append(Padding(Columns(items, padding=(0, 2)), (0, 0, 0, 2)))
+        parts.append(Text())
+        return Group(*parts)
 
     def _summary(self, console: Console, report: Report) -> None:
         from rich.text import Text
@@ -276,7 +330,7 @@ class TableReporter(Reporter):
                     for line in _score_lines(d.score):
                         console.print(Text(line))
 
-    def policies(self, entries: list[PolicyEntry]) -> None:
+    def policies(self, entries: list[PolicyEntry], registry: Registry) -> None:
         from rich.padding import Padding
         from rich.table import Table
         from rich.text import Text
@@ -290,13 +344,13 @@ class TableReporter(Reporter):
             origin = str(e.origin)
             if e.shadowed_by is not None:
                 origin += f"; not used: the name is taken by {e.shadowed_by.plugin}"
-            about = e.about
+            about = e.about(registry)
             title = Text(about.title)
             if about.author:
                 title.append(f"\n{about.author}", style="dim")
             if about.problem:
                 sep = "\n" if title.plain else ""
-                title.append(f"{sep}cannot be read: {about.problem}", style="red")
+                title.append(f"{sep}does not validate: {about.problem}", style="red")
             if not self.long:
                 table.add_row(Text(e.name), title, Text(origin))
                 continue
@@ -326,7 +380,8 @@ class TableReporter(Reporter):
             table.add_row(Text("criterion"), Text(c.name), Text(", ".join(c.facts)), Text(origin))
         for g in registry.generators.values():
             origin = str(registry.origins[("reply generator", g.name)])
-            table.add_row(Text("reply"), Text(g.name), Text(", ".join(g.languages)), Text(origin))
+            writes = f"{', '.join(g.languages)}; for {', '.join(g.decisions)}"
+            table.add_row(Text("reply"), Text(g.name), Text(writes), Text(origin))
         self._console().print(table)
 
 
@@ -343,6 +398,22 @@ def _who(row: Any) -> Any:
     who = Text(row.invitation.id)
     who.append("\n" + row.invitation.name, style="dim")
     return who
+
+
+def _width(text: Any) -> int:
+    """The width of the widest line of a rich ``Text``."""
+    return max(len(line) for line in text.plain.split("\n"))
+
+
+#: The narrowest the invitation column of the compare table gets.
+_MIN_WHO = 12
+
+
+def _score_label(score: Score, *, unit: bool = True) -> str:
+    """ "3 pts" for a settled score; "0-11" for one that unknown signals could still move."""
+    if score.low != score.high:
+        return f"{score.low:g}-{score.high:g}"
+    return _points(score.total) if unit else f"{score.total:g}"
 
 
 def _points(value: float) -> str:
@@ -362,7 +433,7 @@ def _cell(d: Decision, *, short: bool) -> Any:
     if d.on_follow_up:
         text.append("\nanswer", style="dim")
     elif d.score is not None:
-        text.append("\n" + _points(d.score.total), style="dim")
+        text.append("\n" + _score_label(d.score), style="dim")
     return text
 
 
