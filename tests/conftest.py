@@ -20,6 +20,17 @@ EXAMPLES = REPO / "examples"
 SEEDS = REPO.parent / "shared" / "seeds"
 DATA = TESTS / "data"
 
+#: The bundled schools of thought, in the order invpolicy lists them.
+SCHOOLS = [
+    "accept-all",
+    "ask-first",
+    "benefit-of-the-doubt",
+    "common-ground",
+    "in-person-only",
+    "quality-over-quantity",
+    "strong-ties-only",
+]
+
 #: Lines the tests want shown at the end of the run (the classifier's accuracy).
 SUMMARY = pytest.StashKey[list[str]]()
 
@@ -133,5 +144,32 @@ def make_invitation() -> Callable[..., Invitation]:
         facts.setdefault("id", "inv")
         facts.setdefault("name", "Alex Martin")
         return Invitation.from_dict(facts)
+
+    return make
+
+
+@pytest.fixture
+def counting() -> Callable[[bool | None, tuple[str, ...]], tuple[Registry, list[str]]]:
+    """A registry whose criterion 'counted' answers ``value`` and records each call."""
+    from invpolicy import Criterion, hookimpl
+
+    def make(value: bool | None, facts: tuple[str, ...] = ()) -> tuple[Registry, list[str]]:
+        calls: list[str] = []
+
+        def compile_(params: Any) -> Any:
+            def check(facts: Any) -> bool | None:
+                calls.append(facts["id"])
+                return value
+
+            return check
+
+        class Counting:
+            @hookimpl
+            def invpolicy_criteria(self) -> list[Criterion]:
+                return [Criterion("counted", "Records its calls.", facts, compile_)]
+
+        pm = make_plugin_manager(entry_points=False, disabled=())
+        pm.register(Counting(), name="counting")
+        return Registry(pm), calls
 
     return make

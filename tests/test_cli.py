@@ -11,16 +11,10 @@ from click.testing import CliRunner
 from invpolicy import __version__
 from invpolicy.cli import cli
 
+from .conftest import SCHOOLS
+
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-POLICIES = [
-    "accept-all",
-    "ask-first",
-    "benefit-of-the-doubt",
-    "common-ground",
-    "in-person-only",
-    "quality-over-quantity",
-    "strong-ties-only",
-]
+POLICIES = SCHOOLS
 
 
 def run(*args: str):

@@ -232,23 +232,8 @@ def test_a_generator_that_lacks_the_invitation_language_uses_the_policy_one(
 
 
 @pytest.mark.parametrize("explain", [False, True])
-def test_a_criterion_runs_once_per_rule_tried(explain, make_policy, make_invitation):
-    calls: list[str] = []
-
-    class Counting:
-        @hookimpl
-        def invpolicy_criteria(self) -> list[Criterion]:
-            def compile_(params):
-                def check(facts):
-                    calls.append(facts["id"])
-                    return None
-
-                return check
-
-            return [Criterion("counted", "Never knows.", ("nothing",), compile_)]
-
-    pm = make_plugin_manager(entry_points=False, disabled=())
-    pm.register(Counting(), name="counting")
+def test_a_criterion_runs_once_per_rule_tried(explain, make_policy, make_invitation, counting):
+    registry, calls = counting(None, ("nothing",))
     policy = make_policy(
         """\
         - id: nested
@@ -260,7 +245,7 @@ def test_a_criterion_runs_once_per_rule_tried(explain, make_policy, make_invitat
         - id: default
           decision: decline
         """,
-        reg=Registry(pm),
+        reg=registry,
     )
     decision = policy.decide(make_invitation(), explain=explain)
     assert calls == ["inv"]

@@ -8,6 +8,8 @@ import pytest
 
 from invpolicy.policy import load_policy
 
+from .conftest import SCHOOLS
+
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
@@ -484,15 +486,7 @@ def test_common_ground_accepts_someone_met(school, make_invitation):
 
 # all the schools together ---------------------------------------------------
 
-ALL = [
-    "accept-all",
-    "ask-first",
-    "benefit-of-the-doubt",
-    "common-ground",
-    "in-person-only",
-    "quality-over-quantity",
-    "strong-ties-only",
-]
+ALL = SCHOOLS
 
 
 def test_every_school_cites_its_article_and_explains_itself(school):

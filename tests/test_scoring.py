@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from invpolicy import Criterion, hookimpl
 from invpolicy.errors import InvpolicyError
-from invpolicy.plugins import Registry, make_plugin_manager
 from invpolicy.policy import read_policy
 
 SCORING = """\
@@ -162,23 +160,10 @@ def test_explain_traces_the_threshold_and_each_signal(scored, make_invitation):
     assert signals[1]["condition"]["saw"] == {"mutual_connections": 9}
 
 
-def test_each_signal_runs_once_per_decision_however_many_thresholds(make_policy, make_invitation):
-    calls: list[str] = []
-
-    class Counting:
-        @hookimpl
-        def invpolicy_criteria(self) -> list[Criterion]:
-            def compile_(params):
-                def check(facts):
-                    calls.append(facts["id"])
-                    return True
-
-                return check
-
-            return [Criterion("counted", "Always true.", (), compile_)]
-
-    pm = make_plugin_manager(entry_points=False, disabled=())
-    pm.register(Counting(), name="counting")
+def test_each_signal_runs_once_per_decision_however_many_thresholds(
+    make_policy, make_invitation, counting
+):
+    registry, calls = counting(True)
     policy = make_policy(
         """\
         - id: high
@@ -191,7 +176,7 @@ def test_each_signal_runs_once_per_decision_however_many_thresholds(make_policy,
           decision: decline
         """,
         extra="scoring:\n  - {id: counted, when: {counted: }, weight: 5}\n",
-        reg=Registry(pm),
+        reg=registry,
     )
     assert policy.decide(make_invitation()).rule == "middle"
     assert calls == ["inv"]
