@@ -296,7 +296,8 @@ def test_quality_asks_the_student_who_wants_to_learn(school, make_invitation):
     }
     d = _decide(school, "quality-over-quantity", make_invitation, **student)
     assert (d.decision, d.rule, d.score.total, d.missing) == ("ask", "some-evidence", 4, ())
-    assert d.reply.generator == "ask_purpose"
+    assert d.reply.generator == "what_can_i_do"
+    assert "Comment puis-je vous aider" in d.reply.text
 
 
 @pytest.mark.parametrize(
