@@ -153,6 +153,15 @@ def test_a_good_policy_reads(write, registry):
             ],
         ),
         (
+            # An invalid decision is reported once, not again as a mismatched reply.
+            "decision: decline",
+            "decision: decilne",
+            [
+                "14:15: rules[1].decision: \"decilne\" is not one of: accept, accept_limited, "
+                "ask, decline, ignore, defer (did you mean 'decline'?)",
+            ],
+        ),
+        (
             "generator: three_part_decline",
             "generator: welcome",
             [

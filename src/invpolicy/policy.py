@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from invpolicy.contract import DECISIONS
 from invpolicy.errors import InvpolicyError, Problem, did_you_mean
 from invpolicy.schemacheck import check, dotted
 from invpolicy.source import Document, JsonPath, load_document
@@ -335,7 +336,7 @@ class _Semantics:
         if isinstance(params, dict):
             validator = self.registry.params_validator("reply generator", name)
             self.problems.extend(check(validator, params, self.doc, (*path, "params")))
-        if isinstance(decision, str) and decision not in generator.decisions:
+        if decision in DECISIONS and decision not in generator.decisions:
             # A welcome must not go with a decline: the reply would say what
             # the decision does not do.
             self._add(
