@@ -324,8 +324,8 @@ def test_policies_says_which_installed_policy_does_not_validate(tmp_path, monkey
     assert data["in-person-only"]["problem"] is None
     problem = data["wrong"]["problem"]
     assert problem.startswith(f"{tmp_path / 'wrong.yaml'}:")
-    # The decision, the name that is not the file's, and the reply made for a decline.
-    assert "(and 2 more)" in problem
+    # The name that is not the file's, and the decision.
+    assert "(and 1 more)" in problem
     assert data["wrong"]["title"] == "Met in person only"
     out = " ".join(CliRunner().invoke(cli, ["policies"], env={"COLUMNS": "200"}).stdout.split())
     assert "does not validate: " in out
