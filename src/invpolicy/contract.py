@@ -24,6 +24,9 @@ Render = Callable[[Facts, str], str]
 #: texts suit, so that a reply never announces what the decision does not do.
 DECISIONS = ("accept", "accept_limited", "ask", "decline", "ignore", "defer")
 
+#: The keys of a condition that are not criteria; no criterion may take these names.
+OPERATORS = ("all", "any", "not", "score")
+
 #: The parameter schema of something that takes no parameters.
 NO_PARAMS: Mapping[str, Any] = {"type": "object", "additionalProperties": False}
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pluggy
 
 from invpolicy import hookspecs
-from invpolicy.contract import DECISIONS, Criterion, ReplyGenerator
+from invpolicy.contract import DECISIONS, OPERATORS, Criterion, ReplyGenerator
 from invpolicy.errors import PluginError
 
 if TYPE_CHECKING:
@@ -33,7 +33,6 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
 ENTRY_POINT_GROUP = "invpolicy"
 DISABLE_ENV = "INVPOLICY_DISABLE_PLUGINS"
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-_RESERVED = frozenset({"all", "any", "not", "score"})
 
 T = TypeVar("T")
 
@@ -167,10 +166,10 @@ class Registry:
         return results
 
     def _add(self, kind: str, name: str, item: T, origin: Origin, into: dict[str, T]) -> None:
-        if not _NAME.fullmatch(name) or name in _RESERVED:
+        if not _NAME.fullmatch(name) or name in OPERATORS:
             raise PluginError(
                 f"plugin {origin.plugin}: '{name}' is not a valid {kind} name "
-                "(lower-case letters, digits and '_'; not all, any, not or score)"
+                f"(lower-case letters, digits and '_'; not {', '.join(OPERATORS)})"
             )
         if name in into:
             first = self.origins[(kind, name)]

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from invpolicy.contract import DECISIONS
+from invpolicy.contract import DECISIONS, OPERATORS
 from invpolicy.errors import InvpolicyError, Problem, did_you_mean
 from invpolicy.schemacheck import check, dotted
 from invpolicy.source import Document, JsonPath, load_document
@@ -315,7 +315,7 @@ class _Semantics:
                     key=True,
                 )
         elif key not in self.registry.criteria:
-            known = [*self.registry.criteria, "all", "any", "not", "score"]
+            known = [*self.registry.criteria, *OPERATORS]
             self._add(
                 (*path, key),
                 f"unknown criterion '{key}'{did_you_mean(key, known)}",

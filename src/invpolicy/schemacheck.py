@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from invpolicy.contract import OPERATORS
 from invpolicy.errors import Problem, did_you_mean
 from invpolicy.source import Document, JsonPath
 
@@ -85,9 +86,8 @@ def _problems(error: ValidationError, doc: Document, at: JsonPath) -> list[Probl
     elif kind in ("minProperties", "maxProperties") and "all" in _as_mapping(
         schema.get("properties")
     ):
-        message = (
-            f"{prefix}a condition has exactly one key: all, any, not, score, or a criterion name"
-        )
+        operators = ", ".join(OPERATORS)
+        message = f"{prefix}a condition has exactly one key: {operators}, or a criterion name"
     else:
         message = f"{prefix}{error.message}"
     return [doc.problem(path, message)]
