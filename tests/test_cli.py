@@ -329,3 +329,28 @@ def test_policies_says_which_installed_policy_does_not_validate(tmp_path, monkey
     assert data["wrong"]["title"] == "Met in person only"
     out = " ".join(CliRunner().invoke(cli, ["policies"], env={"COLUMNS": "200"}).stdout.split())
     assert "does not validate: " in out
+
+
+def test_naming_several_policies_lists_the_policy_folders_once(monkeypatch):
+    listed: list[Path] = []
+    iterdir = Path.iterdir
+
+    def counting_iterdir(self):
+        listed.append(self)
+        return iterdir(self)
+
+    monkeypatch.setattr(Path, "iterdir", counting_iterdir)
+    result = run(
+        "compare",
+        str(EXAMPLES / "invitations.yaml"),
+        "-p",
+        "ask-first",
+        "-p",
+        "in-person-only",
+        "-p",
+        "common-ground",
+        "--format",
+        "json",
+    )
+    assert result.exit_code == 0
+    assert [p.name for p in listed if p.name == "policies"] == ["policies"]

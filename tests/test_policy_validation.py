@@ -157,7 +157,7 @@ def test_a_good_policy_reads(write, registry):
             "decision: decline",
             "decision: decilne",
             [
-                "14:15: rules[1].decision: \"decilne\" is not one of: accept, accept_limited, "
+                '14:15: rules[1].decision: "decilne" is not one of: accept, accept_limited, '
                 "ask, decline, ignore, defer (did you mean 'decline'?)",
             ],
         ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 from invpolicy.errors import InvpolicyError, Problem, did_you_mean
 from invpolicy.plugins import Origin, Registry
@@ -22,19 +23,20 @@ class PolicyEntry:
 
     def about(self, registry: Registry) -> About:
         """The policy's title, summary and author, and its first problem if it does not validate."""
-        from invpolicy.policy import read_policy
+        from invpolicy.policy import parse_policy
         from invpolicy.source import load_document
 
         try:
-            data = load_document(self.path).data
+            doc = load_document(self.path)
         except InvpolicyError as exc:
             return About(problem=str(exc.problems[0]))
+        data = doc.data
         if not isinstance(data, dict):
             return About(problem=f"{self.path}:1:1: not a policy (a mapping is expected)")
         fields = {key: data.get(key) for key in ABOUT}
         text = {key: v if isinstance(v, str) else "" for key, v in fields.items()}
         try:
-            read_policy(self.path, registry)
+            parse_policy(doc, registry, stem=self.path.stem)
         except InvpolicyError as exc:
             more = len(exc.problems) - 1
             problem = str(exc.problems[0]) + (f" (and {more} more)" if more else "")
@@ -56,13 +58,23 @@ class About:
     problem: str = ""
 
 
+#: The catalogue of each registry, listed once however many policies are resolved.
+_CATALOGUES: WeakKeyDictionary[Registry, list[PolicyEntry]] = WeakKeyDictionary()
+
+
 def installed_policies(registry: Registry) -> list[PolicyEntry]:
     """Every policy file the plugins provide, built-ins first.
 
     A name provided twice is used from the first plugin that provides it; the
     later file is listed with ``shadowed_by`` so that ``invpolicy policies``
-    can say why it is not used.
+    can say why it is not used. The folders are listed once per registry.
     """
+    if registry not in _CATALOGUES:
+        _CATALOGUES[registry] = _scan(registry)
+    return list(_CATALOGUES[registry])
+
+
+def _scan(registry: Registry) -> list[PolicyEntry]:
     entries: list[PolicyEntry] = []
     first: dict[str, Origin] = {}
     for path, origin in registry.policy_paths:

@@ -183,8 +183,7 @@ def compare(
     registry = _registry()
     refs: list[str | Path] = list(policies)
     if not refs:
-        # Paths, not names: the catalogue is read once.
-        refs = [e.path for e in installed_policies(registry) if e.shadowed_by is None]
+        refs = [e.name for e in installed_policies(registry) if e.shadowed_by is None]
         if not refs:
             raise click.UsageError("no policy is installed: name one with --policy")
     _run(registry, invitations, refs, output_format, explain=explain, replies=replies)
