@@ -23,11 +23,10 @@ FORMAT_VERSION = 1
 
 @dataclass(frozen=True)
 class CriterionCheck:
-    """A criterion called with its parameters, at ``path`` in the policy file."""
+    """A criterion called with its parameters."""
 
     criterion: str
     params: Mapping[str, Any]
-    path: JsonPath = ()
 
 
 @dataclass(frozen=True)
@@ -172,15 +171,15 @@ def parse_policy(doc: Document, registry: Registry, *, stem: str | None = None) 
         summary=data["summary"],
         author=data["author"],
         sources=tuple(Source(**source) for source in data["sources"]),
-        rules=tuple(_rule(rule, ("rules", i)) for i, rule in enumerate(data["rules"])),
+        rules=tuple(_rule(rule) for rule in data["rules"]),
         scoring=tuple(
             Signal(
                 id=signal["id"],
-                when=_condition(signal["when"], ("scoring", i, "when")),
+                when=_condition(signal["when"]),
                 weight=signal["weight"],
                 description=signal.get("description", ""),
             )
-            for i, signal in enumerate(data.get("scoring", ()))
+            for signal in data.get("scoring", ())
         ),
         language=data.get("language", "en"),
         format=data["format"],
@@ -188,28 +187,28 @@ def parse_policy(doc: Document, registry: Registry, *, stem: str | None = None) 
     )
 
 
-def _rule(data: dict[str, Any], path: JsonPath) -> Rule:
+def _rule(data: dict[str, Any]) -> Rule:
     reply = data.get("reply")
     return Rule(
         id=data["id"],
-        when=_condition(data["when"], (*path, "when")) if "when" in data else None,
+        when=_condition(data["when"]) if "when" in data else None,
         decision=data["decision"],
         reply=ReplySpec(reply["generator"], reply.get("params") or {}) if reply else None,
         description=data.get("description", ""),
     )
 
 
-def _condition(data: dict[str, Any], path: JsonPath) -> Condition:
+def _condition(data: dict[str, Any]) -> Condition:
     ((key, value),) = data.items()
     if key == "all":
-        return AllOf(tuple(_condition(part, (*path, key, i)) for i, part in enumerate(value)))
+        return AllOf(tuple(_condition(part) for part in value))
     if key == "any":
-        return AnyOf(tuple(_condition(part, (*path, key, i)) for i, part in enumerate(value)))
+        return AnyOf(tuple(_condition(part) for part in value))
     if key == "not":
-        return Not(_condition(value, (*path, key)))
+        return Not(_condition(value))
     if key == "score":
         return ScoreTest(value.get("at_least"), value.get("below"))
-    return CriterionCheck(key, value or {}, (*path, key))
+    return CriterionCheck(key, value or {})
 
 
 #: The bounds of a score test.
