@@ -65,7 +65,7 @@ def test_an_entry_point_plugin_is_discovered_in_a_fresh_process(tmp_path, testpl
     assert "fact" not in {c["name"] for c in json.loads(result.stdout)["criteria"]}
 
 
-@pytest.mark.parametrize("module", ["jsonschema", "rich", "ruamel.yaml"])
+@pytest.mark.parametrize("module", ["jsonschema", "rich", "ruamel.yaml", "pluggy"])
 def test_start_up_does_not_import_what_only_commands_need(module):
     code = f"import invpolicy.cli, sys; print({module!r} in sys.modules)"
     out = subprocess.run(

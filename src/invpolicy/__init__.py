@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from invpolicy.contract import Check, Criterion, Facts, Render, ReplyGenerator
 from invpolicy.errors import InvpolicyError, PluginError, Problem
-from invpolicy.hookspecs import hookimpl
 
 if TYPE_CHECKING:
     from invpolicy.engine import CompiledPolicy, Decision, Reply
+    from invpolicy.hookspecs import hookimpl
     from invpolicy.invitations import Invitation, load_invitations
     from invpolicy.plugins import Registry
     from invpolicy.policy import Policy, load_policy
@@ -45,6 +45,8 @@ __all__ = [
 ]
 
 _LAZY = {
+    # Plugins import hookimpl when they load; --version need not import pluggy.
+    "hookimpl": "invpolicy.hookspecs",
     "CompiledPolicy": "invpolicy.engine",
     "Decision": "invpolicy.engine",
     "Reply": "invpolicy.engine",

@@ -1,7 +1,7 @@
 """The ``invpolicy`` command: a thin layer over the library.
 
-Only click and the package root are imported at start-up; each command
-imports what it needs.
+Only click, the package root and the list of output formats are imported at
+start-up; each command imports what it needs.
 """
 
 from __future__ import annotations
