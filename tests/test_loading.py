@@ -149,10 +149,19 @@ def test_invitation_files_of_the_wrong_shape(write, content, message):
 def test_a_file_over_the_size_limit_is_refused_without_reading_it_all(write, monkeypatch):
     from invpolicy import source
 
+    import tracemalloc
+
     monkeypatch.setattr(source, "MAX_FILE_BYTES", 10)
-    path = write("big.yaml", "a: 12345678901234567890\n")
-    (problem,) = _problems(load_document, path)
+    path = write("big.yaml", "a: " + "1" * 20_000_000 + "\n")
+    tracemalloc.start()
+    try:
+        (problem,) = _problems(load_document, path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
     assert problem == f"{path}:1:1: file is too large (more than 10 bytes)"
+    # A 20 MB file, refused after 11 bytes: nowhere near its size in memory.
+    assert peak < 1_000_000
 
 
 def test_every_missing_required_key_is_named_once(write):
