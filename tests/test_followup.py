@@ -23,6 +23,8 @@ SETS = {
 }
 # The least accuracy each set must keep; the held-out one was never tuned on.
 FLOOR = {"development": 0.95, "held-out": 0.85}
+# The least number of answers in each set.
+SIZE = {"development": 40, "held-out": 36}
 
 
 def _load(name):
@@ -32,14 +34,10 @@ def _load(name):
 @pytest.mark.parametrize("name", sorted(SETS))
 def test_the_labelled_sets_are_balanced_realistic_and_bilingual(name):
     answers = _load(name)
-    assert len({a["id"] for a in answers}) == len(answers) >= 36
+    assert len({a["id"] for a in answers}) == len(answers) >= SIZE[name]
     assert {a["label"] for a in answers} == {PITCH, NEED, NEITHER}
     counts = Counter((a["language"], a["label"]) for a in answers)
     assert all(counts[(lang, label)] >= 6 for lang in ("fr", "en") for label in (PITCH, NEED))
-
-
-def test_together_the_sets_hold_at_least_forty_answers():
-    assert sum(len(_load(name)) for name in SETS) >= 40
 
 
 @pytest.mark.parametrize("name", sorted(SETS))

@@ -147,9 +147,9 @@ def test_invitation_files_of_the_wrong_shape(write, content, message):
 
 
 def test_a_file_over_the_size_limit_is_refused_without_reading_it_all(write, monkeypatch):
-    from invpolicy import source
-
     import tracemalloc
+
+    from invpolicy import source
 
     monkeypatch.setattr(source, "MAX_FILE_BYTES", 10)
     path = write("big.yaml", "a: " + "1" * 20_000_000 + "\n")

@@ -9,7 +9,6 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from invpolicy.builtin.replies import GENERATORS, REASONS, letter
-from invpolicy.contract import DECISIONS
 
 BY_NAME = {g.name: g for g in GENERATORS}
 NAMES = sorted(BY_NAME)
@@ -69,13 +68,6 @@ def test_every_generator_writes_both_languages_to_the_inviter(name, language):
 @pytest.mark.parametrize("name", NAMES)
 def test_french_and_english_texts_differ(name):
     assert _write(name, "fr") != _write(name, "en")
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_every_generator_says_which_decisions_its_text_suits(name):
-    decisions = BY_NAME[name].decisions
-    assert decisions and set(decisions) <= set(DECISIONS)
-    assert len(set(decisions)) == len(decisions)
 
 
 def test_the_decisions_of_each_builtin_generator():
