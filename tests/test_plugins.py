@@ -166,8 +166,7 @@ def test_an_invalid_parameter_schema_is_blamed_on_its_plugin():
 
 def test_a_misspelled_hook_fails_loudly(testplugin_site, monkeypatch):
     (testplugin_site / "typo_plugin.py").write_text(
-        "from invpolicy import hookimpl\n\n"
-        "@hookimpl\ndef invpolicy_critera():\n    return []\n",
+        "from invpolicy import hookimpl\n\n@hookimpl\ndef invpolicy_critera():\n    return []\n",
         encoding="utf-8",
     )
     (next(testplugin_site.glob("*.dist-info")) / "entry_points.txt").write_text(
