@@ -10,6 +10,8 @@ from jsonschema import Draft202012Validator
 
 from invpolicy.builtin.replies import GENERATORS, REASONS, letter
 
+from . import seed_runs
+
 BY_NAME = {g.name: g for g in GENERATORS}
 NAMES = sorted(BY_NAME)
 LANGUAGES = ("fr", "en")
@@ -341,23 +343,41 @@ def test_letter_puts_greeting_paragraphs_and_signed_closing_apart():
 
 # --- our own words ----------------------------------------------------------------------
 
-SEEDS = __import__("pathlib").Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
-
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="the source articles are not beside this checkout")
-def test_reply_texts_are_our_own_words_not_the_articles():
-    def words(text: str) -> list[str]:
-        return re.findall(r"\w+", text.lower().replace("\u2019", "'"))
-
-    seed_text = " ".join(
-        " ".join(words(p.read_text(encoding="utf-8"))) for p in SEEDS.glob("*.txt")
-    )
+def _our_texts():
     for name in BY_NAME:
         for language in LANGUAGES:
             reasons = REASONS if "reason" in BY_NAME[name].params_schema["properties"] else ()
-            variants = [{}, ALL_PARAMS, *({"reason": r} for r in reasons)]
-            for params in variants:
-                w = words(_write(name, language, params, message=NOTE))
-                for i in range(len(w) - 7):
-                    run = " ".join(w[i : i + 8])
-                    assert run not in seed_text, f"{name}/{language} copies: {run!r}"
+            for params in [{}, ALL_PARAMS, *({"reason": r} for r in reasons)]:
+                for note in ({"message": NOTE}, {}):  # with a note of their own, and without
+                    where = f"{name}/{language}/{params}/{note}"
+                    yield where, _write(name, language, params, **note)
+
+
+def test_reply_texts_are_our_own_words_not_the_articles():
+    # Against a fingerprint of the articles' 8-word runs, so that this runs
+    # in CI too, where the articles are not beside the checkout.
+    copied = seed_runs.RUNS.read_text(encoding="utf-8").split()
+    assert len(copied) > 4000
+    copied_set = set(copied)
+    for where, text in _our_texts():
+        w = seed_runs.words(text)
+        for i in range(len(w) - seed_runs.LENGTH + 1):
+            run = " ".join(w[i : i + seed_runs.LENGTH])
+            assert not seed_runs.run_hashes(run) & copied_set, f"{where} copies: {run!r}"
+
+
+@pytest.mark.skipif(
+    not seed_runs.SEEDS.is_dir(), reason="the articles are not beside this checkout"
+)
+def test_the_fingerprint_of_the_articles_is_current():
+    expected = seed_runs.fingerprint(seed_runs.seed_files())
+    assert set(seed_runs.RUNS.read_text(encoding="utf-8").split()) == expected, (
+        "regenerate it: python tests/seed_runs.py"
+    )
+
+
+def test_the_fingerprint_catches_a_copied_run():
+    # A sentence of article 003's decline, in the articles' own words.
+    copied = "je me rends compte que cela est possible de 2 façons"
+    assert seed_runs.run_hashes(copied) & set(seed_runs.RUNS.read_text(encoding="utf-8").split())
