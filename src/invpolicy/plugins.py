@@ -127,7 +127,7 @@ class Registry:
     @classmethod
     def default(cls) -> Registry:
         """The registry of everything installed (minus disabled plugins)."""
-        return cls(make_plugin_manager())
+        return cls()
 
     def origin_of_plugin(self, plugin_name: str) -> Origin:
         """The :class:`Origin` of a registered plugin."""
