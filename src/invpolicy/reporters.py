@@ -191,9 +191,9 @@ class TableReporter(Reporter):
         wanted += sum(max([len(n), *(_width(c) for c in cells[n])]) for n in names)
         compact = wanted > width
         keys = _keys(names) if compact else names
-        short = {
-            name: [_cell(row.decisions[name], short=True) for row in report.rows] for name in names
-        }
+        short = cells
+        if compact:
+            short = {n: [_cell(row.decisions[n], short=True) for row in report.rows] for n in names}
         narrow = (
             compact
             and _MIN_WHO
