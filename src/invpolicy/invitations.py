@@ -39,10 +39,11 @@ class Invitation:
         problems = check(validator("invitation", "invitation"), doc.data, doc)
         if problems:
             raise InvpolicyError(problems)
-        return _build(doc.data)
+        return build_invitation(doc.data)
 
 
-def _build(data: Mapping[str, Any]) -> Invitation:
+def build_invitation(data: Mapping[str, Any]) -> Invitation:
+    """The :class:`Invitation` for a mapping that the invitation schema accepts."""
     # null means unknown, like an absent key: drop it so criteria see one thing.
     facts = {key: value for key, value in data.items() if value is not None}
     facts.setdefault("network", DEFAULT_NETWORK)
@@ -79,7 +80,7 @@ def parse_invitations(doc: Document) -> list[Invitation]:
                 continue
             first_line[ident] = line
         if not found:
-            invitations.append(_build(item))
+            invitations.append(build_invitation(item))
     if problems:
         raise InvpolicyError(sorted(problems))
     return invitations
