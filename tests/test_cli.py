@@ -302,7 +302,7 @@ def test_compare_with_no_installed_policy_says_so(monkeypatch):
 def test_an_empty_invitation_list_is_reported_not_an_error(write):
     result = run("compare", str(write("none.yaml", "invitations: []\n")), "-p", "ask-first")
     assert result.exit_code == 0
-    assert "No invitations in the file." in result.stdout
+    assert "No invitations to decide." in result.stdout
 
 
 def test_policies_says_which_installed_policy_does_not_validate(tmp_path, monkeypatch):

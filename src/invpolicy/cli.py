@@ -7,19 +7,22 @@ start-up; each command imports what it needs.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from invpolicy import __version__
 from invpolicy.errors import InvpolicyError, PluginError, Problem
-from invpolicy.reporters import REPORTER_BY_NAME
+from invpolicy.reporters import LISTING_FORMATS, REPORTER_BY_NAME
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from invpolicy.engine import CompiledPolicy
     from invpolicy.plugins import Registry
+    from invpolicy.readers import InvitationSource
     from invpolicy.reporters import Reporter
 
 
@@ -47,19 +50,77 @@ class _Group(click.Group):
             raise click.ClickException(f"plugin error: {exc}") from None
 
 
-format_option = click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(list(REPORTER_BY_NAME)),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
-explain_option = click.option(
-    "--explain",
-    is_flag=True,
-    help="Show every rule tried, what each criterion saw, and the rule that fired.",
-)
+T = TypeVar("T")
+
+#: The same as ``readers.INPUT_FORMATS``, written here to keep start-up light.
+INPUT_FORMATS = ("yaml", "json", "jsonl", "csv")
+
+
+def format_option(choices: Sequence[str]) -> Callable[[Any], Any]:
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(list(choices)),
+        default="table",
+        show_default=True,
+        help="Output format.",
+    )
+
+
+def _input_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options that say what to read: the invitations' format, and what to merge in."""
+    for option in reversed(
+        [
+            click.option(
+                "--input-format",
+                type=click.Choice(list(INPUT_FORMATS)),
+                help="Format of INVITATIONS. Default: from its extension (.yaml, .yml, .json, "
+                ".jsonl, .ndjson, .csv); LinkedIn's Invitations.csv is recognised by its header.",
+            ),
+            click.option(
+                "--connections",
+                type=click.Path(dir_okay=False),
+                help="LinkedIn's Connections.csv: inviters already connected are not pending.",
+            ),
+            click.option(
+                "--facts",
+                "facts_path",
+                type=click.Path(dir_okay=False),
+                help="A YAML file of facts you added, keyed by invitation id, merged in.",
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+def _output_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options that say what to write, and where."""
+    for option in reversed(
+        [
+            format_option(list(REPORTER_BY_NAME)),
+            click.option(
+                "--output",
+                "-o",
+                type=click.Path(dir_okay=False, writable=True),
+                help="Write the report to this file (replaced only once it is complete).",
+            ),
+            click.option(
+                "--explain",
+                is_flag=True,
+                help="Show every rule tried, what each criterion saw, and the rule that fired.",
+            ),
+            click.option(
+                "--what-if",
+                "what_if",
+                is_flag=True,
+                help="Name the facts whose value would change a decision, for the invitations "
+                "that lacked facts or on which the policies disagree.",
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
 
 
 def _registry() -> Registry:
@@ -87,22 +148,90 @@ def _load_policies(refs: Sequence[str | Path], registry: Registry) -> list[Compi
     return policies
 
 
+class _Inputs:
+    """What ``decide`` and ``compare`` read."""
+
+    def __init__(
+        self, path: str, input_format: str | None, connections: str | None, facts: str | None
+    ) -> None:
+        self.path = path
+        self.input_format = input_format
+        self.connections = connections
+        self.facts = facts
+
+    def open(self) -> InvitationSource:
+        """The invitations, checked from end to end before anything is decided."""
+        from invpolicy.readers import open_invitations
+
+        source = open_invitations(
+            self.path, self.input_format, connections=self.connections, facts=self.facts
+        )
+        source.check()
+        return source
+
+
 def _run(
     registry: Registry,
-    invitations_path: str,
+    inputs: _Inputs,
     refs: Sequence[str | Path],
     output_format: str,
+    output: str | None,
     *,
     explain: bool,
+    what_if: bool,
     replies: bool,
+    only_disagreements: bool = False,
 ) -> None:
-    from invpolicy.invitations import load_invitations
-    from invpolicy.runner import compare
+    from invpolicy.runner import compare_stream
 
+    if output is not None and _same_file(output, inputs.path, inputs.facts, inputs.connections):
+        raise click.UsageError(f"--output {output} would overwrite an input file")
     policies = _load_policies(refs, registry)
-    invitations = load_invitations(invitations_path)
-    report = compare(invitations, policies, explain=explain)
-    _reporter(output_format, explain=explain, replies=replies).decisions(report)
+    source = inputs.open()
+    streams = output is None and output_format in ("json", "csv")
+    report = compare_stream(
+        _progress(source, quiet=streams and sys.stdout.isatty()),
+        policies,
+        explain=explain,
+        what_if=what_if,
+        only_disagreements=only_disagreements,
+    )
+    report.skipped = dict(source.skipped)
+    reporter = REPORTER_BY_NAME[output_format]
+    if output is None:
+        reporter(sys.stdout, explain=explain, replies=replies).decisions(report)
+        return
+    from invpolicy.atomic import atomic_open
+
+    with atomic_open(output) as stream:
+        reporter(stream, explain=explain, replies=replies, color=False).decisions(report)
+    click.echo(f"Wrote {output}", err=True)
+
+
+def _same_file(output: str, *inputs: str | None) -> bool:
+    target = Path(output).resolve()
+    return any(path is not None and Path(path).resolve() == target for path in inputs)
+
+
+def _progress(items: Iterable[T], *, quiet: bool, console: Console | None = None) -> Iterator[T]:
+    """``items``, with a progress line on stderr when stderr is a terminal.
+
+    ``quiet`` keeps it off when the report itself streams to the same terminal.
+    """
+    from rich.console import Console
+
+    console = console or Console(stderr=True)
+    if quiet or not console.is_terminal:
+        yield from items
+        return
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = (SpinnerColumn(), TextColumn("{task.completed} invitations decided"))
+    with Progress(*columns, TimeElapsedColumn(), console=console, transient=True) as progress:
+        task = progress.add_task("deciding", total=None)
+        for item in items:
+            yield item
+            progress.advance(task)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -151,11 +280,48 @@ def validate(policies: tuple[str, ...]) -> None:
     required=True,
     help="An installed policy's name, or a path to a policy file.",
 )
-@format_option
-@explain_option
-def decide(invitations: str, policy: str, output_format: str, explain: bool) -> None:
-    """Decide each invitation in INVITATIONS (YAML or JSON) with one policy; draft the replies."""
-    _run(_registry(), invitations, [policy], output_format, explain=explain, replies=True)
+@_input_options
+@_output_options
+@click.option(
+    "--interactive",
+    "-i",
+    is_flag=True,
+    help="Ask for the facts the policy still needs, then save your answers.",
+)
+def decide(
+    invitations: str,
+    policy: str,
+    input_format: str | None,
+    connections: str | None,
+    facts_path: str | None,
+    output_format: str,
+    output: str | None,
+    explain: bool,
+    what_if: bool,
+    interactive: bool,
+) -> None:
+    """Decide each invitation in INVITATIONS with one policy, and draft the replies.
+
+    INVITATIONS is a YAML, JSON, JSON Lines or CSV file, or LinkedIn's
+    Invitations.csv as it comes in the data export.
+    """
+    registry = _registry()
+    inputs = _Inputs(invitations, input_format, connections, facts_path)
+    if interactive:
+        from invpolicy.interactive import run_interactive
+
+        run_interactive(inputs.open(), _load_policies([policy], registry)[0], facts_path)
+        return
+    _run(
+        registry,
+        inputs,
+        [policy],
+        output_format,
+        output,
+        explain=explain,
+        what_if=what_if,
+        replies=True,
+    )
 
 
 @cli.command()
@@ -167,17 +333,32 @@ def decide(invitations: str, policy: str, output_format: str, explain: bool) -> 
     multiple=True,
     help="A policy's name or path; repeat it. Default: every installed policy.",
 )
-@click.option("--replies", is_flag=True, help="Also print the drafted replies.")
-@format_option
-@explain_option
+@_input_options
+@_output_options
+@click.option("--replies", is_flag=True, help="Also give the drafted replies.")
+@click.option(
+    "--only-disagreements",
+    is_flag=True,
+    help="List only the invitations on which the policies disagree (the summary counts all).",
+)
 def compare(
     invitations: str,
     policies: tuple[str, ...],
-    replies: bool,
+    input_format: str | None,
+    connections: str | None,
+    facts_path: str | None,
     output_format: str,
+    output: str | None,
     explain: bool,
+    what_if: bool,
+    replies: bool,
+    only_disagreements: bool,
 ) -> None:
-    """Show side by side what each policy decides for each invitation in INVITATIONS."""
+    """Show side by side what each policy decides for each invitation in INVITATIONS.
+
+    INVITATIONS is a YAML, JSON, JSON Lines or CSV file, or LinkedIn's
+    Invitations.csv as it comes in the data export.
+    """
     from invpolicy.catalog import installed_policies
 
     registry = _registry()
@@ -186,11 +367,21 @@ def compare(
         refs = [e.name for e in installed_policies(registry) if e.shadowed_by is None]
         if not refs:
             raise click.UsageError("no policy is installed: name one with --policy")
-    _run(registry, invitations, refs, output_format, explain=explain, replies=replies)
+    _run(
+        registry,
+        _Inputs(invitations, input_format, connections, facts_path),
+        refs,
+        output_format,
+        output,
+        explain=explain,
+        what_if=what_if,
+        replies=replies,
+        only_disagreements=only_disagreements,
+    )
 
 
 @cli.command("policies")
-@format_option
+@format_option(LISTING_FORMATS)
 @click.option(
     "--long", "-l", "long_", is_flag=True, help="Show each policy's summary in the table."
 )
@@ -203,7 +394,7 @@ def list_policies(output_format: str, long_: bool) -> None:
 
 
 @cli.command()
-@format_option
+@format_option(LISTING_FORMATS)
 def plugins(output_format: str) -> None:
     """List the installed criteria and reply generators and where they come from."""
     _reporter(output_format).plugins(_registry())

@@ -400,6 +400,8 @@ class CompiledPolicy:
         self.policy = policy
         self.name = policy.name
         self.language = policy.language
+        #: Each criterion check compiled: the facts it reads and its parameters.
+        self.checks: list[tuple[tuple[str, ...], Mapping[str, Any]]] = []
         self._scorer = _Scorer(
             [
                 _Signal(signal, self._compile(signal.when, registry, None))
@@ -422,6 +424,7 @@ class CompiledPolicy:
         if isinstance(node, CriterionCheck):
             criterion = registry.criteria[node.criterion]
             check = _call_plugin(f"criterion '{criterion.name}'", criterion.compile, node.params)
+            self.checks.append((criterion.facts, node.params))
             return _Leaf(node, check, criterion.facts)
         if isinstance(node, ScoreTest):
             assert scorer is not None, "validation keeps score tests out of signals"

@@ -1,35 +1,110 @@
-"""Decide a batch of invitations with one or more policies."""
+"""Decide a batch of invitations with one or more policies.
+
+Rows are made one at a time, so that a large input streams: :func:`compare_stream`
+gives a :class:`Report` whose rows are decided while they are read, and whose
+:class:`Summary` is complete once they have all been read. :func:`compare`
+keeps every row, for Python callers who want them all at hand.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
 from typing import Any
 
 from invpolicy.engine import CompiledPolicy, Decision
 from invpolicy.errors import InvpolicyError, Problem
 from invpolicy.invitations import Invitation
+from invpolicy.whatif import Change, what_would_change
 
 
 @dataclass(frozen=True)
 class Row:
-    """One invitation and what each policy decided for it."""
+    """One invitation, what each policy decided for it, and what would change a decision."""
 
     invitation: Invitation
     decisions: dict[str, Decision]
+    changes: tuple[Change, ...] = ()
 
     @property
     def agree(self) -> bool:
         """True when every policy reached the same decision."""
         return len({d.decision for d in self.decisions.values()}) <= 1
 
+    @property
+    def lacks_facts(self) -> bool:
+        """True when some decision was made without a fact it would have read."""
+        return any(d.missing for d in self.decisions.values())
 
-@dataclass(frozen=True)
+    def to_json(self, *, what_if: bool = False) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "invitation": self.invitation.id,
+            "name": self.invitation.name,
+            "agree": self.agree,
+            "decisions": {name: d.to_json() for name, d in self.decisions.items()},
+        }
+        if what_if:
+            data["what_if"] = [change.to_json() for change in self.changes]
+        return data
+
+
+class Summary:
+    """Counts kept as rows go by: decisions per policy, and agreement per pair of policies."""
+
+    def __init__(self, names: Sequence[str]) -> None:
+        self.names = list(names)
+        self.invitations = 0
+        self.agreed = 0
+        self.decisions: dict[str, Counter[str]] = {name: Counter() for name in names}
+        self._pairs: Counter[tuple[str, str]] = Counter()
+
+    def add(self, row: Row) -> None:
+        """Count one row."""
+        self.invitations += 1
+        self.agreed += row.agree
+        for name, decision in row.decisions.items():
+            self.decisions[name][decision.decision] += 1
+        for a, b in combinations(self.names, 2):
+            if row.decisions[a].decision == row.decisions[b].decision:
+                self._pairs[a, b] += 1
+
+    def agreement(self, a: str, b: str) -> float | None:
+        """The share of invitations on which ``a`` and ``b`` decide alike; None with none."""
+        if not self.invitations:
+            return None
+        if a == b:
+            return 1.0
+        pair = (a, b) if self.names.index(a) < self.names.index(b) else (b, a)
+        return round(self._pairs[pair] / self.invitations, 4)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "invitations": self.invitations,
+            "agreed": self.agreed,
+            "decisions": {name: dict(sorted(c.items())) for name, c in self.decisions.items()},
+            "agreement": {
+                a: {b: self.agreement(a, b) for b in self.names if b != a} for a in self.names
+            },
+        }
+
+
+@dataclass
 class Report:
-    """The decisions of several policies on several invitations."""
+    """The decisions of several policies on several invitations.
+
+    ``rows`` may be read once only (see :func:`compare_stream`); ``summary``
+    counts every invitation decided, shown or not, once the rows are read.
+    ``skipped`` counts what the input left out, such as outgoing invitations.
+    """
 
     policies: tuple[CompiledPolicy, ...]
-    rows: tuple[Row, ...]
+    rows: Iterable[Row]
+    summary: Summary
+    what_if: bool = False
+    only_disagreements: bool = False
+    skipped: dict[str, int] = field(default_factory=dict)
 
     @property
     def policy_names(self) -> list[str]:
@@ -37,27 +112,29 @@ class Report:
 
     def to_json(self) -> dict[str, Any]:
         """The documented JSON shape of ``decide`` and ``compare``."""
+        results = [row.to_json(what_if=self.what_if) for row in self.rows]
         return {
             "policies": self.policy_names,
-            "results": [
-                {
-                    "invitation": row.invitation.id,
-                    "name": row.invitation.name,
-                    "agree": row.agree,
-                    "decisions": {name: d.to_json() for name, d in row.decisions.items()},
-                }
-                for row in self.rows
-            ],
+            "results": results,
+            "summary": self.summary.to_json(),
+            "skipped": dict(self.skipped),
         }
 
 
-def compare(
+def compare_stream(
     invitations: Iterable[Invitation],
     policies: Sequence[CompiledPolicy],
     *,
     explain: bool = False,
+    what_if: bool = False,
+    only_disagreements: bool = False,
 ) -> Report:
-    """Decide every invitation with every policy."""
+    """Decide every invitation with every policy, one row at a time as ``rows`` is read.
+
+    With ``what_if``, rows whose decisions lacked facts or disagree say which
+    single facts would change a decision. With ``only_disagreements``, rows on
+    which every policy agrees are counted in the summary but not given.
+    """
     seen: set[str] = set()
     for policy in policies:
         if policy.name in seen:
@@ -65,7 +142,49 @@ def compare(
                 Problem(policy.policy.path, 1, 1, f"two policies are named '{policy.name}'")
             )
         seen.add(policy.name)
-    rows = tuple(
-        Row(inv, {p.name: p.decide(inv, explain=explain) for p in policies}) for inv in invitations
+    summary = Summary([p.name for p in policies])
+    rows = _rows(invitations, policies, summary, explain, what_if, only_disagreements)
+    return Report(tuple(policies), rows, summary, what_if, only_disagreements)
+
+
+def _rows(
+    invitations: Iterable[Invitation],
+    policies: Sequence[CompiledPolicy],
+    summary: Summary,
+    explain: bool,
+    what_if: bool,
+    only_disagreements: bool,
+) -> Iterator[Row]:
+    for invitation in invitations:
+        row = Row(invitation, {p.name: p.decide(invitation, explain=explain) for p in policies})
+        summary.add(row)
+        if only_disagreements and row.agree:
+            continue
+        if what_if and (row.lacks_facts or not row.agree):
+            changes = [
+                change
+                for p in policies
+                for change in what_would_change(p, invitation, row.decisions[p.name])
+            ]
+            row = Row(invitation, row.decisions, tuple(changes))
+        yield row
+
+
+def compare(
+    invitations: Iterable[Invitation],
+    policies: Sequence[CompiledPolicy],
+    *,
+    explain: bool = False,
+    what_if: bool = False,
+    only_disagreements: bool = False,
+) -> Report:
+    """Like :func:`compare_stream`, with every row decided and kept in ``rows``."""
+    report = compare_stream(
+        invitations,
+        policies,
+        explain=explain,
+        what_if=what_if,
+        only_disagreements=only_disagreements,
     )
-    return Report(tuple(policies), rows)
+    report.rows = tuple(report.rows)
+    return report

@@ -1,4 +1,4 @@
-"""Output formats shared by every command: ``--format table`` or ``--format json``.
+"""``--format table``: tables for people, drawn by rich.
 
 Text from invitations and policies is shown as plain text (never as rich
 markup), and colour is used only on a terminal.
@@ -6,123 +6,20 @@ markup), and colour is used only on a terminal.
 
 from __future__ import annotations
 
-import json
 import re
-from abc import ABC, abstractmethod
-from collections import Counter
-from typing import IO, TYPE_CHECKING, Any, ClassVar
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from invpolicy.reporters.base import DECISION_STYLES, Reporter, input_notes, report_title
+from invpolicy.reporters.explain import explanation_lines, score_label
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from invpolicy.catalog import PolicyEntry
-    from invpolicy.engine import Decision, Score
+    from invpolicy.engine import Decision
     from invpolicy.plugins import Registry
-    from invpolicy.runner import Report
-
-DECISION_STYLES = {
-    "accept": "green",
-    "accept_limited": "cyan",
-    "ask": "yellow",
-    "decline": "red",
-    "ignore": "dim",
-    "defer": "magenta",
-}
-
-
-class Reporter(ABC):
-    """Base of the output formats; ``name`` is the value of ``--format``."""
-
-    name: ClassVar[str]
-
-    def __init__(
-        self,
-        stream: IO[str],
-        *,
-        replies: bool = True,
-        explain: bool = False,
-        long: bool = False,
-    ) -> None:
-        self.stream = stream
-        self.replies = replies
-        self.explain = explain
-        self.long = long
-
-    @abstractmethod
-    def decisions(self, report: Report) -> None:
-        """Write what each policy decided for each invitation."""
-
-    @abstractmethod
-    def policies(self, entries: list[PolicyEntry], registry: Registry) -> None:
-        """Write the installed policies (each one validated against ``registry``)."""
-
-    @abstractmethod
-    def plugins(self, registry: Registry) -> None:
-        """Write the installed criteria and reply generators."""
-
-
-class JsonReporter(Reporter):
-    """Machine-readable output."""
-
-    name = "json"
-
-    def _dump(self, data: Any) -> None:
-        json.dump(data, self.stream, ensure_ascii=False, indent=2)
-        self.stream.write("\n")
-
-    def decisions(self, report: Report) -> None:
-        self._dump(report.to_json())
-
-    def policies(self, entries: list[PolicyEntry], registry: Registry) -> None:
-        abouts = [e.about(registry) for e in entries]
-        self._dump(
-            [
-                {
-                    "name": e.name,
-                    "title": about.title,
-                    "summary": about.summary,
-                    "author": about.author,
-                    "problem": about.problem or None,
-                    "path": str(e.path),
-                    "plugin": e.origin.plugin,
-                    "distribution": e.origin.distribution,
-                    "version": e.origin.version,
-                    "shadowed_by": e.shadowed_by.plugin if e.shadowed_by else None,
-                }
-                for e, about in zip(entries, abouts, strict=True)
-            ]
-        )
-
-    def plugins(self, registry: Registry) -> None:
-        def origin(kind: str, name: str) -> dict[str, str]:
-            o = registry.origins[(kind, name)]
-            return {"plugin": o.plugin, "distribution": o.distribution, "version": o.version}
-
-        self._dump(
-            {
-                "criteria": [
-                    {
-                        "name": c.name,
-                        "description": c.description,
-                        "facts": list(c.facts),
-                        "params_schema": c.params_schema,
-                        **origin("criterion", c.name),
-                    }
-                    for c in registry.criteria.values()
-                ],
-                "reply_generators": [
-                    {
-                        "name": g.name,
-                        "description": g.description,
-                        "languages": list(g.languages),
-                        "decisions": list(g.decisions),
-                        "params_schema": g.params_schema,
-                        **origin("reply generator", g.name),
-                    }
-                    for g in registry.generators.values()
-                ],
-            }
-        )
+    from invpolicy.runner import Report, Row
 
 
 class TableReporter(Reporter):
@@ -130,18 +27,28 @@ class TableReporter(Reporter):
 
     name = "table"
 
+    lists = True
+
     def _console(self) -> Console:
         from rich.console import Console
 
-        return Console(file=self.stream, highlight=False)
+        return Console(
+            file=self.stream,
+            highlight=False,
+            force_terminal=self.color,
+            no_color=self.color is False,
+        )
 
     def decisions(self, report: Report) -> None:
         console = self._console()
+        report = replace(report, rows=tuple(report.rows))
         if len(report.policy_names) == 1:
             console.print(self._single_table(report))
         else:
             console.print(self._compare_table(report, console.width))
         self._summary(console, report)
+        if report.what_if or len(report.policies) > 1:
+            self._changes(console, report)
         if self.explain:
             self._explanations(console, report)
         if self.replies:
@@ -153,7 +60,7 @@ class TableReporter(Reporter):
 
         (name,) = report.policy_names
         scored = any(row.decisions[name].score is not None for row in report.rows)
-        table = Table(title=_title(report), title_justify="left")
+        table = Table(title=report_title(report), title_justify="left")
         table.add_column("invitation", overflow="fold")
         table.add_column("decision")
         if scored:
@@ -167,7 +74,7 @@ class TableReporter(Reporter):
                 rule.append("\non their answer", style="dim")
             cells = [_who(row), _decision(d.decision)]
             if scored:
-                cells.append(Text(_score_label(d.score) if d.score else ""))
+                cells.append(Text(score_label(d.score) if d.score else ""))
             table.add_row(*cells, rule, Text(", ".join(d.missing)))
         return table
 
@@ -207,7 +114,7 @@ class TableReporter(Reporter):
             table: Any = self._compare_blocks(report, keys, short)
         else:
             table = Table(
-                title=_title(report),
+                title=report_title(report),
                 title_justify="left",
                 box=box.SIMPLE_HEAD if compact else box.HEAVY_HEAD,
                 show_edge=not compact,
@@ -255,7 +162,7 @@ class TableReporter(Reporter):
         from rich.padding import Padding
         from rich.text import Text
 
-        parts: list[Any] = [Text(_title(report))]
+        parts: list[Any] = [Text(report_title(report))]
         for i, row in enumerate(report.rows):
             head = _who(row)
             if row.agree:
@@ -278,18 +185,71 @@ class TableReporter(Reporter):
     def _summary(self, console: Console, report: Report) -> None:
         from rich.text import Text
 
-        if not report.rows:
-            console.print(Text("No invitations in the file."))
+        summary = report.summary
+        for line in input_notes(report):
+            console.print(Text(line, style="dim"))
+        if not summary.invitations:
+            console.print(Text("No invitations to decide."))
             return
         for name in report.policy_names:
-            counts = Counter(row.decisions[name].decision for row in report.rows)
+            counts = summary.decisions[name]
             line = ", ".join(f"{n} {d}" for d, n in sorted(counts.items()))
             console.print(Text(f"{name}: {line}"))
-        if len(report.policies) > 1:
-            agreed = sum(row.agree for row in report.rows)
-            console.print(
-                Text(f"The policies agree on {agreed} of {len(report.rows)} invitations.")
-            )
+        if len(report.policies) < 2:
+            return
+        console.print(
+            Text(f"The policies agree on {summary.agreed} of {summary.invitations} invitations.")
+        )
+        console.print(self._matrix(report))
+
+    def _matrix(self, report: Report) -> Any:
+        """How often each pair of policies decides alike, in percent."""
+        from rich import box
+        from rich.table import Table
+        from rich.text import Text
+
+        names = report.policy_names
+        keys = _keys(names)
+        table = Table(
+            title="How often each pair agrees (%)",
+            title_justify="left",
+            box=box.SIMPLE_HEAD,
+            padding=(0, 1, 0, 0),
+        )
+        table.add_column("")
+        for key in keys:
+            table.add_column(key, justify="right")
+        for key, a in zip(keys, names, strict=True):
+            cells = []
+            for b in names:
+                share = report.summary.agreement(a, b)
+                cells.append(Text("" if share is None or a == b else f"{share * 100:.0f}"))
+            table.add_row(Text(f"{key} {a}"), *cells)
+        return table
+
+    def _changes(self, console: Console, report: Report) -> None:
+        from rich.padding import Padding
+        from rich.text import Text
+
+        rows = [row for row in report.rows if row.changes or row.lacks_facts]
+        if not rows:
+            return
+        title = (
+            "What would change the decisions" if report.what_if else "Facts the decisions lacked"
+        )
+        console.print()
+        console.print(Text(title, style="bold"))
+        for row in rows:
+            console.print(Text(f"{row.invitation.id} ({row.invitation.name})"))
+            lines = []
+            lacked = _lacked(row)
+            if lacked:
+                lines.append(Text(f"decided without: {', '.join(lacked)}", style="dim"))
+            lines += [Text(change.describe()) for change in row.changes]
+            if report.what_if and not row.changes:
+                lines.append(Text("no single fact would change a decision", style="dim"))
+            for line in lines:
+                console.print(Padding(line, (0, 0, 0, 2)))
 
     def _replies(self, console: Console, report: Report) -> None:
         from rich.padding import Padding
@@ -318,17 +278,8 @@ class TableReporter(Reporter):
                         f"{d.decision} by rule {d.rule}"
                     )
                 )
-                for step in d.trace or ():
-                    if step.condition is None:
-                        console.print(Text(f"  rule {step.rule}: no condition, fires"))
-                        continue
-                    verdict = "fires" if step.fired else "does not fire"
-                    console.print(Text(f"  rule {step.rule}: {_tri(step.value)}, {verdict}"))
-                    for line in _condition_lines(step.condition, 2):
-                        console.print(Text(line))
-                if d.score is not None:
-                    for line in _score_lines(d.score):
-                        console.print(Text(line))
+                for line in explanation_lines(d):
+                    console.print(Text("  " + line))
 
     def policies(self, entries: list[PolicyEntry], registry: Registry) -> None:
         from rich.padding import Padding
@@ -385,11 +336,9 @@ class TableReporter(Reporter):
         self._console().print(table)
 
 
-def _title(report: Report) -> str:
-    if len(report.policies) == 1:
-        policy = report.policies[0].policy
-        return f"{policy.name}: {policy.title}"
-    return f"{len(report.policies)} policies compared"
+def _lacked(row: Row) -> list[str]:
+    """The facts that some decision of ``row`` lacked, each once."""
+    return list(dict.fromkeys(f for d in row.decisions.values() for f in d.missing))
 
 
 def _who(row: Any) -> Any:
@@ -408,18 +357,6 @@ def _width(text: Any) -> int:
 #: The narrowest the invitation column of the compare table gets.
 _MIN_WHO = 12
 
-
-def _score_label(score: Score, *, unit: bool = True) -> str:
-    """ "3 pts" for a settled score; "0-11" for one that unknown signals could still move."""
-    if score.low != score.high:
-        return f"{score.low:g}-{score.high:g}"
-    return _points(score.total) if unit else f"{score.total:g}"
-
-
-def _points(value: float) -> str:
-    return f"{value:g} pts"
-
-
 #: Decision labels that fit a narrow column.
 _SHORT = {"accept_limited": "limited"}
 
@@ -433,7 +370,7 @@ def _cell(d: Decision, *, short: bool) -> Any:
     if d.on_follow_up:
         text.append("\nanswer", style="dim")
     elif d.score is not None:
-        text.append("\n" + _score_label(d.score), style="dim")
+        text.append("\n" + score_label(d.score), style="dim")
     return text
 
 
@@ -449,54 +386,3 @@ def _decision(decision: str) -> Any:
     from rich.text import Text
 
     return Text(decision, style=DECISION_STYLES.get(decision, ""))
-
-
-def _tri(value: bool | None) -> str:
-    return {True: "true", False: "false", None: "unknown"}[value]
-
-
-def _score_lines(score: Score) -> list[str]:
-    """Each signal's contribution to the score, under the rules tried."""
-    lines = [f"  score {score.total:g}:"]
-    for c in score.contributions:
-        points = f"{c.points:+g}" if c.value else "0"
-        missing = f"; missing {', '.join(c.missing)}" if c.missing else ""
-        lines.append(f"    {c.signal} (weight {c.weight:g}): {_tri(c.value)}, {points}{missing}")
-        if c.condition is not None:
-            lines += _condition_lines(c.condition, 3)
-    return lines
-
-
-def _condition_lines(node: dict[str, Any], depth: int) -> list[str]:
-    pad = "  " * depth
-    for op in ("all", "any"):
-        if op in node:
-            lines = [f"{pad}{op}: {_tri(node['value'])}"]
-            for part in node[op]:
-                lines += _condition_lines(part, depth + 1)
-            return lines
-    if "not" in node:
-        return [f"{pad}not: {_tri(node['value'])}", *_condition_lines(node["not"], depth + 1)]
-    if "score" in node:
-        bounds = ", ".join(f"{k} {v:g}" for k, v in node["score"].items())
-        reach = (
-            f"; could reach {node['low']:g} to {node['high']:g}"
-            if node["low"] != node["high"]
-            else ""
-        )
-        missing = f"; missing {', '.join(node['missing'])}" if node["missing"] else ""
-        return [
-            f"{pad}score ({bounds}): {_tri(node['value'])}; score {node['total']:g}{reach}{missing}"
-        ]
-    params = f" {json.dumps(node['params'], ensure_ascii=False)}" if node["params"] else ""
-    saw = ", ".join(
-        f"{fact}={json.dumps(value, ensure_ascii=False)}" for fact, value in node["saw"].items()
-    )
-    seen = f"; saw {saw}" if saw else ""
-    missing = f"; missing {', '.join(node['missing'])}" if node["missing"] else ""
-    return [f"{pad}{node['criterion']}{params}: {_tri(node['value'])}{seen}{missing}"]
-
-
-REPORTER_BY_NAME: dict[str, type[Reporter]] = {
-    reporter.name: reporter for reporter in (TableReporter, JsonReporter)
-}

@@ -1,0 +1,85 @@
+"""The base of every output format."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import IO, TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    from invpolicy.catalog import PolicyEntry
+    from invpolicy.plugins import Registry
+    from invpolicy.runner import Report
+
+DECISION_STYLES = {
+    "accept": "green",
+    "accept_limited": "cyan",
+    "ask": "yellow",
+    "decline": "red",
+    "ignore": "dim",
+    "defer": "magenta",
+}
+
+
+class Reporter(ABC):
+    """Base of the output formats; ``name`` is the value of ``--format``.
+
+    Every format writes decisions. Those with ``lists`` set also write the
+    installed policies and plugins (``invpolicy policies``, ``invpolicy plugins``).
+    """
+
+    name: ClassVar[str]
+    lists: ClassVar[bool] = False
+
+    def __init__(
+        self,
+        stream: IO[str],
+        *,
+        replies: bool = True,
+        explain: bool = False,
+        long: bool = False,
+        color: bool | None = None,
+    ) -> None:
+        self.stream = stream
+        self.replies = replies
+        self.explain = explain
+        self.long = long
+        #: None: colour only when the stream is a terminal.
+        self.color = color
+
+    @abstractmethod
+    def decisions(self, report: Report) -> None:
+        """Write what each policy decided for each invitation, then the summary.
+
+        ``report.rows`` may be read once only.
+        """
+
+    def policies(self, entries: list[PolicyEntry], registry: Registry) -> None:
+        """Write the installed policies (each one validated against ``registry``)."""
+        raise NotImplementedError(f"--format {self.name} does not list policies")
+
+    def plugins(self, registry: Registry) -> None:
+        """Write the installed criteria and reply generators."""
+        raise NotImplementedError(f"--format {self.name} does not list plugins")
+
+
+def report_title(report: Report) -> str:
+    """ "strong-ties-only: Strong ties only" for one policy; "3 policies compared" for more."""
+    if len(report.policies) == 1:
+        policy = report.policies[0].policy
+        return f"{policy.name}: {policy.title}"
+    return f"{len(report.policies)} policies compared"
+
+
+def input_notes(report: Report) -> list[str]:
+    """What the input left out, and which rows are shown."""
+    notes = []
+    if report.skipped:
+        parts = ", ".join(f"{n} {why}" for why, n in report.skipped.items())
+        notes.append(f"Not decided: {parts}.")
+    if report.only_disagreements:
+        shown = report.summary.invitations - report.summary.agreed
+        notes.append(
+            f"Showing the {shown} invitations on which the policies disagree "
+            f"(of {report.summary.invitations})."
+        )
+    return notes

@@ -1,0 +1,173 @@
+"""Every output format of decide and compare, --output, the summary and the progress line."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from invpolicy.cli import cli
+
+from .conftest import EXAMPLES
+
+INVITATIONS = str(EXAMPLES / "invitations.yaml")
+THREE = ["-p", "strong-ties-only", "-p", "ask-first", "-p", "accept-all"]
+
+
+def run(*args: str, **kwargs):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False, **kwargs)
+
+
+def json_report(*args: str):
+    result = run("compare", INVITATIONS, *THREE, "--format", "json", *args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_json_has_a_summary_with_counts_and_the_agreement_of_each_pair():
+    data = json_report()
+    summary = data["summary"]
+    assert summary["invitations"] == len(data["results"]) == 14
+    assert summary["agreed"] == sum(r["agree"] for r in data["results"])
+    stp = [r["decisions"]["strong-ties-only"]["decision"] for r in data["results"]]
+    assert summary["decisions"]["strong-ties-only"] == {d: stp.count(d) for d in set(stp)}
+    aa = [r["decisions"]["accept-all"]["decision"] for r in data["results"]]
+    alike = sum(a == b for a, b in zip(stp, aa, strict=True)) / 14
+    assert summary["agreement"]["strong-ties-only"]["accept-all"] == round(alike, 4)
+    assert summary["agreement"]["accept-all"]["strong-ties-only"] == round(alike, 4)
+    assert data["skipped"] == {}
+
+
+def test_only_disagreements_lists_fewer_rows_but_counts_all():
+    everything = json_report()
+    some = json_report("--only-disagreements")
+    assert [r["invitation"] for r in some["results"]] == [
+        r["invitation"] for r in everything["results"] if not r["agree"]
+    ]
+    assert some["summary"] == everything["summary"]
+    result = run("compare", INVITATIONS, *THREE, "--only-disagreements")
+    shown = 14 - everything["summary"]["agreed"]
+    assert f"Showing the {shown} invitations on which the policies disagree (of 14)" in (
+        result.stdout
+    )
+    assert "claire-conference" not in result.stdout.split("What would")[0]
+
+
+def test_the_table_ends_with_the_agreement_matrix():
+    result = run("compare", INVITATIONS, *THREE, env={"COLUMNS": "100"})
+    assert "How often each pair agrees (%)" in result.stdout
+    data = json_report()
+    percent = round(data["summary"]["agreement"]["strong-ties-only"]["ask-first"] * 100)
+    line = next(s for s in result.stdout.splitlines() if s.strip().startswith("STO strong"))
+    assert line.split()[2:] == [str(percent), "29"]
+
+
+def test_csv_has_one_row_per_invitation_and_policy():
+    result = run("compare", INVITATIONS, *THREE, "--format", "csv", "--replies")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == 14 * 3
+    first = rows[0]
+    assert first["invitation"] == "claire-conference"
+    assert first["policy"] == "strong-ties-only"
+    assert first["decision"] == "accept"
+    assert first["agree"] == "true"
+    recruiter = next(
+        r for r in rows if r["invitation"] == "recruiter-no-note" and r["policy"] == "ask-first"
+    )
+    assert recruiter["decision"] == "ask"
+    assert recruiter["reply_generator"] == "ask_purpose"
+    assert recruiter["reply"].startswith("Hello Daniel Brooks")
+
+
+def test_csv_cells_are_never_read_as_formulas(write):
+    path = write(
+        "invitations.yaml",
+        "- id: '=HYPERLINK(\"http://x\")'\n  name: '+33 Bob'\n  message: '@SUM(A1)'\n",
+    )
+    result = run("decide", str(path), "-p", "accept-all", "--format", "csv")
+    row = next(csv.DictReader(io.StringIO(result.stdout)))
+    assert row["invitation"] == '\'=HYPERLINK("http://x")'
+    assert row["name"] == "'+33 Bob"
+
+
+def test_markdown_has_a_table_a_summary_and_escaped_text(write):
+    result = run("compare", INVITATIONS, *THREE, "--format", "markdown")
+    text = result.stdout
+    assert text.startswith("# 3 policies compared\n")
+    assert "| invitation " in text and "| strong-ties-only " in text
+    line = next(s for s in text.splitlines() if s.startswith("| claire-conference "))
+    cells = [cell.strip() for cell in line.strip("|").split("|")]
+    assert cells == ["claire-conference (Claire Lefèvre)", "accept", "accept", "accept", "yes"]
+    assert "## Summary" in text
+    assert "How often each pair agrees" in text
+    path = write("invitations.yaml", "- id: a|b\n  name: '<b>**Bold**</b> [x](http://e)'\n")
+    text = run("decide", str(path), "-p", "accept-all", "--format", "markdown").stdout
+    assert "a\\|b" in text
+    assert "<b>" not in text and "**Bold**" not in text
+    assert "\\[x\\](http://e)" in text
+
+
+def test_html_is_one_self_contained_page():
+    result = run("compare", INVITATIONS, *THREE, "--format", "html", "--replies")
+    assert result.exit_code == 0, result.output
+    page = result.stdout
+    assert page.lstrip().lower().startswith("<!doctype html>")
+    assert "recruiter-no-note" in page
+    assert "<link" not in page and 'src="http' not in page
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv", "markdown", "html"])
+def test_output_writes_the_report_to_a_file(tmp_path, fmt):
+    out = tmp_path / f"report.{fmt}"
+    result = run("compare", INVITATIONS, *THREE, "--format", fmt, "--output", str(out))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert f"Wrote {out}" in result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "recruiter-no-note" in text
+    assert "\x1b[" not in text  # no colour codes in a file
+    assert [p.name for p in tmp_path.iterdir()] == [out.name]  # no temporary file left
+
+
+def test_output_is_left_untouched_when_the_run_fails(tmp_path, write):
+    out = tmp_path / "report.json"
+    out.write_text("the previous report\n", encoding="utf-8")
+    bad = write("bad.yaml", "- id: a\n  name: A\n  mutual_connections: many\n")
+    result = run("compare", str(bad), *THREE, "--format", "json", "--output", str(out))
+    assert result.exit_code == 1
+    assert out.read_text(encoding="utf-8") == "the previous report\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.yaml", "report.json"]
+
+
+def test_output_refuses_to_overwrite_the_input(tmp_path):
+    path = tmp_path / "invitations.yaml"
+    original = (EXAMPLES / "invitations.yaml").read_text(encoding="utf-8")
+    path.write_text(original, encoding="utf-8")
+    result = run("compare", str(path), *THREE, "--output", str(path))
+    assert result.exit_code == 2
+    assert "would overwrite an input file" in result.stderr
+    assert path.read_text(encoding="utf-8") == original
+
+
+def test_no_progress_line_when_stderr_is_not_a_terminal():
+    result = run("compare", INVITATIONS, *THREE)
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_the_progress_line_counts_invitations_only_on_a_terminal(terminal):
+    from rich.console import Console
+
+    from invpolicy.cli import _progress
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=terminal, width=80)
+    assert list(_progress(iter(range(3)), quiet=False, console=console)) == [0, 1, 2]
+    assert ("invitations decided" in buffer.getvalue()) is terminal
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=terminal, width=80)
+    assert list(_progress(iter(range(3)), quiet=True, console=console)) == [0, 1, 2]
+    assert buffer.getvalue() == ""
