@@ -1,0 +1,104 @@
+"""Save facts the user gave: into a YAML invitations file, or into a facts file.
+
+Both keep everything else in the file: comments, key order, quoting and the
+layout of lists are kept by ruamel.yaml's round-trip mode, and the file is
+replaced atomically. The files were checked by the safe loader before, so the
+round-trip loader here only ever sees plain data.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+from invpolicy.atomic import atomic_write
+from invpolicy.errors import InvpolicyError, Problem
+
+
+def _yaml(text: str) -> Any:
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    # Keep the file's own list indentation: "key:\n  - item" or "key:\n- item".
+    match = re.search(r"^( *)[^\s#-][^\n]*:\s*\n(?:\s*#[^\n]*\n)*( *)- ", text, re.MULTILINE)
+    offset = max(0, len(match.group(2)) - len(match.group(1))) if match else 0
+    yaml.indent(mapping=2, sequence=offset + 2, offset=offset)
+    return yaml
+
+
+def _dump(yaml: Any, data: Any) -> str:
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
+def _set(mapping: Any, key: str, value: Any) -> None:
+    """Set ``key``; a new key goes last, after the comments that belong to the last value.
+
+    ruamel.yaml hangs the blank lines and comments that come before the next
+    item on the last key of a mapping. A key added after it takes them over, so
+    that they stay before the next item instead of landing above the new key.
+    """
+    if key in mapping or not mapping:
+        mapping[key] = value
+        return
+    last = list(mapping)[-1]
+    mapping[key] = value
+    entry = mapping.ca.items.get(last)
+    token = entry[2] if entry and len(entry) > 2 else None
+    if token is None:
+        return
+    from ruamel.yaml.tokens import CommentToken
+
+    head, _, tail = token.value.partition("\n")
+    if not tail:
+        return
+    if head:
+        token.value = head + "\n"
+    else:
+        entry[2] = None
+    mapping.ca.items[key] = [None, None, CommentToken("\n" + tail, token.start_mark), None]
+
+
+def save_into_invitations(path: str | Path, answers: dict[str, dict[str, Any]]) -> None:
+    """Set each answered fact on its invitation in a YAML invitations file, in place."""
+    text = Path(path).read_text(encoding="utf-8")
+    yaml = _yaml(text)
+    data = yaml.load(text)
+    items = data.get("invitations") if hasattr(data, "get") else data
+    if not isinstance(items, list):
+        raise InvpolicyError(Problem(str(path), 1, 1, "expected a list of invitations"))
+    for item in items:
+        given = answers.get(item.get("id")) if hasattr(item, "get") else None
+        for fact, value in (given or {}).items():
+            _set(item, fact, value)
+    atomic_write(path, _dump(yaml, data))
+
+
+def save_facts_file(path: str | Path, answers: dict[str, dict[str, Any]], *, about: str) -> None:
+    """Merge ``answers`` into a facts file (created if need be), keyed by invitation id."""
+    from ruamel.yaml.comments import CommentedMap
+
+    target = Path(path)
+    text = target.read_text(encoding="utf-8") if target.exists() else ""
+    yaml = _yaml(text)
+    data = yaml.load(text) if text.strip() else None
+    if data is None:
+        data = CommentedMap()
+        data.yaml_set_start_comment(
+            f"Facts about the invitations in {Path(about).name}, keyed by invitation id.\n"
+            "invpolicy merges them in with --facts; edit them freely."
+        )
+    if not isinstance(data, dict):
+        raise InvpolicyError(Problem(str(path), 1, 1, "expected a mapping of invitation ids"))
+    for ident, given in answers.items():
+        entry = data.get(ident)
+        if not isinstance(entry, dict):
+            entry = data[ident] = CommentedMap()
+        for fact, value in given.items():
+            _set(entry, fact, value)
+    atomic_write(target, _dump(yaml, data))

@@ -1,0 +1,112 @@
+"""decide --interactive: ask only the facts the policy needs, then save them without loss."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from invpolicy.cli import cli
+
+PENDING = """\
+# My pending invitations, kept by hand.
+invitations:
+  - id: anna   # the Lyon fair?
+    name: Anna Berg
+    message: "Hello, we met at the fair."
+
+  # Bob is an old colleague.
+  - id: bob
+    name: Bob Martin
+    met_in_person: true
+"""
+
+
+def interact(path, answers: str, *extra: str, policy: str = "strong-ties-only"):
+    return CliRunner().invoke(
+        cli,
+        ["decide", str(path), "-p", policy, "--interactive", *extra],
+        input=answers,
+        catch_exceptions=False,
+    )
+
+
+def test_asks_only_the_missing_facts_in_rule_order_and_saves_them_in_place(tmp_path):
+    path = tmp_path / "pending.yaml"
+    path.write_text(PENDING, encoding="utf-8")
+    # anna: met in person? no. Past conversations? 2. Then save: yes.
+    result = interact(path, "n\n2\ny\n")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    asked = [line.split()[0] for line in out.splitlines() if "Enter to skip]" in line]
+    assert asked == ["met_in_person", "exchanges"]
+    assert "strong-ties-only: accept (rule talked-before)" in out
+    # bob was settled by what the file says: nothing asked, accepted.
+    bob = out[out.index("bob (Bob Martin)") :]
+    assert "Enter to skip" not in bob
+    assert "strong-ties-only: accept (rule met-in-person)" in bob
+    assert "Saved 2 answers to" in out
+    assert path.read_text(encoding="utf-8") == PENDING.replace(
+        '    message: "Hello, we met at the fair."\n',
+        '    message: "Hello, we met at the fair."\n    met_in_person: false\n    exchanges: 2\n',
+    )
+    # a later run decides with the saved answers, asking nothing
+    again = interact(path, "")
+    assert "Enter to skip" not in again.output
+    assert "No answers to save." in again.output
+
+
+def test_enter_skips_a_fact_which_stays_unknown(tmp_path):
+    path = tmp_path / "pending.yaml"
+    path.write_text(PENDING, encoding="utf-8")
+    result = interact(path, "\n\n")
+    assert result.exit_code == 0, result.output
+    assert "strong-ties-only: decline (rule no-strong-tie); still unknown: met_in_person" in (
+        result.output
+    )
+    assert "No answers to save." in result.output
+    assert path.read_text(encoding="utf-8") == PENDING
+
+
+def test_an_answer_that_does_not_fit_is_asked_again(tmp_path):
+    path = tmp_path / "pending.yaml"
+    path.write_text(PENDING, encoding="utf-8")
+    result = interact(path, "maybe\noui\nn\n")
+    assert "Please answer with y/n, or press Enter to skip." in result.output
+    assert "strong-ties-only: accept (rule met-in-person)" in result.output
+    assert "Not saved." in result.output
+    assert path.read_text(encoding="utf-8") == PENDING
+
+
+def test_answers_for_a_json_file_go_to_a_facts_file_that_later_runs_merge(tmp_path):
+    path = tmp_path / "pending.json"
+    path.write_text(json.dumps([{"id": "anna", "name": "Anna Berg"}]), encoding="utf-8")
+    original = path.read_bytes()
+    result = interact(path, "y\ny\n")
+    facts = tmp_path / "pending.facts.yaml"
+    assert f"Saved 1 answers to {facts}" in result.output
+    assert f"Later runs read them with: --facts {facts}" in result.output
+    assert path.read_bytes() == original
+    assert "anna:\n  met_in_person: true\n" in facts.read_text(encoding="utf-8")
+    later = CliRunner().invoke(
+        cli,
+        ["decide", str(path), "-p", "strong-ties-only", "--facts", str(facts), "--format", "json"],
+    )
+    decision = json.loads(later.stdout)["results"][0]["decisions"]["strong-ties-only"]
+    assert decision["decision"] == "accept"
+
+
+def test_answers_merge_into_an_existing_facts_file_keeping_its_comments(tmp_path):
+    path = tmp_path / "pending.json"
+    path.write_text(
+        json.dumps([{"id": "anna", "name": "Anna Berg"}, {"id": "carl", "name": "Carl"}]),
+        encoding="utf-8",
+    )
+    facts = tmp_path / "mine.yaml"
+    facts.write_text("# mine\ncarl:\n  exchanges: 4  # we talk a lot\n", encoding="utf-8")
+    result = interact(path, "n\n0\ny\n", "--facts", str(facts))
+    assert result.exit_code == 0, result.output
+    assert facts.read_text(encoding="utf-8") == (
+        "# mine\ncarl:\n  exchanges: 4  # we talk a lot\n"
+        "anna:\n  met_in_person: false\n  exchanges: 0\n"
+    )
