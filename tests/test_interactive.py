@@ -84,7 +84,7 @@ def test_answers_for_a_json_file_go_to_a_facts_file_that_later_runs_merge(tmp_pa
     original = path.read_bytes()
     result = interact(path, "y\ny\n")
     facts = tmp_path / "pending.facts.yaml"
-    assert f"Saved 1 answers to {facts}" in result.output
+    assert f"Saved 1 answer to {facts}" in result.output
     assert f"Later runs read them with: --facts {facts}" in result.output
     assert path.read_bytes() == original
     assert "anna:\n  met_in_person: true\n" in facts.read_text(encoding="utf-8")

@@ -135,8 +135,9 @@ def run_interactive(
         return answers
     target, in_place = _target(source, facts_path)
     count = sum(len(given) for given in answers.values())
+    counted = f"{count} answer{'s' if count != 1 else ''}"
     where = "into the invitations file" if in_place else "into the facts file"
-    if not click.confirm(f"Save {count} answers {where} {target}?", default=True):
+    if not click.confirm(f"Save {counted} {where} {target}?", default=True):
         click.echo("Not saved.")
         return answers
     from invpolicy.save import save_facts_file, save_into_invitations
@@ -145,7 +146,7 @@ def run_interactive(
         save_into_invitations(target, answers)
     else:
         save_facts_file(target, answers, about=source.path)
-    click.echo(f"Saved {count} answers to {target}.")
+    click.echo(f"Saved {counted} to {target}.")
     if not in_place and facts_path is None:
         click.echo(f"Later runs read them with: --facts {target}")
     return answers
