@@ -72,3 +72,50 @@ def test_start_up_does_not_import_what_only_commands_need(module):
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "False"
+
+
+def test_the_linkedin_workflow_end_to_end(tmp_path):
+    for name in ("Invitations.csv", "Connections.csv"):
+        shutil.copy(EXAMPLES / "linkedin" / name, tmp_path / name)
+    export = (tmp_path / "Invitations.csv").read_bytes()
+    three = ["-p", "strong-ties-only", "-p", "ask-first", "-p", "quality-over-quantity"]
+    base = ["Invitations.csv", "--connections", "Connections.csv"]
+    result = _run("compare", *base, *three, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Not decided: 2 outgoing, 1 already connected." in result.stdout
+    assert "decided without: met_in_person" in result.stdout
+    # Nadia, met in person; the other questions skipped; answers saved beside the export.
+    answers = "y\n" + "\n" * 12 + "y\n"
+    result = subprocess.run(
+        [_invpolicy(), "decide", *base, "-p", "strong-ties-only", "--interactive"],
+        cwd=tmp_path,
+        input=answers,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Saved 1 answer to Invitations.facts.yaml." in result.stdout
+    assert (tmp_path / "Invitations.csv").read_bytes() == export
+    result = _run(
+        "compare",
+        *base,
+        *three,
+        "--facts",
+        "Invitations.facts.yaml",
+        "--what-if",
+        "--format",
+        "json",
+        cwd=tmp_path,
+    )
+    data = json.loads(result.stdout)
+    nadia = next(r for r in data["results"] if r["invitation"] == "nadia-benali-5e0c")
+    assert nadia["decisions"]["strong-ties-only"]["decision"] == "accept"
+    assert data["skipped"] == {"outgoing": 2, "already connected": 1}
+    result = _run(
+        "compare", *base, *three, "--format", "html", "--output", "report.html", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert "nadia-benali-5e0c" in (tmp_path / "report.html").read_text(encoding="utf-8")

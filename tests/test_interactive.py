@@ -110,3 +110,21 @@ def test_answers_merge_into_an_existing_facts_file_keeping_its_comments(tmp_path
         "# mine\ncarl:\n  exchanges: 4  # we talk a lot\n"
         "anna:\n  met_in_person: false\n  exchanges: 0\n"
     )
+
+
+def test_a_linkedin_export_is_never_edited_its_answers_go_beside_it(tmp_path):
+    import shutil
+
+    from .conftest import EXAMPLES
+
+    export = tmp_path / "Invitations.csv"
+    shutil.copy(EXAMPLES / "linkedin" / "Invitations.csv", export)
+    before = export.read_bytes()
+    # The first inviter: not met, 3 past conversations; every other question skipped.
+    result = interact(export, "n\n3\n" + "\n" * 14 + "y\n")
+    assert result.exit_code == 0, result.output
+    assert "strong-ties-only: accept (rule talked-before)" in result.output
+    assert export.read_bytes() == before
+    facts = (tmp_path / "Invitations.facts.yaml").read_text(encoding="utf-8")
+    assert facts.startswith("# Facts about the invitations in Invitations.csv")
+    assert "nadia-benali-5e0c:\n  met_in_person: false\n  exchanges: 3\n" in facts
