@@ -171,3 +171,24 @@ def test_the_progress_line_counts_invitations_only_on_a_terminal(terminal):
     console = Console(file=buffer, force_terminal=terminal, width=80)
     assert list(_progress(iter(range(3)), quiet=True, console=console)) == [0, 1, 2]
     assert buffer.getvalue() == ""
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_json_and_csv_write_each_row_as_soon_as_it_is_decided(registry, fmt):
+    from invpolicy.invitations import Invitation
+    from invpolicy.policy import load_policy
+    from invpolicy.reporters import REPORTER_BY_NAME
+    from invpolicy.runner import compare_stream
+
+    stream = io.StringIO()
+
+    def invitations():
+        yield Invitation("first", "First Inviter", {})
+        # By now the first row must be written: nothing waits for the end.
+        assert "first" in stream.getvalue()
+        yield Invitation("second", "Second Inviter", {})
+
+    report = compare_stream(invitations(), [load_policy("accept-all", registry)])
+    REPORTER_BY_NAME[fmt](stream).decisions(report)
+    assert "second" in stream.getvalue()
+    assert report.summary.invitations == 2
