@@ -1,7 +1,8 @@
 """The invitation fields, as the invitation schema describes them.
 
-What-if analysis and ``decide --interactive`` need to know, for each fact, what
-kind of value it holds: this reads it from the schema rather than repeating it.
+What-if analysis, ``decide --interactive`` and reading a CSV file's cells need
+to know, for each fact, what kind of value it holds: this reads it from the
+schema rather than repeating it.
 """
 
 from __future__ import annotations

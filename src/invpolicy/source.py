@@ -62,6 +62,15 @@ class Document:
         return Problem(self.path, line, col, message)
 
 
+def open_problem(shown: str, exc: OSError) -> Problem:
+    """Why a file could not be opened, as a problem at its first line."""
+    if isinstance(exc, FileNotFoundError):
+        return Problem(shown, 1, 1, "no such file")
+    if isinstance(exc, IsADirectoryError):
+        return Problem(shown, 1, 1, "is a directory, not a file")
+    return Problem(shown, 1, 1, f"cannot read: {exc.strerror}")
+
+
 def read_text(path: str | Path) -> str:
     """Read a file as UTF-8 text; binary or badly encoded content is an error."""
     shown = str(path)
@@ -69,12 +78,8 @@ def read_text(path: str | Path) -> str:
         with Path(path).open("rb") as stream:
             # One byte past the limit is enough to know the file is too large.
             raw = stream.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        raise InvpolicyError(Problem(shown, 1, 1, "no such file")) from None
-    except IsADirectoryError:
-        raise InvpolicyError(Problem(shown, 1, 1, "is a directory, not a file")) from None
     except OSError as exc:
-        raise InvpolicyError(Problem(shown, 1, 1, f"cannot read: {exc.strerror}")) from None
+        raise InvpolicyError(open_problem(shown, exc)) from None
     if len(raw) > MAX_FILE_BYTES:
         raise InvpolicyError(
             Problem(shown, 1, 1, f"file is too large (more than {MAX_FILE_BYTES} bytes)")
