@@ -171,20 +171,9 @@ def _rows(
 
 
 def compare(
-    invitations: Iterable[Invitation],
-    policies: Sequence[CompiledPolicy],
-    *,
-    explain: bool = False,
-    what_if: bool = False,
-    only_disagreements: bool = False,
+    invitations: Iterable[Invitation], policies: Sequence[CompiledPolicy], **options: bool
 ) -> Report:
-    """Like :func:`compare_stream`, with every row decided and kept in ``rows``."""
-    report = compare_stream(
-        invitations,
-        policies,
-        explain=explain,
-        what_if=what_if,
-        only_disagreements=only_disagreements,
-    )
+    """Like :func:`compare_stream` (same options), with every row decided and kept in ``rows``."""
+    report = compare_stream(invitations, policies, **options)
     report.rows = tuple(report.rows)
     return report
