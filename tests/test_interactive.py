@@ -71,18 +71,66 @@ def test_enter_skips_a_fact_which_stays_unknown(tmp_path):
 def test_an_answer_that_does_not_fit_is_asked_again(tmp_path):
     path = tmp_path / "pending.yaml"
     path.write_text(PENDING, encoding="utf-8")
-    result = interact(path, "maybe\noui\nn\n")
+    result = interact(path, "maybe\noui\n")
     assert "Please answer with y/n, or press Enter to skip." in result.output
     assert "strong-ties-only: accept (rule met-in-person)" in result.output
-    assert "Not saved." in result.output
-    assert path.read_text(encoding="utf-8") == PENDING
+    assert "anna   # the Lyon fair?\n    name: Anna Berg\n" in path.read_text(encoding="utf-8")
+    assert "met_in_person: true\n\n  # Bob" in path.read_text(encoding="utf-8")
+
+
+def test_numbers_must_be_finite_and_not_negative():
+    from invpolicy.fields import invitation_fields
+    from invpolicy.interactive import parse_answer
+
+    fields = invitation_fields()
+    for answer in ("inf", "1e400", "nan", "-1", "many"):
+        assert parse_answer(fields["experience_years"], answer) is None
+    assert parse_answer(fields["experience_years"], "2.5") == 2.5
+    assert parse_answer(fields["exchanges"], "3") == 3
+    assert parse_answer(fields["shared_groups"], "Lyon makers; Newsletters ;") == [
+        "Lyon makers",
+        "Newsletters",
+    ]
+    assert parse_answer(fields["shared_groups"], "-") == []
+
+
+def test_stopping_half_way_keeps_what_was_answered(tmp_path):
+    path = tmp_path / "pending.yaml"
+    path.write_text(PENDING.replace("    met_in_person: true\n", ""), encoding="utf-8")
+    # anna: met in person; then the input ends while bob is asked about.
+    result = interact(path, "y\n")
+    assert result.exit_code == 1
+    assert "Aborted" in result.output
+    text = path.read_text(encoding="utf-8")
+    assert '    message: "Hello, we met at the fair."\n    met_in_person: true\n' in text
+
+
+def test_interactive_refuses_options_it_would_ignore(tmp_path):
+    path = tmp_path / "pending.yaml"
+    path.write_text(PENDING, encoding="utf-8")
+    result = interact(path, "", "--output", str(tmp_path / "out.json"), "--explain")
+    assert result.exit_code == 2
+    assert "--interactive does not go with --output, --explain" in result.output
+
+
+def test_a_top_level_list_with_crlf_and_a_bom_keeps_its_layout(tmp_path):
+    path = tmp_path / "pending.yml"
+    original = (
+        "- id: anna  # note\n  name: Anna\n  shared_groups:\n  - Makers\n- id: bob\n  name: Bob\n"
+    )
+    path.write_bytes(b"\xef\xbb\xbf" + original.replace("\n", "\r\n").encode())
+    interact(path, "y\n" + "n\n0\n")
+    expected = original.replace("  - Makers\n", "  - Makers\n  met_in_person: true\n").replace(
+        "  name: Bob\n", "  name: Bob\n  met_in_person: false\n  exchanges: 0\n"
+    )
+    assert path.read_bytes() == b"\xef\xbb\xbf" + expected.replace("\n", "\r\n").encode()
 
 
 def test_answers_for_a_json_file_go_to_a_facts_file_that_later_runs_merge(tmp_path):
     path = tmp_path / "pending.json"
     path.write_text(json.dumps([{"id": "anna", "name": "Anna Berg"}]), encoding="utf-8")
     original = path.read_bytes()
-    result = interact(path, "y\ny\n")
+    result = interact(path, "y\n")
     facts = tmp_path / "pending.facts.yaml"
     assert f"Saved 1 answer to {facts}" in result.output
     assert f"Later runs read them with: --facts {facts}" in result.output
@@ -128,3 +176,34 @@ def test_a_linkedin_export_is_never_edited_its_answers_go_beside_it(tmp_path):
     facts = (tmp_path / "Invitations.facts.yaml").read_text(encoding="utf-8")
     assert facts.startswith("# Facts about the invitations in Invitations.csv")
     assert "nadia-benali-5e0c:\n  met_in_person: false\n  exchanges: 3\n" in facts
+
+
+def test_the_facts_file_beside_the_input_is_read_first_so_nothing_is_asked_twice(tmp_path):
+    path = tmp_path / "pending.json"
+    path.write_text(json.dumps([{"id": "anna", "name": "Anna Berg"}]), encoding="utf-8")
+    facts = tmp_path / "pending.facts.yaml"
+    facts.write_text("anna:\n  met_in_person: true\n", encoding="utf-8")
+    result = interact(path, "")
+    assert "Enter to skip" not in result.output
+    assert "strong-ties-only: accept (rule met-in-person)" in result.output
+
+
+def test_a_broken_facts_file_is_reported_before_any_question(tmp_path):
+    path = tmp_path / "pending.json"
+    path.write_text(json.dumps([{"id": "anna", "name": "Anna Berg"}]), encoding="utf-8")
+    facts = tmp_path / "pending.facts.yaml"
+    facts.write_text("anna: 5\n", encoding="utf-8")
+    result = interact(path, "y\n")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{facts}:1:")
+    assert "Enter to skip" not in result.output
+    assert facts.read_text(encoding="utf-8") == "anna: 5\n"
+
+
+def test_a_new_facts_file_named_with_facts_is_created(tmp_path):
+    path = tmp_path / "pending.json"
+    path.write_text(json.dumps([{"id": "anna", "name": "Anna Berg"}]), encoding="utf-8")
+    mine = tmp_path / "mine.yaml"
+    result = interact(path, "y\n", "--facts", str(mine))
+    assert result.exit_code == 0, result.output
+    assert "anna:\n  met_in_person: true\n" in mine.read_text(encoding="utf-8")

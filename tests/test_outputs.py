@@ -192,3 +192,82 @@ def test_json_and_csv_write_each_row_as_soon_as_it_is_decided(registry, fmt):
     REPORTER_BY_NAME[fmt](stream).decisions(report)
     assert "second" in stream.getvalue()
     assert report.summary.invitations == 2
+
+
+def test_output_through_a_symbolic_link_writes_the_file_it_points_to(tmp_path):
+    real = tmp_path / "real.json"
+    real.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    result = run("compare", INVITATIONS, *THREE, "--format", "json", "--output", str(link))
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink()
+    assert json.loads(real.read_text(encoding="utf-8"))["summary"]["invitations"] == 14
+
+
+def test_output_to_a_device_writes_into_it_and_leaves_it_a_device(tmp_path):
+    import os
+    import stat
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    import threading
+
+    got: list[str] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_text(encoding="utf-8")))
+    reader.start()
+    result = run("compare", INVITATIONS, *THREE, "--format", "csv", "--output", str(fifo))
+    reader.join(timeout=30)
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert got and got[0].startswith("invitation,name,policy")
+
+
+@pytest.mark.parametrize("where", ["missing/report.json", "a-file/report.json"])
+def test_an_output_that_cannot_be_written_is_one_clean_line(tmp_path, where):
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    out = tmp_path / where
+    result = run("compare", INVITATIONS, *THREE, "--format", "json", "--output", str(out))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{out}:1:1: cannot write: ")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_output_refuses_to_overwrite_a_policy_file(tmp_path):
+    policy = tmp_path / "mine.yaml"
+    original = (EXAMPLES.parent / "policies" / "accept-all.yaml").read_text(encoding="utf-8")
+    policy.write_text(original.replace("name: accept-all", "name: mine"), encoding="utf-8")
+    result = run("compare", INVITATIONS, "-p", str(policy), "-p", "ask-first", "-o", str(policy))
+    assert result.exit_code == 2
+    assert "would overwrite an input file" in result.stderr
+    assert "name: mine" in policy.read_text(encoding="utf-8")
+
+
+def test_control_characters_and_markup_from_files_stay_inert_in_the_table(write):
+    policy = (EXAMPLES.parent / "policies" / "accept-all.yaml").read_text(encoding="utf-8")
+    title = next(line for line in policy.splitlines() if line.startswith("title:"))
+    path = write(
+        "mine.yaml",
+        policy.replace("name: accept-all", "name: mine").replace(
+            title, "title: '[/bold][link=https://e.example]Click[/link]'"
+        ),
+    )
+    invitations = write(
+        "invitations.yaml",
+        '- id: evil\n  name: "Eve\\e]8;;http://e\\e\\\\x\\e[2J\\u202E"\n',
+    )
+    result = run("decide", str(invitations), "-p", str(path), env={"FORCE_COLOR": "1"})
+    assert result.exit_code == 0, result.output
+    assert "[link=https://e.example]Click[/link]" in result.stdout
+    assert "\x1b]8" not in result.stdout and "\x1b[2J" not in result.stdout
+    assert "\u202e" not in result.stdout
+    assert "Eve\\x1b]8;;http://e" in result.stdout
+
+
+def test_forced_colour_does_not_put_the_progress_line_into_a_redirected_stderr(monkeypatch, capsys):
+    from invpolicy.cli import _progress
+
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setattr("sys.stderr.isatty", lambda: False, raising=False)
+    assert list(_progress(iter(range(3)), quiet=False)) == [0, 1, 2]
+    assert capsys.readouterr().err == ""

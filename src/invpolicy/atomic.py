@@ -20,9 +20,16 @@ from typing import IO
 def atomic_open(path: str | Path) -> Iterator[IO[str]]:
     """A text stream whose content replaces ``path`` only if the block ends without error.
 
-    The new file keeps the old one's permissions, if there was one.
+    The new file keeps the old one's permissions, if there was one. A symbolic
+    link is followed; a device such as ``/dev/null`` is written to directly.
     """
-    target = Path(path)
+    # Write through a symbolic link, into the file it points to.
+    target = Path(os.path.realpath(path))
+    if target.exists() and not target.is_file():
+        # A device or a pipe (/dev/null, /dev/stdout) is written to, never replaced.
+        with target.open("w", encoding="utf-8", newline="") as stream:
+            yield stream
+        return
     fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:

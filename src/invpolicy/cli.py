@@ -184,7 +184,10 @@ def _run(
 ) -> None:
     from invpolicy.runner import compare_stream
 
-    if output is not None and _same_file(output, inputs.path, inputs.facts, inputs.connections):
+    paths = [ref for ref in refs if Path(ref).is_file()]
+    if output is not None and _same_file(
+        output, inputs.path, inputs.facts, inputs.connections, *paths
+    ):
         raise click.UsageError(f"--output {output} would overwrite an input file")
     policies = _load_policies(refs, registry)
     source = inputs.open()
@@ -203,12 +206,15 @@ def _run(
         return
     from invpolicy.atomic import atomic_open
 
-    with atomic_open(output) as stream:
-        reporter(stream, explain=explain, replies=replies, color=False).decisions(report)
+    try:
+        with atomic_open(output) as stream:
+            reporter(stream, explain=explain, replies=replies, color=False).decisions(report)
+    except OSError as exc:
+        raise InvpolicyError(Problem(output, 1, 1, f"cannot write: {exc.strerror}")) from None
     click.echo(f"Wrote {output}", err=True)
 
 
-def _same_file(output: str, *inputs: str | None) -> bool:
+def _same_file(output: str, *inputs: str | Path | None) -> bool:
     target = Path(output).resolve()
     return any(path is not None and Path(path).resolve() == target for path in inputs)
 
@@ -220,7 +226,9 @@ def _progress(items: Iterable[T], *, quiet: bool, console: Console | None = None
     """
     from rich.console import Console
 
-    console = console or Console(stderr=True)
+    if console is None:
+        # FORCE_COLOR makes rich take any stream for a terminal: ask the stream.
+        console = Console(stderr=True, force_terminal=sys.stderr.isatty())
     if quiet or not console.is_terminal:
         yield from items
         return
@@ -308,9 +316,29 @@ def decide(
     registry = _registry()
     inputs = _Inputs(invitations, input_format, connections, facts_path)
     if interactive:
-        from invpolicy.interactive import run_interactive
+        from invpolicy.interactive import answers_target, run_interactive
 
-        run_interactive(inputs.open(), _load_policies([policy], registry)[0], facts_path)
+        ignored = [
+            name
+            for name, given in (
+                ("--output", output is not None),
+                ("--format", output_format != "table"),
+                ("--explain", explain),
+                ("--what-if", what_if),
+            )
+            if given
+        ]
+        if ignored:
+            raise click.UsageError(f"--interactive does not go with {', '.join(ignored)}")
+
+        compiled = _load_policies([policy], registry)[0]
+        target, in_place = answers_target(invitations, input_format, facts_path)
+        # Answers saved before are merged in, so that they are not asked again.
+        merged = str(target) if not in_place and target.exists() else None
+        source = _Inputs(invitations, input_format, connections, merged).open()
+        run_interactive(source, compiled, target, in_place=in_place)
+        if not in_place and facts_path is None and target.exists():
+            click.echo(f"Later runs read them with: --facts {target}")
         return
     _run(
         registry,

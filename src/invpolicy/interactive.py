@@ -6,14 +6,16 @@ again with the answer. So only the facts that matter are asked, in the order
 the rules read them, and an invitation the policy can already settle is not
 asked about at all. Enter skips a question (the fact stays unknown).
 
-The answers are saved at the end, after a confirmation: into the invitations
-file itself when it is YAML (comments and order kept), else into a facts
-file (``--facts``, by default ``<input>.facts.yaml`` beside the input) that
-later runs merge in with ``--facts``.
+The answers of each invitation are saved as soon as it is settled: into the
+invitations file itself when it is YAML (comments and order kept), else into
+a facts file (``--facts``, by default ``<input>.facts.yaml`` beside the input)
+that later runs merge in with ``--facts``, and that ``--interactive`` reads
+first, so that nothing is asked twice.
 """
 
 from __future__ import annotations
 
+import math
 import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from invpolicy.fields import Field, invitation_fields, shown
+from invpolicy.text import inert
 
 if TYPE_CHECKING:
     from invpolicy.engine import CompiledPolicy, Decision
@@ -70,6 +73,8 @@ def parse_answer(field: Field, answer: str) -> Any:
             number = int(answer) if kind == "integer" else float(answer)
         except ValueError:
             return None
+        if not math.isfinite(number):
+            return None
         if isinstance(number, float) and number.is_integer():
             number = int(number)
         return number if number >= 0 else None
@@ -114,62 +119,67 @@ def decide_asking(
             facts[fact] = answers[fact] = value
 
 
+def answers_target(
+    invitations: str | Path, input_format: str | None, facts_path: str | Path | None
+) -> tuple[Path, bool]:
+    """Where the answers go, and whether that is the invitations file itself.
+
+    A YAML invitations file takes them in place; any other input (an export
+    is never edited) gives them to ``facts_path``, by default the facts file
+    beside the input.
+    """
+    from invpolicy.readers import facts_path_for
+
+    path = Path(invitations)
+    if facts_path is not None:
+        return Path(facts_path), False
+    if input_format in (None, "yaml") and path.suffix.lower() in (".yaml", ".yml"):
+        return path, True
+    return facts_path_for(path), False
+
+
 def run_interactive(
-    source: InvitationSource, policy: CompiledPolicy, facts_path: str | Path | None
+    source: InvitationSource, policy: CompiledPolicy, target: Path, *, in_place: bool
 ) -> Answers:
-    """The whole session: every invitation in turn, then the answers saved if the user agrees."""
+    """The whole session: every invitation in turn, its answers saved as soon as it is settled.
+
+    Saving after each invitation means that stopping half-way (Ctrl-C, the
+    end of the input) loses nothing already answered.
+    """
+    from invpolicy.save import save_facts_file, save_into_invitations
+
     answers: Answers = {}
     for invitation in source:
         click.echo(_heading(invitation))
         decision, given = decide_asking(policy, invitation)
-        if given:
-            answers[invitation.id] = given
         missing = f"; still unknown: {', '.join(decision.missing)}" if decision.missing else ""
         click.echo(f"  {policy.name}: {decision.decision} (rule {decision.rule}){missing}")
         if decision.reply is not None:
             click.echo(f"  reply by {decision.reply.generator}:")
-            click.echo(textwrap.indent(decision.reply.text, "    "))
+            click.echo(textwrap.indent(inert(decision.reply.text), "    "))
+        if given:
+            answers[invitation.id] = given
+            if in_place:
+                save_into_invitations(target, {invitation.id: given})
+            else:
+                save_facts_file(target, {invitation.id: given}, about=source.path)
+            click.echo(f"  saved to {target}")
         click.echo()
-    if not answers:
+    count = sum(len(given) for given in answers.values())
+    if not count:
         click.echo("No answers to save.")
         return answers
-    target, in_place = _target(source, facts_path)
-    count = sum(len(given) for given in answers.values())
-    counted = f"{count} answer{'s' if count != 1 else ''}"
-    where = "into the invitations file" if in_place else "into the facts file"
-    if not click.confirm(f"Save {counted} {where} {target}?", default=True):
-        click.echo("Not saved.")
-        return answers
-    from invpolicy.save import save_facts_file, save_into_invitations
-
-    if in_place:
-        save_into_invitations(target, answers)
-    else:
-        save_facts_file(target, answers, about=source.path)
-    click.echo(f"Saved {counted} to {target}.")
-    if not in_place and facts_path is None:
-        click.echo(f"Later runs read them with: --facts {target}")
+    click.echo(f"Saved {count} answer{'s' if count != 1 else ''} to {target}.")
     return answers
-
-
-def _target(source: InvitationSource, facts_path: str | Path | None) -> tuple[Path, bool]:
-    """Where the answers go, and whether that is the invitations file itself."""
-    from invpolicy.readers import facts_path_for
-
-    if facts_path is not None:
-        return Path(facts_path), False
-    if source.kind == "yaml":
-        return Path(source.path), True
-    return facts_path_for(source.path), False
 
 
 def _heading(invitation: Invitation) -> str:
     facts = invitation.facts
-    line = click.style(f"{invitation.id} ({invitation.name})", bold=True)
+    line = click.style(inert(f"{invitation.id} ({invitation.name})"), bold=True)
     known = [f"{key}: {shown(facts[key])}" for key in ("headline", "company") if key in facts]
     if known:
-        line += " - " + "; ".join(known)
+        line += inert(" - " + "; ".join(known))
     message = facts.get("message")
     if isinstance(message, str) and message.strip():
-        line += "\n  message: " + " ".join(message.split())
+        line += "\n  message: " + inert(" ".join(message.split()))
     return line

@@ -2,14 +2,15 @@
 
 Both keep everything else in the file: comments, key order, quoting and the
 layout of lists are kept by ruamel.yaml's round-trip mode, and the file is
-replaced atomically. The files were checked by the safe loader before, so the
-round-trip loader here only ever sees plain data.
+replaced atomically, with its byte-order mark and line endings. The files were
+checked by the safe loader before (``decide --interactive`` reads them first),
+so the round-trip loader here only ever sees plain data.
 """
 
 from __future__ import annotations
 
+import codecs
 import io
-import re
 from pathlib import Path
 from typing import Any
 
@@ -19,21 +20,38 @@ from invpolicy.errors import InvpolicyError, Problem
 
 def _yaml(text: str) -> Any:
     from ruamel.yaml import YAML
+    from ruamel.yaml.util import load_yaml_guess_indent
 
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 4096
     # Keep the file's own list indentation: "key:\n  - item" or "key:\n- item".
-    match = re.search(r"^( *)[^\s#-][^\n]*:\s*\n(?:\s*#[^\n]*\n)*( *)- ", text, re.MULTILINE)
-    offset = max(0, len(match.group(2)) - len(match.group(1))) if match else 0
-    yaml.indent(mapping=2, sequence=offset + 2, offset=offset)
+    indent, offset = 2, 0
+    if text.strip():
+        _, indent, guessed = load_yaml_guess_indent(text)
+        offset = guessed or 0
+    yaml.indent(mapping=2, sequence=max(indent, offset + 2), offset=offset)
     return yaml
 
 
-def _dump(yaml: Any, data: Any) -> str:
-    out = io.StringIO()
-    yaml.dump(data, out)
-    return out.getvalue()
+class _File:
+    """A YAML file's text, with its byte-order mark and line endings, to write it back alike."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        raw = path.read_bytes() if path.exists() else b""
+        self.bom = raw.startswith(codecs.BOM_UTF8)
+        text = raw.decode("utf-8-sig")
+        self.crlf = "\r\n" in text
+        self.text = text.replace("\r\n", "\n")
+
+    def write(self, yaml: Any, data: Any) -> None:
+        out = io.StringIO()
+        yaml.dump(data, out)
+        text = out.getvalue()
+        if self.crlf:
+            text = text.replace("\n", "\r\n")
+        atomic_write(self.path, ("\ufeff" if self.bom else "") + text)
 
 
 def _set(mapping: Any, key: str, value: Any) -> None:
@@ -66,9 +84,9 @@ def _set(mapping: Any, key: str, value: Any) -> None:
 
 def save_into_invitations(path: str | Path, answers: dict[str, dict[str, Any]]) -> None:
     """Set each answered fact on its invitation in a YAML invitations file, in place."""
-    text = Path(path).read_text(encoding="utf-8")
-    yaml = _yaml(text)
-    data = yaml.load(text)
+    file = _File(Path(path))
+    yaml = _yaml(file.text)
+    data = yaml.load(file.text)
     items = data.get("invitations") if hasattr(data, "get") else data
     if not isinstance(items, list):
         raise InvpolicyError(Problem(str(path), 1, 1, "expected a list of invitations"))
@@ -76,17 +94,16 @@ def save_into_invitations(path: str | Path, answers: dict[str, dict[str, Any]]) 
         given = answers.get(item.get("id")) if hasattr(item, "get") else None
         for fact, value in (given or {}).items():
             _set(item, fact, value)
-    atomic_write(path, _dump(yaml, data))
+    file.write(yaml, data)
 
 
 def save_facts_file(path: str | Path, answers: dict[str, dict[str, Any]], *, about: str) -> None:
     """Merge ``answers`` into a facts file (created if need be), keyed by invitation id."""
     from ruamel.yaml.comments import CommentedMap
 
-    target = Path(path)
-    text = target.read_text(encoding="utf-8") if target.exists() else ""
-    yaml = _yaml(text)
-    data = yaml.load(text) if text.strip() else None
+    file = _File(Path(path))
+    yaml = _yaml(file.text)
+    data = yaml.load(file.text) if file.text.strip() else None
     if data is None:
         data = CommentedMap()
         data.yaml_set_start_comment(
@@ -101,4 +118,4 @@ def save_facts_file(path: str | Path, answers: dict[str, dict[str, Any]], *, abo
             entry = data[ident] = CommentedMap()
         for fact, value in given.items():
             _set(entry, fact, value)
-    atomic_write(target, _dump(yaml, data))
+    file.write(yaml, data)

@@ -16,3 +16,26 @@ def fold(text: str) -> str:
     """
     decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_APOSTROPHES))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+#: Characters that steer a terminal or reorder text: control characters and bidi overrides.
+_STEERING = {
+    code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    for code in [
+        *range(0x20),
+        0x7F,
+        *range(0x80, 0xA0),
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+    ]
+    if code not in (0x09, 0x0A)
+}
+
+
+def inert(text: str) -> str:
+    """``text`` safe to print on a terminal: each control character shown as an escape.
+
+    Tabs and line breaks are kept; an escape sequence (``\\x1b[2J``) or a
+    right-to-left override is written out instead of acting.
+    """
+    return text.translate(_STEERING)

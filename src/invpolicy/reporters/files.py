@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from invpolicy.reporters.base import Reporter, input_notes, report_title
 from invpolicy.reporters.explain import explanation_lines, score_label
+from invpolicy.text import inert
 
 if TYPE_CHECKING:
     from invpolicy.engine import Decision
@@ -86,7 +87,7 @@ _MD_LEADING = re.compile(r"^(?:([-+#=!])|(\d+)([.)]))")
 
 def md(text: str) -> str:
     """Untrusted text as inert Markdown, on one line: each mark that means something escaped."""
-    text = _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    text = _MD_SPECIAL.sub(r"\\\1", " ".join(inert(text).split()))
     return _MD_LEADING.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", text)
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from invpolicy.reporters.base import DECISION_STYLES, Reporter, input_notes, report_title
 from invpolicy.reporters.explain import explanation_lines, score_label
+from invpolicy.text import inert
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -56,11 +57,10 @@ class TableReporter(Reporter):
 
     def _single_table(self, report: Report) -> Any:
         from rich.table import Table
-        from rich.text import Text
 
         (name,) = report.policy_names
         scored = any(row.decisions[name].score is not None for row in report.rows)
-        table = Table(title=report_title(report), title_justify="left")
+        table = Table(title=_text(report_title(report)), title_justify="left")
         table.add_column("invitation", overflow="fold")
         table.add_column("decision")
         if scored:
@@ -69,13 +69,13 @@ class TableReporter(Reporter):
         table.add_column("missing facts", overflow="fold")
         for row in report.rows:
             d = row.decisions[name]
-            rule = Text(d.rule)
+            rule = _text(d.rule)
             if d.on_follow_up:
                 rule.append("\non their answer", style="dim")
             cells = [_who(row), _decision(d.decision)]
             if scored:
-                cells.append(Text(score_label(d.score) if d.score else ""))
-            table.add_row(*cells, rule, Text(", ".join(d.missing)))
+                cells.append(_text(score_label(d.score) if d.score else ""))
+            table.add_row(*cells, rule, _text(", ".join(d.missing)))
         return table
 
     def _compare_table(self, report: Report, width: int) -> Any:
@@ -87,7 +87,6 @@ class TableReporter(Reporter):
         from rich import box
         from rich.console import Group
         from rich.table import Table
-        from rich.text import Text
 
         names = report.policy_names
         cells = {
@@ -114,7 +113,7 @@ class TableReporter(Reporter):
             table: Any = self._compare_blocks(report, keys, short)
         else:
             table = Table(
-                title=report_title(report),
+                title=_text(report_title(report)),
                 title_justify="left",
                 box=box.SIMPLE_HEAD if compact else box.HEAVY_HEAD,
                 show_edge=not compact,
@@ -131,16 +130,16 @@ class TableReporter(Reporter):
                     who.append("\nall agree", style="dim")
                 decided = [(short if compact else cells)[n][i] for n in names]
                 if not compact:
-                    decided.append(Text("yes" if row.agree else "no"))
+                    decided.append(_text("yes" if row.agree else "no"))
                 table.add_row(who, *decided)
         notes = []
         if compact:
             legend = "  ".join(f"{key} {name}" for key, name in zip(keys, names, strict=True))
-            notes.append(Text(f"Policies: {legend}; limited = accept_limited.", style="dim"))
+            notes.append(_text(f"Policies: {legend}; limited = accept_limited.", style="dim"))
         decisions = [d for row in report.rows for d in row.decisions.values()]
         if any(d.score for d in decisions):
             notes.append(
-                Text(
+                _text(
                     "3 pts: the policy's score; 0-11: the range it could still reach once "
                     "the missing facts are known.",
                     style="dim",
@@ -148,7 +147,7 @@ class TableReporter(Reporter):
             )
         if any(d.on_follow_up for d in decisions):
             notes.append(
-                Text(
+                _text(
                     "answer: decided on the inviter's answer to your message (follow_up).",
                     style="dim",
                 )
@@ -160,18 +159,17 @@ class TableReporter(Reporter):
         from rich.columns import Columns
         from rich.console import Group
         from rich.padding import Padding
-        from rich.text import Text
 
-        parts: list[Any] = [Text(report_title(report))]
+        parts: list[Any] = [_text(report_title(report))]
         for i, row in enumerate(report.rows):
             head = _who(row)
             if row.agree:
                 head.append("\nall agree", style="dim")
-            parts.append(Text())
+            parts.append(_text())
             parts.append(head)
             items = []
             for key, name in zip(keys, report.policy_names, strict=True):
-                item = Text(f"{key} ", style="bold")
+                item = _text(f"{key} ", style="bold")
                 # The cell's two lines on one: "QOQ ask (3-7)".
                 decision, *detail = cells[name][i].split("\n")
                 item.append_text(decision)
@@ -179,26 +177,25 @@ class TableReporter(Reporter):
                     item.append(f" ({part.plain})", style="dim")
                 items.append(item)
             parts.append(Padding(Columns(items, padding=(0, 2)), (0, 0, 0, 2)))
-        parts.append(Text())
+        parts.append(_text())
         return Group(*parts)
 
     def _summary(self, console: Console, report: Report) -> None:
-        from rich.text import Text
 
         summary = report.summary
         for line in input_notes(report):
-            console.print(Text(line, style="dim"))
+            console.print(_text(line, style="dim"))
         if not summary.invitations:
-            console.print(Text("No invitations to decide."))
+            console.print(_text("No invitations to decide."))
             return
         for name in report.policy_names:
             counts = summary.decisions[name]
             line = ", ".join(f"{n} {d}" for d, n in sorted(counts.items()))
-            console.print(Text(f"{name}: {line}"))
+            console.print(_text(f"{name}: {line}"))
         if len(report.policies) < 2:
             return
         console.print(
-            Text(f"The policies agree on {summary.agreed} of {summary.invitations} invitations.")
+            _text(f"The policies agree on {summary.agreed} of {summary.invitations} invitations.")
         )
         console.print(self._matrix(report))
 
@@ -206,7 +203,6 @@ class TableReporter(Reporter):
         """How often each pair of policies decides alike, in percent."""
         from rich import box
         from rich.table import Table
-        from rich.text import Text
 
         names = report.policy_names
         keys = _keys(names)
@@ -223,13 +219,12 @@ class TableReporter(Reporter):
             cells = []
             for b in names:
                 share = report.summary.agreement(a, b)
-                cells.append(Text("" if share is None or a == b else f"{share * 100:.0f}"))
-            table.add_row(Text(f"{key} {a}"), *cells)
+                cells.append(_text("" if share is None or a == b else f"{share * 100:.0f}"))
+            table.add_row(_text(f"{key} {a}"), *cells)
         return table
 
     def _changes(self, console: Console, report: Report) -> None:
         from rich.padding import Padding
-        from rich.text import Text
 
         rows = [row for row in report.rows if row.changes or row.lacks_facts]
         if not rows:
@@ -238,53 +233,50 @@ class TableReporter(Reporter):
             "What would change the decisions" if report.what_if else "Facts the decisions lacked"
         )
         console.print()
-        console.print(Text(title, style="bold"))
+        console.print(_text(title, style="bold"))
         for row in rows:
-            console.print(Text(f"{row.invitation.id} ({row.invitation.name})"))
+            console.print(_text(f"{row.invitation.id} ({row.invitation.name})"))
             lines = []
             lacked = _lacked(row)
             if lacked:
-                lines.append(Text(f"decided without: {', '.join(lacked)}", style="dim"))
-            lines += [Text(change.describe()) for change in row.changes]
+                lines.append(_text(f"decided without: {', '.join(lacked)}", style="dim"))
+            lines += [_text(change.describe()) for change in row.changes]
             if report.what_if and not row.changes:
-                lines.append(Text("no single fact would change a decision", style="dim"))
+                lines.append(_text("no single fact would change a decision", style="dim"))
             for line in lines:
                 console.print(Padding(line, (0, 0, 0, 2)))
 
     def _replies(self, console: Console, report: Report) -> None:
         from rich.padding import Padding
-        from rich.text import Text
 
         for row in report.rows:
             for name, d in row.decisions.items():
                 if d.reply is None:
                     continue
                 console.print()
-                head = Text(f"{row.invitation.id} ({row.invitation.name}), {name}: ")
+                head = _text(f"{row.invitation.id} ({row.invitation.name}), {name}: ")
                 head.append_text(_decision(d.decision))
                 head.append(f", reply by {d.reply.generator} ({d.reply.language})")
                 console.print(head)
-                console.print(Padding(Text(d.reply.text), (0, 0, 0, 4), expand=False))
+                console.print(Padding(_text(d.reply.text), (0, 0, 0, 4), expand=False))
 
     def _explanations(self, console: Console, report: Report) -> None:
-        from rich.text import Text
 
         for row in report.rows:
             for name, d in row.decisions.items():
                 console.print()
                 console.print(
-                    Text(
+                    _text(
                         f"{row.invitation.id} ({row.invitation.name}), {name}: "
                         f"{d.decision} by rule {d.rule}"
                     )
                 )
                 for line in explanation_lines(d):
-                    console.print(Text("  " + line))
+                    console.print(_text("  " + line))
 
     def policies(self, entries: list[PolicyEntry], registry: Registry) -> None:
         from rich.padding import Padding
         from rich.table import Table
-        from rich.text import Text
 
         console = self._console()
         table = Table(title="Installed policies", title_justify="left")
@@ -296,43 +288,44 @@ class TableReporter(Reporter):
             if e.shadowed_by is not None:
                 origin += f"; not used: the name is taken by {e.shadowed_by.plugin}"
             about = e.about(registry)
-            title = Text(about.title)
+            title = _text(about.title)
             if about.author:
-                title.append(f"\n{about.author}", style="dim")
+                title.append(f"\n{inert(about.author)}", style="dim")
             if about.problem:
                 sep = "\n" if title.plain else ""
-                title.append(f"{sep}does not validate: {about.problem}", style="red")
+                title.append(f"{sep}does not validate: {inert(about.problem)}", style="red")
             if not self.long:
-                table.add_row(Text(e.name), title, Text(origin))
+                table.add_row(_text(e.name), title, _text(origin))
                 continue
             # One block per policy: the summary needs the whole width.
-            head = Text(e.name, style="bold")
-            head.append(f"  from {origin}", style="dim")
+            head = _text(e.name, style="bold")
+            head.append(f"  from {inert(origin)}", style="dim")
             console.print(head)
             console.print(Padding(title, (0, 0, 0, 2)))
             if about.summary:
-                console.print(Padding(Text(about.summary), (0, 0, 1, 2)))
+                console.print(Padding(_text(about.summary), (0, 0, 1, 2)))
         if not self.long:
             console.print(table)
         for folder in sorted({str(e.path.parent) for e in entries}):
-            console.print(Text(f"Files in {folder}", style="dim"))
+            console.print(_text(f"Files in {folder}", style="dim"))
         if not self.long:
-            console.print(Text("Each policy's summary: invpolicy policies --long", style="dim"))
+            console.print(_text("Each policy's summary: invpolicy policies --long", style="dim"))
 
     def plugins(self, registry: Registry) -> None:
         from rich.table import Table
-        from rich.text import Text
 
         table = Table(title="Installed criteria and reply generators", title_justify="left")
         for column in ("kind", "name", "reads / writes", "from"):
             table.add_column(column)
         for c in registry.criteria.values():
             origin = str(registry.origins[("criterion", c.name)])
-            table.add_row(Text("criterion"), Text(c.name), Text(", ".join(c.facts)), Text(origin))
+            table.add_row(
+                _text("criterion"), _text(c.name), _text(", ".join(c.facts)), _text(origin)
+            )
         for g in registry.generators.values():
             origin = str(registry.origins[("reply generator", g.name)])
             writes = f"{', '.join(g.languages)}; for {', '.join(g.decisions)}"
-            table.add_row(Text("reply"), Text(g.name), Text(writes), Text(origin))
+            table.add_row(_text("reply"), _text(g.name), _text(writes), _text(origin))
         self._console().print(table)
 
 
@@ -341,11 +334,17 @@ def _lacked(row: Row) -> list[str]:
     return list(dict.fromkeys(f for d in row.decisions.values() for f in d.missing))
 
 
-def _who(row: Any) -> Any:
+def _text(value: str = "", style: str = "") -> Any:
+    """A rich ``Text`` of untrusted ``value``: never markup, no control characters."""
     from rich.text import Text
 
-    who = Text(row.invitation.id)
-    who.append("\n" + row.invitation.name, style="dim")
+    return Text(inert(value), style=style)
+
+
+def _who(row: Any) -> Any:
+
+    who = _text(row.invitation.id)
+    who.append("\n" + inert(row.invitation.name), style="dim")
     return who
 
 
@@ -363,10 +362,9 @@ _SHORT = {"accept_limited": "limited"}
 
 def _cell(d: Decision, *, short: bool) -> Any:
     """The decision, with the score or "on reply" under it when there is one."""
-    from rich.text import Text
 
     label = _SHORT.get(d.decision, d.decision) if short else d.decision
-    text = Text(label, style=DECISION_STYLES.get(d.decision, ""))
+    text = _text(label, style=DECISION_STYLES.get(d.decision, ""))
     if d.on_follow_up:
         text.append("\nanswer", style="dim")
     elif d.score is not None:
@@ -383,6 +381,5 @@ def _keys(names: list[str]) -> list[str]:
 
 
 def _decision(decision: str) -> Any:
-    from rich.text import Text
 
-    return Text(decision, style=DECISION_STYLES.get(decision, ""))
+    return _text(decision, style=DECISION_STYLES.get(decision, ""))
