@@ -122,7 +122,17 @@ def test_html_is_one_self_contained_page():
 @pytest.mark.parametrize("fmt", ["table", "json", "csv", "markdown", "html"])
 def test_output_writes_the_report_to_a_file(tmp_path, fmt):
     out = tmp_path / f"report.{fmt}"
-    result = run("compare", INVITATIONS, *THREE, "--format", fmt, "--output", str(out))
+    # Even with colour forced, a file gets none.
+    result = run(
+        "compare",
+        INVITATIONS,
+        *THREE,
+        "--format",
+        fmt,
+        "--output",
+        str(out),
+        env={"FORCE_COLOR": "1"},
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
     assert f"Wrote {out}" in result.stderr
@@ -271,3 +281,10 @@ def test_forced_colour_does_not_put_the_progress_line_into_a_redirected_stderr(m
     monkeypatch.setattr("sys.stderr.isatty", lambda: False, raising=False)
     assert list(_progress(iter(range(3)), quiet=False)) == [0, 1, 2]
     assert capsys.readouterr().err == ""
+
+
+def test_the_cli_offers_every_input_format_the_readers_know():
+    from invpolicy.cli import INPUT_FORMATS
+    from invpolicy.readers import INPUT_FORMATS as READ
+
+    assert INPUT_FORMATS == READ

@@ -38,6 +38,11 @@ class Row:
         """True when some decision was made without a fact it would have read."""
         return any(d.missing for d in self.decisions.values())
 
+    @property
+    def lacked(self) -> list[str]:
+        """The facts that some decision lacked, each once, in the order they were missed."""
+        return list(dict.fromkeys(f for d in self.decisions.values() for f in d.missing))
+
     def to_json(self, *, what_if: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {
             "invitation": self.invitation.id,

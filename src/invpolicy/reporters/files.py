@@ -124,7 +124,7 @@ class MarkdownReporter(Reporter):
             write(f"## {title}\n\n")
             for row in changed:
                 write(f"- **{md(row.invitation.id)}**")
-                lacked = dict.fromkeys(f for d in row.decisions.values() for f in d.missing)
+                lacked = row.lacked
                 if lacked:
                     write(f": decided without {md(', '.join(lacked))}")
                 write("\n")

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from invpolicy.catalog import PolicyEntry
     from invpolicy.engine import Decision
     from invpolicy.plugins import Registry
-    from invpolicy.runner import Report, Row
+    from invpolicy.runner import Report
 
 
 class TableReporter(Reporter):
@@ -237,7 +237,7 @@ class TableReporter(Reporter):
         for row in rows:
             console.print(_text(f"{row.invitation.id} ({row.invitation.name})"))
             lines = []
-            lacked = _lacked(row)
+            lacked = row.lacked
             if lacked:
                 lines.append(_text(f"decided without: {', '.join(lacked)}", style="dim"))
             lines += [_text(change.describe()) for change in row.changes]
@@ -327,11 +327,6 @@ class TableReporter(Reporter):
             writes = f"{', '.join(g.languages)}; for {', '.join(g.decisions)}"
             table.add_row(_text("reply"), _text(g.name), _text(writes), _text(origin))
         self._console().print(table)
-
-
-def _lacked(row: Row) -> list[str]:
-    """The facts that some decision of ``row`` lacked, each once."""
-    return list(dict.fromkeys(f for d in row.decisions.values() for f in d.missing))
 
 
 def _text(value: str = "", style: str = "") -> Any:
