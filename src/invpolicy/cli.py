@@ -15,7 +15,7 @@ import click
 
 from invpolicy import __version__
 from invpolicy.errors import InvpolicyError, PluginError, Problem
-from invpolicy.reporters import LISTING_FORMATS, REPORTER_BY_NAME
+from invpolicy.reporters import LISTING_BY_NAME, REPORTER_BY_NAME
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from invpolicy.engine import CompiledPolicy
     from invpolicy.plugins import Registry
     from invpolicy.readers import InvitationSource
-    from invpolicy.reporters import Reporter
+    from invpolicy.reporters import ListingReporter
 
 
 class ProblemsError(click.ClickException):
@@ -129,8 +129,8 @@ def _registry() -> Registry:
     return Registry.default()
 
 
-def _reporter(output_format: str, **options: bool) -> Reporter:
-    return REPORTER_BY_NAME[output_format](sys.stdout, **options)
+def _lister(output_format: str, **options: bool) -> ListingReporter:
+    return LISTING_BY_NAME[output_format](sys.stdout, **options)
 
 
 def _load_policies(refs: Sequence[str | Path], registry: Registry) -> list[CompiledPolicy]:
@@ -409,7 +409,7 @@ def compare(
 
 
 @cli.command("policies")
-@format_option(LISTING_FORMATS)
+@format_option(list(LISTING_BY_NAME))
 @click.option(
     "--long", "-l", "long_", is_flag=True, help="Show each policy's summary in the table."
 )
@@ -418,14 +418,14 @@ def list_policies(output_format: str, long_: bool) -> None:
     from invpolicy.catalog import installed_policies
 
     registry = _registry()
-    _reporter(output_format, long=long_).policies(installed_policies(registry), registry)
+    _lister(output_format, long=long_).policies(installed_policies(registry), registry)
 
 
 @cli.command()
-@format_option(LISTING_FORMATS)
+@format_option(list(LISTING_BY_NAME))
 def plugins(output_format: str) -> None:
     """List the installed criteria and reply generators and where they come from."""
-    _reporter(output_format).plugins(_registry())
+    _lister(output_format).plugins(_registry())
 
 
 @cli.command()

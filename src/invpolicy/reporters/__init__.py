@@ -12,7 +12,7 @@ spreadsheet formula).
 
 from __future__ import annotations
 
-from invpolicy.reporters.base import DECISION_STYLES, Reporter
+from invpolicy.reporters.base import DECISION_STYLES, ListingReporter, Reporter
 from invpolicy.reporters.explain import explanation_lines
 from invpolicy.reporters.files import CsvReporter, HtmlReporter, MarkdownReporter
 from invpolicy.reporters.jsonfile import JsonReporter
@@ -23,12 +23,15 @@ REPORTER_BY_NAME: dict[str, type[Reporter]] = {
     for reporter in (TableReporter, JsonReporter, CsvReporter, MarkdownReporter, HtmlReporter)
 }
 #: The formats that can also list policies and plugins.
-LISTING_FORMATS = [name for name, reporter in REPORTER_BY_NAME.items() if reporter.lists]
+LISTING_BY_NAME: dict[str, type[ListingReporter]] = {
+    reporter.name: reporter for reporter in (TableReporter, JsonReporter)
+}
 
 __all__ = [
     "DECISION_STYLES",
-    "LISTING_FORMATS",
+    "LISTING_BY_NAME",
     "REPORTER_BY_NAME",
+    "ListingReporter",
     "Reporter",
     "explanation_lines",
 ]

@@ -23,12 +23,11 @@ DECISION_STYLES = {
 class Reporter(ABC):
     """Base of the output formats; ``name`` is the value of ``--format``.
 
-    Every format writes decisions. Those with ``lists`` set also write the
+    Every format writes decisions; a :class:`ListingReporter` also writes the
     installed policies and plugins (``invpolicy policies``, ``invpolicy plugins``).
     """
 
     name: ClassVar[str]
-    lists: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -53,13 +52,17 @@ class Reporter(ABC):
         ``report.rows`` may be read once only.
         """
 
+
+class ListingReporter(Reporter):
+    """A format that can also list what is installed."""
+
+    @abstractmethod
     def policies(self, entries: list[PolicyEntry], registry: Registry) -> None:
         """Write the installed policies (each one validated against ``registry``)."""
-        raise NotImplementedError(f"--format {self.name} does not list policies")
 
+    @abstractmethod
     def plugins(self, registry: Registry) -> None:
         """Write the installed criteria and reply generators."""
-        raise NotImplementedError(f"--format {self.name} does not list plugins")
 
 
 def report_title(report: Report) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from invpolicy.reporters.base import Reporter
+from invpolicy.reporters.base import ListingReporter
 
 if TYPE_CHECKING:
     from invpolicy.catalog import PolicyEntry
@@ -13,11 +13,10 @@ if TYPE_CHECKING:
     from invpolicy.runner import Report
 
 
-class JsonReporter(Reporter):
+class JsonReporter(ListingReporter):
     """One JSON document; the results are written as they are decided."""
 
     name = "json"
-    lists = True
 
     def _dump(self, data: Any) -> None:
         json.dump(data, self.stream, ensure_ascii=False, indent=2)

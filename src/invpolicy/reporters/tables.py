@@ -10,7 +10,7 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from invpolicy.reporters.base import DECISION_STYLES, Reporter, input_notes, report_title
+from invpolicy.reporters.base import DECISION_STYLES, ListingReporter, input_notes, report_title
 from invpolicy.reporters.explain import explanation_lines, score_label
 from invpolicy.text import inert
 
@@ -23,12 +23,10 @@ if TYPE_CHECKING:
     from invpolicy.runner import Report
 
 
-class TableReporter(Reporter):
+class TableReporter(ListingReporter):
     """Tables for people, drawn by rich."""
 
     name = "table"
-
-    lists = True
 
     def _console(self) -> Console:
         from rich.console import Console
