@@ -10,9 +10,9 @@ the policy really stands by.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
 from invpolicy.fields import invitation_fields, shown
 
@@ -64,19 +64,18 @@ def what_would_change(
     policy: CompiledPolicy, invitation: Invitation, decision: Decision | None = None
 ) -> list[Change]:
     """The single-fact changes that would give another decision, in the policy's reading order."""
-    from invpolicy.invitations import Invitation
-
     if decision is None:
         decision = policy.decide(invitation)
+    reading = _reading(policy)
     changes: dict[tuple[str, str], Change] = {}
-    for fact, value in _candidates(policy, invitation.facts):
-        facts = {**invitation.facts, fact: value}
-        other = policy.decide(Invitation(invitation.id, invitation.name, facts))
-        # The first value tried (the smallest count) stands for the others.
-        if other.decision != decision.decision and (fact, other.decision) not in changes:
-            changes[fact, other.decision] = Change(
-                policy.name, fact, value, other.decision, other.rule
-            )
+    for fact in reading.order:
+        for value in reading.values(fact, invitation.facts.get(fact)) or ():
+            other = _decide_with(policy, invitation, fact, value)
+            # The first value tried (the smallest count) stands for the others.
+            if other.decision != decision.decision and (fact, other.decision) not in changes:
+                changes[fact, other.decision] = Change(
+                    policy.name, fact, value, other.decision, other.rule
+                )
     return list(changes.values())
 
 
@@ -88,24 +87,55 @@ def could_change(
     True as well for a fact whose values cannot be tried (free text such as a
     headline): then only the person can tell.
     """
-    from invpolicy.invitations import Invitation
-
-    values = _values(policy, fact, invitation.facts.get(fact))
+    values = _reading(policy).values(fact, invitation.facts.get(fact))
     if values is None:
         return True
-    for value in values:
-        facts = {**invitation.facts, fact: value}
-        if policy.decide(Invitation(invitation.id, invitation.name, facts)).decision != (
-            decision.decision
-        ):
-            return True
-    return False
+    return any(
+        _decide_with(policy, invitation, fact, value).decision != decision.decision
+        for value in values
+    )
 
 
-def _reading(
-    policy: CompiledPolicy,
-) -> tuple[list[str], dict[str, set[float]], dict[str, list[str]]]:
-    """The facts ``policy`` reads in order, and the numbers and items its criteria name."""
+def _decide_with(policy: CompiledPolicy, invitation: Invitation, fact: str, value: Any) -> Decision:
+    from invpolicy.invitations import Invitation
+
+    facts = {**invitation.facts, fact: value}
+    return policy.decide(Invitation(invitation.id, invitation.name, facts))
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """The facts a policy reads in order, and the numbers and items its criteria name."""
+
+    order: list[str]
+    numbers: dict[str, set[float]]
+    items: dict[str, list[str]]
+
+    def values(self, fact: str, current: Any) -> list[Any] | None:
+        """The values of ``fact`` worth trying, other than ``current``; None if none can be."""
+        field = invitation_fields().get(fact)
+        if field is None or fact in _NOT_TRIED:
+            return None
+        if field.kind == "boolean":
+            values: list[Any] = [True, False]
+        elif field.kind in ("integer", "number"):
+            thresholds = self.numbers.get(fact, ())
+            values = sorted({0, 1} | {n for t in thresholds for n in (t, t - 1) if n >= 0})
+        elif field.kind == "strings":
+            named = self.items.get(fact)
+            values = [[], [named[0] if named else _ITEM]]
+        else:
+            return None
+        return [value for value in values if value != current]
+
+
+#: One reading per compiled policy: its checks never change.
+_READINGS: WeakKeyDictionary[CompiledPolicy, _Reading] = WeakKeyDictionary()
+
+
+def _reading(policy: CompiledPolicy) -> _Reading:
+    if policy in _READINGS:
+        return _READINGS[policy]
     numbers: dict[str, set[float]] = {}
     items: dict[str, list[str]] = {}
     order: list[str] = []
@@ -118,29 +148,5 @@ def _reading(
                     numbers.setdefault(fact, set()).add(value)
                 elif isinstance(value, list):
                     items.setdefault(fact, []).extend(v for v in value if isinstance(v, str))
-    return order, numbers, items
-
-
-def _values(policy: CompiledPolicy, fact: str, current: Any) -> list[Any] | None:
-    """The values of ``fact`` worth trying, other than ``current``; None if none can be."""
-    field = invitation_fields().get(fact)
-    if field is None or fact in _NOT_TRIED:
-        return None
-    _, numbers, items = _reading(policy)
-    if field.kind == "boolean":
-        values: list[Any] = [True, False]
-    elif field.kind in ("integer", "number"):
-        steps = {0, 1} | {n for t in numbers.get(fact, ()) for n in (t, t - 1) if n >= 0}
-        values = sorted(steps)
-    elif field.kind == "strings":
-        values = [[], [items[fact][0] if items.get(fact) else _ITEM]]
-    else:
-        return None
-    return [value for value in values if value != current]
-
-
-def _candidates(policy: CompiledPolicy, facts: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
-    order, _, _ = _reading(policy)
-    for fact in order:
-        for value in _values(policy, fact, facts.get(fact)) or ():
-            yield fact, value
+    reading = _READINGS[policy] = _Reading(order, numbers, items)
+    return reading
