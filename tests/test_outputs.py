@@ -288,3 +288,19 @@ def test_the_cli_offers_every_input_format_the_readers_know():
     from invpolicy.readers import INPUT_FORMATS as READ
 
     assert INPUT_FORMATS == READ
+
+
+@pytest.mark.parametrize("count", [0, 1, 14])
+def test_the_streamed_json_is_the_document_report_to_json_gives(registry, count):
+    from invpolicy.invitations import load_invitations
+    from invpolicy.policy import load_policy
+    from invpolicy.reporters.jsonfile import JsonReporter
+    from invpolicy.runner import compare
+
+    policies = [load_policy(name, registry) for name in ("strong-ties-only", "ask-first")]
+    invitations = load_invitations(EXAMPLES / "invitations.yaml")[:count]
+    report = compare(invitations, policies, what_if=True)
+    stream = io.StringIO()
+    JsonReporter(stream).decisions(report)
+    assert json.loads(stream.getvalue()) == report.to_json()
+    assert len(report.to_json()["results"]) == count

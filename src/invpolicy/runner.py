@@ -115,14 +115,20 @@ class Report:
     def policy_names(self) -> list[str]:
         return [policy.name for policy in self.policies]
 
+    def json_parts(self) -> Iterator[tuple[str, Any]]:
+        """The keys of the JSON document in order; ``results`` lazily, row by row.
+
+        ``summary`` is made only once the results before it have been read.
+        """
+        yield "policies", self.policy_names
+        yield "results", (row.to_json(what_if=self.what_if) for row in self.rows)
+        yield "summary", self.summary.to_json()
+        yield "skipped", dict(self.skipped)
+
     def to_json(self) -> dict[str, Any]:
         """The documented JSON shape of ``decide`` and ``compare``."""
-        results = [row.to_json(what_if=self.what_if) for row in self.rows]
         return {
-            "policies": self.policy_names,
-            "results": results,
-            "summary": self.summary.to_json(),
-            "skipped": dict(self.skipped),
+            key: list(value) if key == "results" else value for key, value in self.json_parts()
         }
 
 

@@ -23,20 +23,18 @@ class JsonReporter(ListingReporter):
         self.stream.write("\n")
 
     def decisions(self, report: Report) -> None:
-        # The same document as Report.to_json(), written row by row so that a
-        # large input never sits in memory.
+        # Report.to_json(), written row by row so that a large input never sits in memory.
         write = self.stream.write
-        names = json.dumps(report.policy_names, ensure_ascii=False)
-        write(f'{{\n  "policies": {names},\n  "results": [')
-        for i, row in enumerate(report.rows):
-            text = json.dumps(row.to_json(what_if=report.what_if), ensure_ascii=False, indent=2)
-            write(("," if i else "") + "\n    " + text.replace("\n", "\n    "))
-        summary = json.dumps(report.summary.to_json(), ensure_ascii=False, indent=2)
-        skipped = json.dumps(report.skipped, ensure_ascii=False)
-        write(
-            f'\n  ],\n  "summary": {summary.replace(chr(10), chr(10) + "  ")},'
-            f'\n  "skipped": {skipped}\n}}\n'
-        )
+        for i, (key, value) in enumerate(report.json_parts()):
+            write(("," if i else "{") + f"\n  {json.dumps(key)}: ")
+            if key != "results":
+                write(_indented(value, "  "))
+                continue
+            count = 0
+            for count, row in enumerate(value, 1):
+                write(("," if count > 1 else "[") + "\n    " + _indented(row, "    "))
+            write("\n  ]" if count else "[]")
+        write("\n}\n")
 
     def policies(self, entries: list[PolicyEntry], registry: Registry) -> None:
         abouts = [e.about(registry) for e in entries]
@@ -88,3 +86,8 @@ class JsonReporter(ListingReporter):
                 ],
             }
         )
+
+
+def _indented(value: Any, pad: str) -> str:
+    """``value`` as indented JSON, its lines after the first indented by ``pad``."""
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + pad)
