@@ -127,9 +127,8 @@ class Report:
 
     def to_json(self) -> dict[str, Any]:
         """The documented JSON shape of ``decide`` and ``compare``."""
-        return {
-            key: list(value) if key == "results" else value for key, value in self.json_parts()
-        }
+        parts = self.json_parts()
+        return {key: list(value) if key == "results" else value for key, value in parts}
 
 
 def compare_stream(
