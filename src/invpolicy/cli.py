@@ -38,8 +38,31 @@ class ProblemsError(click.ClickException):
             click.echo(str(problem), err=True, file=file)
 
 
+#: Commands that live in their own module, imported only when they run (or
+#: when ``--help`` lists them), to keep start-up light.
+LAZY_COMMANDS = {
+    "fmt": "invpolicy.commands.fmt:fmt",
+    "lint": "invpolicy.commands.lint:lint",
+    "new": "invpolicy.commands.new:new",
+    "show": "invpolicy.commands.show:show",
+    "test": "invpolicy.commands.test:test",
+}
+
+
 class _Group(click.Group):
     """Turns library errors into clean messages and exit codes, never tracebacks."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY_COMMANDS:
+            import importlib
+
+            module_name, attribute = LAZY_COMMANDS[cmd_name].split(":")
+            command: click.Command = getattr(importlib.import_module(module_name), attribute)
+            return command
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

@@ -20,6 +20,22 @@ class Problem:
         return f"{self.path}:{self.line}:{self.col}: {self.message}"
 
 
+@dataclass(frozen=True)
+class Location:
+    """Where something was written: a file, and a 1-based line and column."""
+
+    path: str = ""
+    line: int = 1
+    col: int = 1
+
+    def problem(self, message: str) -> Problem:
+        """A :class:`Problem` at this place."""
+        return Problem(self.path, self.line, self.col, message)
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
 class InvpolicyError(Exception):
     """Raised by the library for bad input; carries every problem found.
 

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from invpolicy.contract import DECISIONS, OPERATORS
-from invpolicy.errors import InvpolicyError, Problem, did_you_mean
+from invpolicy.errors import InvpolicyError, Location, Problem, did_you_mean
 from invpolicy.schemacheck import check, dotted
 from invpolicy.source import Document, JsonPath, load_document
 
 if TYPE_CHECKING:
     from invpolicy.engine import CompiledPolicy
+    from invpolicy.invitations import Invitation
     from invpolicy.plugins import Registry
 
 #: The newest policy format this version of invpolicy reads.
@@ -69,6 +68,7 @@ class Signal:
     when: Condition
     weight: float
     description: str = ""
+    at: Location = field(default=Location(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,8 @@ class Rule:
     decision: str
     reply: ReplySpec | None = None
     description: str = ""
+    #: Where the rule is written (in the extending file, or in the one it extends).
+    at: Location = field(default=Location(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,23 @@ class Source:
     article: str
     title: str = ""
     note: str = ""
+
+
+@dataclass(frozen=True)
+class Example:
+    """A worked example: an invitation, and what the policy must decide for it.
+
+    ``rule`` and ``generator`` are checked only when given; ``expects_reply``
+    tells a ``generator: null`` (no reply wanted) from no expectation at all.
+    """
+
+    name: str
+    invitation: Invitation
+    decision: str
+    rule: str | None = None
+    generator: str | None = None
+    expects_generator: bool = False
+    at: Location = field(default=Location(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -113,6 +132,10 @@ class Policy:
     format: int = FORMAT_VERSION
     path: str = ""
     scoring: tuple[Signal, ...] = ()
+    examples: tuple[Example, ...] = ()
+    #: The policy this one extends, as written, and the files of the whole chain.
+    extends: str = ""
+    parents: tuple[str, ...] = ()
 
     def compile(self, registry: Registry) -> CompiledPolicy:
         """Resolve criteria and generators once, for many decisions."""
@@ -136,13 +159,21 @@ def load_policy(ref: str | Path, registry: Registry | None = None) -> CompiledPo
     return read_policy(resolve_policy(ref, registry), registry).compile(registry)
 
 
-def parse_policy(doc: Document, registry: Registry, *, stem: str | None = None) -> Policy:
-    """Validate a parsed policy document and build the :class:`Policy`."""
+def parse_policy(
+    doc: Document, registry: Registry, *, stem: str | None = None, chain: tuple[str, ...] = ()
+) -> Policy:
+    """Validate a parsed policy document and build the :class:`Policy`.
+
+    A policy that ``extends`` another is read with it and flattened: the
+    result holds every rule. ``chain`` lists the files already being read, to
+    catch a cycle.
+    """
     from invpolicy.resources import validator
+    from invpolicy.semantics import Semantics
 
     data = doc.data
     version = data.get("format") if isinstance(data, dict) else None
-    if isinstance(version, int) and version > FORMAT_VERSION:
+    if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
         raise InvpolicyError(
             doc.problem(
                 ("format",),
@@ -151,43 +182,83 @@ def parse_policy(doc: Document, registry: Registry, *, stem: str | None = None) 
             )
         )
     problems = check(validator("policy"), data, doc)
-    if isinstance(data, dict):
-        # Plugin-level checks run even when the schema found problems, so one
-        # run reports them all; they skip what the schema already refused.
-        problems.extend(_Semantics(doc, registry).check())
-        name = data.get("name")
-        if stem is not None and isinstance(name, str) and name != stem:
-            problems.append(
-                doc.problem(
-                    ("name",),
-                    f"name: '{name}' must equal the file name without its extension ('{stem}')",
-                )
+    if not isinstance(data, dict):
+        raise InvpolicyError(problems)
+    # The rules can be built once the schema accepts them, so that what only
+    # the built policy shows (a bad change to an extended policy, an example
+    # expecting an unknown rule) is reported in the same run as the rest.
+    buildable = not problems
+    parent: Policy | None = None
+    if isinstance(data.get("extends"), str):
+        from invpolicy.inherit import load_parent
+
+        try:
+            parent = load_parent(doc, registry, chain)
+        except InvpolicyError as exc:
+            problems.extend(exc.problems)
+            buildable = False
+    problems.extend(Semantics(doc, registry, parent).check())
+    name = data.get("name")
+    if stem is not None and isinstance(name, str) and name != stem:
+        problems.append(
+            doc.problem(
+                ("name",),
+                f"name: '{name}' must equal the file name without its extension ('{stem}')",
             )
-    if problems:
+        )
+    if not buildable:
         raise InvpolicyError(sorted(set(problems)))
+    try:
+        policy = _build(doc, parent, registry)
+    except InvpolicyError as exc:
+        raise InvpolicyError(sorted({*problems, *exc.problems})) from None
+    examples, more = read_examples(doc, policy)
+    if problems or more:
+        raise InvpolicyError(sorted({*problems, *more}))
+    return replace(policy, examples=examples)
+
+
+def _build(doc: Document, parent: Policy | None, registry: Registry) -> Policy:
+    """The policy a schema-valid document describes; inherited parts come from ``parent``."""
+    data = doc.data
+    if parent is None:
+        rules = tuple(build_rule(rule, doc, ("rules", i)) for i, rule in enumerate(data["rules"]))
+    else:
+        from invpolicy.inherit import merge_rules
+
+        rules = merge_rules(parent, doc, registry)
+    signals = data.get("scoring", ())
     return Policy(
         name=data["name"],
-        title=data["title"],
-        summary=data["summary"],
-        author=data["author"],
-        sources=tuple(Source(**source) for source in data["sources"]),
-        rules=tuple(_rule(rule) for rule in data["rules"]),
-        scoring=tuple(
-            Signal(
-                id=signal["id"],
-                when=_condition(signal["when"]),
-                weight=signal["weight"],
-                description=signal.get("description", ""),
-            )
-            for signal in data.get("scoring", ())
+        title=data.get("title") or (parent.title if parent else ""),
+        summary=data.get("summary") or (parent.summary if parent else ""),
+        author=data.get("author") or (parent.author if parent else ""),
+        sources=(
+            parent.sources
+            if parent and "sources" not in data
+            else tuple(Source(**source) for source in data["sources"])
         ),
-        language=data.get("language", "en"),
+        rules=rules,
+        scoring=(
+            parent.scoring
+            if parent and "scoring" not in data
+            else tuple(_signal(signal, doc, ("scoring", i)) for i, signal in enumerate(signals))
+        ),
+        language=data.get("language", parent.language if parent else "en"),
         format=data["format"],
         path=doc.path,
+        extends=data.get("extends", ""),
+        parents=(parent.path, *parent.parents) if parent else (),
     )
 
 
-def _rule(data: dict[str, Any]) -> Rule:
+def located(doc: Document, path: JsonPath) -> Location:
+    """The :class:`Location` of the value at ``path`` in ``doc``."""
+    line, col = doc.position(path)
+    return Location(doc.path, line, col)
+
+
+def build_rule(data: dict[str, Any], doc: Document, path: JsonPath) -> Rule:
     reply = data.get("reply")
     return Rule(
         id=data["id"],
@@ -195,6 +266,17 @@ def _rule(data: dict[str, Any]) -> Rule:
         decision=data["decision"],
         reply=ReplySpec(reply["generator"], reply.get("params") or {}) if reply else None,
         description=data.get("description", ""),
+        at=located(doc, path),
+    )
+
+
+def _signal(data: dict[str, Any], doc: Document, path: JsonPath) -> Signal:
+    return Signal(
+        id=data["id"],
+        when=_condition(data["when"]),
+        weight=data["weight"],
+        description=data.get("description", ""),
+        at=located(doc, path),
     )
 
 
@@ -211,141 +293,55 @@ def _condition(data: dict[str, Any]) -> Condition:
     return CriterionCheck(key, value or {})
 
 
-#: The bounds of a score test.
-BOUNDS = ("at_least", "below")
+def read_examples(
+    doc: Document, policy: Policy, at: JsonPath = ("examples",)
+) -> tuple[tuple[Example, ...], list[Problem]]:
+    """The examples at ``at`` in ``doc`` (a policy or a test file), checked against ``policy``.
 
+    An example that expects a rule the policy does not have, or a reply
+    generator none of its rules uses, is a problem: it could never pass.
+    """
+    from invpolicy.invitations import build_invitation
 
-def _is_language(value: Any) -> bool:
-    from invpolicy.resources import load_schema
-
-    pattern = load_schema("policy")["properties"]["language"]["pattern"]
-    return isinstance(value, str) and re.fullmatch(pattern, value) is not None
-
-
-class _Semantics:
-    """What the schema cannot check: names and parameters the plugins define."""
-
-    def __init__(self, doc: Document, registry: Registry) -> None:
-        self.doc = doc
-        self.registry = registry
-        self.problems: list[Problem] = []
-        self.scoring = isinstance(doc.data.get("scoring"), list)
-
-    def check(self) -> list[Problem]:
-        data = self.doc.data
-        rules = data.get("rules")
-        if not isinstance(rules, list) or not rules:
-            return self.problems
-        language = data.get("language", "en")
-        self._signals(data.get("scoring"))
-        seen: dict[str, int] = {}
-        for i, rule in enumerate(rules):
-            if not isinstance(rule, dict):
-                continue
-            path: JsonPath = ("rules", i)
-            ident = rule.get("id")
-            if isinstance(ident, str):
-                if ident in seen:
-                    self._add(
-                        (*path, "id"),
-                        f"duplicate rule id '{ident}' (first used by rules[{seen[ident]}])",
-                    )
-                seen.setdefault(ident, i)
-            if "when" in rule:
-                self._condition(rule["when"], (*path, "when"))
-            reply = rule.get("reply")
-            if isinstance(reply, dict) and isinstance(reply.get("generator"), str):
-                self._reply(reply, (*path, "reply"), language, rule.get("decision"))
-        if isinstance(rules[-1], dict) and "when" in rules[-1]:
-            self._add(
-                ("rules", len(rules) - 1),
-                "the last rule must have no 'when': it is the default, "
-                "deciding when no other rule does",
-            )
-        return self.problems
-
-    def _add(self, path: JsonPath, message: str, *, key: bool = False) -> None:
-        self.problems.append(self.doc.problem(path, f"{dotted(path)}: {message}", key=key))
-
-    def _signals(self, signals: Any) -> None:
-        seen: dict[str, int] = {}
-        for i, signal in enumerate(signals if isinstance(signals, list) else []):
-            if not isinstance(signal, dict):
-                continue
-            ident = signal.get("id")
-            if isinstance(ident, str):
-                if ident in seen:
-                    self._add(
-                        ("scoring", i, "id"),
-                        f"duplicate signal id '{ident}' (first used by scoring[{seen[ident]}])",
-                    )
-                seen.setdefault(ident, i)
-            if "when" in signal:
-                self._condition(signal["when"], ("scoring", i, "when"), in_signal=True)
-            if signal.get("weight") == 0 and not isinstance(signal.get("weight"), bool):
-                self._add(
-                    ("scoring", i, "weight"),
-                    "a weight of 0 adds nothing: give the signal a weight or remove it",
+    items = doc.data.get(at[-1]) if isinstance(doc.data, dict) else None
+    rule_ids = [rule.id for rule in policy.rules]
+    generators = list(dict.fromkeys(r.reply.generator for r in policy.rules if r.reply))
+    examples: list[Example] = []
+    problems: list[Problem] = []
+    for i, item in enumerate(items if isinstance(items, list) else []):
+        path: JsonPath = (*at, i)
+        expect = item["expect"]
+        rule = expect.get("rule")
+        if rule is not None and rule not in rule_ids:
+            where = (*path, "expect", "rule")
+            problems.append(
+                doc.problem(
+                    where,
+                    f"{dotted(where)}: policy '{policy.name}' has no rule '{rule}'"
+                    f"{did_you_mean(rule, rule_ids)}",
                 )
-
-    def _condition(self, data: Any, path: JsonPath, *, in_signal: bool = False) -> None:
-        if not isinstance(data, dict) or len(data) != 1:
-            return  # the schema reports it
-        ((key, value),) = data.items()
-        if key in ("all", "any"):
-            for i, part in enumerate(value if isinstance(value, list) else []):
-                self._condition(part, (*path, key, i), in_signal=in_signal)
-        elif key == "not":
-            self._condition(value, (*path, key), in_signal=in_signal)
-        elif key == "score":
-            low, high = (value.get(k) if isinstance(value, dict) else None for k in BOUNDS)
-            if isinstance(low, int | float) and isinstance(high, int | float) and low >= high:
-                self._add(
-                    (*path, key),
-                    f"no score is at least {low:g} and below {high:g}: this test is never true",
-                    key=True,
+            )
+        generator = expect.get("generator")
+        if generator is not None and generator not in generators:
+            where = (*path, "expect", "generator")
+            used = ", ".join(generators) or "none"
+            problems.append(
+                doc.problem(
+                    where,
+                    f"{dotted(where)}: no rule of policy '{policy.name}' replies with "
+                    f"'{generator}'{did_you_mean(generator, generators)} (used: {used})",
                 )
-            if in_signal:
-                self._add((*path, key), "a signal cannot test the score it adds up to", key=True)
-            elif not self.scoring:
-                self._add(
-                    (*path, key),
-                    "tests the score, but the policy has no 'scoring' section",
-                    key=True,
-                )
-        elif key not in self.registry.criteria:
-            known = [*self.registry.criteria, *OPERATORS]
-            self._add(
-                (*path, key),
-                f"unknown criterion '{key}'{did_you_mean(key, known)}",
-                key=True,
             )
-        elif value is None or isinstance(value, dict):
-            validator = self.registry.params_validator("criterion", key)
-            self.problems.extend(check(validator, value or {}, self.doc, (*path, key)))
-
-    def _reply(self, data: dict[str, Any], path: JsonPath, language: str, decision: Any) -> None:
-        name = data["generator"]
-        generator = self.registry.generators.get(name)
-        if generator is None:
-            hint = did_you_mean(name, self.registry.generators)
-            self._add((*path, "generator"), f"unknown reply generator '{name}'{hint}")
-            return
-        params = data.get("params") or {}
-        if isinstance(params, dict):
-            validator = self.registry.params_validator("reply generator", name)
-            self.problems.extend(check(validator, params, self.doc, (*path, "params")))
-        if decision in DECISIONS and decision not in generator.decisions:
-            # A welcome must not go with a decline: the reply would say what
-            # the decision does not do.
-            self._add(
-                (*path, "generator"),
-                f"reply generator '{name}' writes for {', '.join(generator.decisions)}, "
-                f"not for the rule's decision '{decision}'",
+        facts = {"id": f"example-{i + 1}", "name": item["name"], **item["invitation"]}
+        examples.append(
+            Example(
+                name=item["name"],
+                invitation=build_invitation(facts),
+                decision=expect["decision"],
+                rule=rule,
+                generator=generator,
+                expects_generator="generator" in expect,
+                at=located(doc, path),
             )
-        if _is_language(language) and language not in generator.languages:
-            self._add(
-                (*path, "generator"),
-                f"reply generator '{name}' does not write the policy's language "
-                f"'{language}' (it writes: {', '.join(generator.languages)})",
-            )
+        )
+    return tuple(examples), problems

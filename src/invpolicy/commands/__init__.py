@@ -1,0 +1,1 @@
+"""Commands that are imported only when they run."""

@@ -1,0 +1,267 @@
+"""``extends``: a policy that adapts another one.
+
+The extending file inherits the other policy's metadata, scoring and rules, and
+changes the rules in this order: ``replace`` (a rule with the same id),
+``insert`` (before or after a rule of the extended policy), ``drop`` (by id),
+then ``reply_params`` (parameters set in every reply written by a generator).
+Every name in these changes must be one of the extended policy's, so that a
+typo is an error instead of a change that silently does nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from invpolicy.errors import InvpolicyError, Problem, did_you_mean
+from invpolicy.schemacheck import check, dotted
+from invpolicy.source import Document, JsonPath, load_document
+
+if TYPE_CHECKING:
+    from invpolicy.plugins import Registry
+    from invpolicy.policy import Condition, Policy, Rule
+
+#: How many policies a chain of ``extends`` may hold.
+MAX_CHAIN = 16
+
+
+def parent_path(ref: str, doc: Document, registry: Registry) -> Path:
+    """The file that ``extends: ref`` names in ``doc``.
+
+    A path is read relative to the extending file. A name is an installed
+    policy's, or else a policy file of that name beside the extending file.
+    """
+    from invpolicy.catalog import POLICY_SUFFIXES, installed_policies
+
+    here = Path(doc.path).parent
+    if "/" in ref or "\\" in ref or ref.endswith(POLICY_SUFFIXES):
+        path = here / ref
+        if path.is_file():
+            return path
+        raise InvpolicyError(doc.problem(("extends",), f"extends: no such file: {path}"))
+    names: list[str] = []
+    for entry in installed_policies(registry):
+        if entry.shadowed_by is None:
+            if entry.name == ref:
+                return entry.path
+            names.append(entry.name)
+    for suffix in POLICY_SUFFIXES:
+        if (here / f"{ref}{suffix}").is_file():
+            return here / f"{ref}{suffix}"
+    raise InvpolicyError(
+        doc.problem(
+            ("extends",),
+            f"extends: no installed policy named '{ref}'{did_you_mean(ref, names)}, "
+            f"and no file {ref}.yaml beside this one",
+        )
+    )
+
+
+def load_parent(doc: Document, registry: Registry, chain: tuple[str, ...]) -> Policy:
+    """The policy that ``doc`` extends, itself flattened; a cycle is an error."""
+    from invpolicy.policy import parse_policy
+
+    ref: str = doc.data["extends"]
+    chain = (*chain, doc.path)
+    path = parent_path(ref, doc, registry)
+    resolved = [Path(p).resolve() for p in chain]
+    if path.resolve() in resolved:
+        start = resolved.index(path.resolve())
+        names = [Path(p).name for p in chain[start:]] + [path.name]
+        raise InvpolicyError(doc.problem(("extends",), f"extends: a cycle: {' -> '.join(names)}"))
+    if len(chain) >= MAX_CHAIN:
+        raise InvpolicyError(
+            doc.problem(("extends",), f"extends: more than {MAX_CHAIN} policies in a chain")
+        )
+    parent_doc = load_document(path)
+    try:
+        return parse_policy(parent_doc, registry, stem=path.stem, chain=chain)
+    except InvpolicyError as exc:
+        shown = f"{ref}'" if ref == str(path) else f"{ref}' ({path})"
+        first = doc.problem(("extends",), f"extends: '{shown} has problems, listed below")
+        raise InvpolicyError([first, *exc.problems]) from None
+
+
+def merge_rules(parent: Policy, doc: Document, registry: Registry) -> tuple[Rule, ...]:
+    """The extended policy's rules with the changes ``doc`` writes; raises on a bad change."""
+    merger = _Merger(parent, doc, registry)
+    rules = merger.merge()
+    if merger.problems:
+        raise InvpolicyError(sorted(set(merger.problems)))
+    return rules
+
+
+class _Merger:
+    def __init__(self, parent: Policy, doc: Document, registry: Registry) -> None:
+        self.parent = parent
+        self.doc = doc
+        self.registry = registry
+        self.problems: list[Problem] = []
+        self.ids = [rule.id for rule in parent.rules]
+
+    def _add(self, path: JsonPath, message: str) -> None:
+        self.problems.append(self.doc.problem(path, f"{dotted(path)}: {message}"))
+
+    def _known(self, ident: str, path: JsonPath) -> bool:
+        if ident in self.ids:
+            return True
+        hint = did_you_mean(ident, self.ids)
+        self._add(path, f"policy '{self.parent.name}' has no rule '{ident}'{hint}")
+        return False
+
+    def merge(self) -> tuple[Rule, ...]:
+        from invpolicy.policy import build_rule
+
+        data = self.doc.data
+        rules: list[Rule] = list(self.parent.rules)
+        for i, item in enumerate(data.get("replace", ())):
+            if self._known(item["id"], ("replace", i, "id")):
+                rules[self.ids.index(item["id"])] = build_rule(item, self.doc, ("replace", i))
+        # Insertions are placed by the extended policy's rules, so one
+        # insertion never depends on where another one went.
+        before: dict[str, list[Rule]] = {}
+        after: dict[str, list[Rule]] = {}
+        for i, item in enumerate(data.get("insert", ())):
+            where = "before" if "before" in item else "after"
+            anchor = item[where]
+            if not self._known(anchor, ("insert", i, where)):
+                continue
+            new = [
+                build_rule(r, self.doc, ("insert", i, "rules", j))
+                for j, r in enumerate(item["rules"])
+            ]
+            (before if where == "before" else after).setdefault(anchor, []).extend(new)
+        dropped = set()
+        for i, ident in enumerate(data.get("drop", ())):
+            if self._known(ident, ("drop", i)):
+                dropped.add(ident)
+        merged: list[Rule] = []
+        for ident, rule in zip(self.ids, rules, strict=True):
+            merged.extend(before.get(ident, ()))
+            if ident not in dropped:
+                merged.append(rule)
+            merged.extend(after.get(ident, ()))
+        merged = self._reply_params(merged, data.get("reply_params") or {})
+        self._check_whole(merged)
+        return tuple(merged)
+
+    def _reply_params(self, rules: list[Rule], overrides: dict[str, Any]) -> list[Rule]:
+        used = [rule.reply.generator for rule in rules if rule.reply]
+        out = rules
+        for name, params in overrides.items():
+            path: JsonPath = ("reply_params", name)
+            if name not in used:
+                hint = did_you_mean(name, used)
+                self._add(path, f"no rule replies with '{name}'{hint} (used: {', '.join(used)})")
+                continue
+            out = [
+                replace(rule, reply=replace(rule.reply, params={**rule.reply.params, **params}))
+                if rule.reply and rule.reply.generator == name
+                else rule
+                for rule in out
+            ]
+            merged = next(r.reply.params for r in out if r.reply and r.reply.generator == name)
+            validator = self.registry.params_validator("reply generator", name)
+            self.problems.extend(check(validator, dict(merged), self.doc, path))
+        return out
+
+    def _check_whole(self, rules: list[Rule]) -> None:
+        """What only the flattened rules show: ids, the default rule, the language."""
+        parents = {rule.id: rule for rule in rules if rule.at.path != self.doc.path}
+        for rule in rules:
+            first = parents.get(rule.id)
+            if first is not None and rule.at.path == self.doc.path:
+                self.problems.append(
+                    rule.at.problem(
+                        f"rule id '{rule.id}' is already used by policy '{self.parent.name}' "
+                        f"(at {first.at}): to change that rule, use replace"
+                    )
+                )
+        if not rules:
+            self._add(("drop",), "every rule is dropped: a policy needs a default rule")
+        elif rules[-1].when is not None:
+            last = rules[-1]
+            where = last.at if last.at.path == self.doc.path else None
+            message = (
+                f"the last rule ('{last.id}') must have no 'when': it is the default, "
+                "deciding when no other rule does"
+            )
+            if where is not None:
+                self.problems.append(where.problem(message))
+            else:
+                key = "drop" if "drop" in self.doc.data else "extends"
+                self._add((key,), message)
+        language = self.doc.data.get("language")
+        if isinstance(language, str):
+            for rule in rules:
+                if rule.reply is None or rule.at.path == self.doc.path:
+                    continue  # the extending file's own rules were checked with it
+                generator = self.registry.generators[rule.reply.generator]
+                if language not in generator.languages:
+                    self._add(
+                        ("language",),
+                        f"rule '{rule.id}' replies with '{generator.name}', which does not "
+                        f"write '{language}' (it writes: {', '.join(generator.languages)})",
+                    )
+
+
+def condition_data(node: Condition) -> dict[str, Any]:
+    """A condition as a policy file writes it."""
+    from invpolicy.policy import AllOf, AnyOf, Not, ScoreTest
+
+    if isinstance(node, AllOf):
+        return {"all": [condition_data(part) for part in node.parts]}
+    if isinstance(node, AnyOf):
+        return {"any": [condition_data(part) for part in node.parts]}
+    if isinstance(node, Not):
+        return {"not": condition_data(node.part)}
+    if isinstance(node, ScoreTest):
+        bounds = (("at_least", node.at_least), ("below", node.below))
+        return {"score": {key: value for key, value in bounds if value is not None}}
+    return {node.criterion: dict(node.params) or None}
+
+
+def policy_data(policy: Policy) -> dict[str, Any]:
+    """The flattened policy as a policy file writes it: every rule, no ``extends``.
+
+    The result validates as a policy file of its own; examples are left out.
+    """
+
+    def described(data: dict[str, Any], description: str) -> dict[str, Any]:
+        return {
+            "id": data.pop("id"),
+            **({"description": description} if description else {}),
+            **data,
+        }
+
+    rules = []
+    for rule in policy.rules:
+        data: dict[str, Any] = {"id": rule.id}
+        if rule.when is not None:
+            data["when"] = condition_data(rule.when)
+        data["decision"] = rule.decision
+        if rule.reply is not None:
+            data["reply"] = {"generator": rule.reply.generator, "params": dict(rule.reply.params)}
+        rules.append(described(data, rule.description))
+    out: dict[str, Any] = {
+        "format": policy.format,
+        "name": policy.name,
+        "title": policy.title,
+        "summary": policy.summary,
+        "author": policy.author,
+        "sources": [
+            {key: value for key, value in vars(source).items() if value}
+            for source in policy.sources
+        ],
+        "language": policy.language,
+    }
+    if policy.scoring:
+        out["scoring"] = [
+            described(
+                {"id": s.id, "when": condition_data(s.when), "weight": s.weight}, s.description
+            )
+            for s in policy.scoring
+        ]
+    out["rules"] = rules
+    return out

@@ -1,0 +1,219 @@
+"""What the policy schema cannot check: names and parameters that plugins define.
+
+The checks run on the document as written, so that each problem points at its
+line, and they run even when the schema found problems, so that one run reports
+them all; they skip what the schema already refused.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from invpolicy.contract import DECISIONS, OPERATORS
+from invpolicy.errors import Problem, did_you_mean
+from invpolicy.schemacheck import check, dotted
+from invpolicy.source import Document, JsonPath
+
+if TYPE_CHECKING:
+    from invpolicy.plugins import Registry
+    from invpolicy.policy import Policy
+
+#: The bounds of a score test.
+BOUNDS = ("at_least", "below")
+
+#: The keys that change the rules of an extended policy.
+CHANGES = ("insert", "replace", "drop", "reply_params")
+
+
+def is_language(value: Any) -> bool:
+    """Whether ``value`` is a language code as policies write it (``fr``, ``pt-BR``)."""
+    from invpolicy.resources import load_schema
+
+    pattern = load_schema("policy")["properties"]["language"]["pattern"]
+    return isinstance(value, str) and re.fullmatch(pattern, value) is not None
+
+
+def rule_paths(data: dict[str, Any]) -> list[JsonPath]:
+    """Where the rules written in this document are: ``rules``, or an extension's changes."""
+    if "extends" not in data:
+        rules = data.get("rules")
+        return [("rules", i) for i in range(len(rules))] if isinstance(rules, list) else []
+    paths: list[JsonPath] = []
+    replace = data.get("replace")
+    if isinstance(replace, list):
+        paths.extend(("replace", i) for i in range(len(replace)))
+    insert = data.get("insert")
+    for i, item in enumerate(insert if isinstance(insert, list) else []):
+        rules = item.get("rules") if isinstance(item, dict) else None
+        if isinstance(rules, list):
+            paths.extend(("insert", i, "rules", j) for j in range(len(rules)))
+    return paths
+
+
+def at_path(data: Any, path: JsonPath) -> Any:
+    """The value at ``path`` in ``data`` (which :func:`rule_paths` gave)."""
+    for part in path:
+        data = data[part]
+    return data
+
+
+class Semantics:
+    """Checks one policy document; ``parent`` is the policy it extends, if any."""
+
+    def __init__(self, doc: Document, registry: Registry, parent: Policy | None = None) -> None:
+        self.doc = doc
+        self.registry = registry
+        self.parent = parent
+        self.problems: list[Problem] = []
+        data = doc.data
+        self.scoring = isinstance(data.get("scoring"), list) or bool(parent and parent.scoring)
+        language = data.get("language", parent.language if parent else "en")
+        self.language = language
+
+    def check(self) -> list[Problem]:
+        data = self.doc.data
+        extends = "extends" in data
+        if extends and "rules" in data:
+            self._add(
+                ("rules",),
+                "a policy that extends another does not list rules: it changes them with "
+                "insert, replace and drop",
+                key=True,
+            )
+        if not extends:
+            for key in CHANGES:
+                if key in data:
+                    self._add(
+                        (key,),
+                        "changes the rules of an extended policy: name it with 'extends'",
+                        key=True,
+                    )
+        self._signals(data.get("scoring"))
+        paths = rule_paths(data)
+        seen: dict[str, JsonPath] = {}
+        for path in paths:
+            rule = at_path(data, path)
+            if not isinstance(rule, dict):
+                continue
+            ident = rule.get("id")
+            if isinstance(ident, str):
+                if ident in seen:
+                    self._add(
+                        (*path, "id"),
+                        f"duplicate rule id '{ident}' (first used by {dotted(seen[ident])})",
+                    )
+                seen.setdefault(ident, path)
+            if "when" in rule:
+                self._condition(rule["when"], (*path, "when"))
+            reply = rule.get("reply")
+            if isinstance(reply, dict) and isinstance(reply.get("generator"), str):
+                self._reply(reply, (*path, "reply"), rule.get("decision"))
+        rules = data.get("rules")
+        last = rules[-1] if not extends and isinstance(rules, list) and rules else None
+        if isinstance(last, dict) and "when" in last:
+            self._add(
+                ("rules", len(rules) - 1),
+                "the last rule must have no 'when': it is the default, "
+                "deciding when no other rule does",
+            )
+        self._examples(data.get("examples"))
+        return self.problems
+
+    def _add(self, path: JsonPath, message: str, *, key: bool = False) -> None:
+        self.problems.append(self.doc.problem(path, f"{dotted(path)}: {message}", key=key))
+
+    def _signals(self, signals: Any) -> None:
+        seen: dict[str, int] = {}
+        for i, signal in enumerate(signals if isinstance(signals, list) else []):
+            if not isinstance(signal, dict):
+                continue
+            ident = signal.get("id")
+            if isinstance(ident, str):
+                if ident in seen:
+                    self._add(
+                        ("scoring", i, "id"),
+                        f"duplicate signal id '{ident}' (first used by scoring[{seen[ident]}])",
+                    )
+                seen.setdefault(ident, i)
+            if "when" in signal:
+                self._condition(signal["when"], ("scoring", i, "when"), in_signal=True)
+            if signal.get("weight") == 0 and not isinstance(signal.get("weight"), bool):
+                self._add(
+                    ("scoring", i, "weight"),
+                    "a weight of 0 adds nothing: give the signal a weight or remove it",
+                )
+
+    def _condition(self, data: Any, path: JsonPath, *, in_signal: bool = False) -> None:
+        if not isinstance(data, dict) or len(data) != 1:
+            return  # the schema reports it
+        ((key, value),) = data.items()
+        if key in ("all", "any"):
+            for i, part in enumerate(value if isinstance(value, list) else []):
+                self._condition(part, (*path, key, i), in_signal=in_signal)
+        elif key == "not":
+            self._condition(value, (*path, key), in_signal=in_signal)
+        elif key == "score":
+            low, high = (value.get(k) if isinstance(value, dict) else None for k in BOUNDS)
+            if isinstance(low, int | float) and isinstance(high, int | float) and low >= high:
+                self._add(
+                    (*path, key),
+                    f"no score is at least {low:g} and below {high:g}: this test is never true",
+                    key=True,
+                )
+            if in_signal:
+                self._add((*path, key), "a signal cannot test the score it adds up to", key=True)
+            elif not self.scoring:
+                self._add(
+                    (*path, key),
+                    "tests the score, but the policy has no 'scoring' section",
+                    key=True,
+                )
+        elif key not in self.registry.criteria:
+            known = [*self.registry.criteria, *OPERATORS]
+            self._add(
+                (*path, key),
+                f"unknown criterion '{key}'{did_you_mean(key, known)}",
+                key=True,
+            )
+        elif value is None or isinstance(value, dict):
+            validator = self.registry.params_validator("criterion", key)
+            self.problems.extend(check(validator, value or {}, self.doc, (*path, key)))
+
+    def _reply(self, data: dict[str, Any], path: JsonPath, decision: Any) -> None:
+        name = data["generator"]
+        generator = self.registry.generators.get(name)
+        if generator is None:
+            hint = did_you_mean(name, self.registry.generators)
+            self._add((*path, "generator"), f"unknown reply generator '{name}'{hint}")
+            return
+        params = data.get("params") or {}
+        if isinstance(params, dict):
+            validator = self.registry.params_validator("reply generator", name)
+            self.problems.extend(check(validator, params, self.doc, (*path, "params")))
+        if decision in DECISIONS and decision not in generator.decisions:
+            # A welcome must not go with a decline: the reply would say what
+            # the decision does not do.
+            self._add(
+                (*path, "generator"),
+                f"reply generator '{name}' writes for {', '.join(generator.decisions)}, "
+                f"not for the rule's decision '{decision}'",
+            )
+        if is_language(self.language) and self.language not in generator.languages:
+            self._add(
+                (*path, "generator"),
+                f"reply generator '{name}' does not write the policy's language "
+                f"'{self.language}' (it writes: {', '.join(generator.languages)})",
+            )
+
+    def _examples(self, examples: Any) -> None:
+        """Each example's invitation must be one an invitations file could hold."""
+        from invpolicy.resources import validator
+
+        for i, example in enumerate(examples if isinstance(examples, list) else []):
+            invitation = example.get("invitation") if isinstance(example, dict) else None
+            if isinstance(invitation, dict):
+                facts = {"id": f"example-{i + 1}", "name": "example", **invitation}
+                path: JsonPath = ("examples", i, "invitation")
+                found = check(validator("invitation", "invitation"), facts, self.doc, path)
+                self.problems.extend(found)

@@ -1,0 +1,232 @@
+"""``extends``: adapting someone else's policy, and ``invpolicy show --resolved``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from invpolicy.cli import cli
+from invpolicy.errors import InvpolicyError
+from invpolicy.invitations import build_invitation
+from invpolicy.plugins import Registry
+from invpolicy.policy import read_policy
+
+Write = Callable[[str, str | bytes], Path]
+
+MINE = """\
+format: 1
+name: mine
+extends: strong-ties-only
+insert:
+  - before: no-strong-tie
+    rules:
+      - id: same-group
+        when: {shared_groups: {at_least: 1}}
+        decision: accept_limited
+replace:
+  - id: talked-before
+    when: {exchanges: {at_least: 2}}
+    decision: accept
+drop: [pitch-in-answer]
+reply_params:
+  three_part_decline: {signature: Jeanne, channel: "Mastodon (@jeanne)"}
+"""
+
+
+def _problems(path: Path, registry: Registry) -> list[str]:
+    with pytest.raises(InvpolicyError) as info:
+        read_policy(path, registry)
+    return [str(problem) for problem in info.value.problems]
+
+
+def test_an_extending_policy_inherits_and_changes_the_rules(
+    write: Write, registry: Registry
+) -> None:
+    path = write("mine.yaml", MINE)
+    policy = read_policy(path, registry)
+    assert [rule.id for rule in policy.rules] == [
+        "met-in-person",
+        "talked-before",
+        "need-in-answer",
+        "same-group",
+        "no-strong-tie",
+    ]
+    # Metadata and language come from the school.
+    assert policy.title == "Strong ties only"
+    assert policy.language == "fr"
+    assert policy.extends == "strong-ties-only"
+    assert Path(policy.parents[0]).name == "strong-ties-only.yaml"
+    # Each rule knows the file it was written in.
+    assert policy.rules[1].at.path == str(path)
+    assert policy.rules[1].at.line == 11
+    assert Path(policy.rules[0].at.path).name == "strong-ties-only.yaml"
+
+    compiled = policy.compile(registry)
+
+    def decide(**facts: object) -> tuple[str, str]:
+        invitation = build_invitation({"id": "x", "name": "Lou", **facts})
+        decision = compiled.decide(invitation)
+        return decision.decision, decision.reply.text if decision.reply else ""
+
+    # The replaced rule needs two conversations now.
+    assert decide(met_in_person=False, exchanges=1, shared_groups=[])[0] == "decline"
+    assert decide(exchanges=2)[0] == "accept"
+    # The inserted rule decides before the default.
+    assert decide(met_in_person=False, exchanges=0, shared_groups=["Python"])[0] == (
+        "accept_limited"
+    )
+    # The reply parameters are merged into the school's rule.
+    decision, text = decide(met_in_person=False, exchanges=0, shared_groups=[])
+    assert decision == "decline"
+    assert "Jeanne" in text and "Mastodon (@jeanne)" in text
+
+
+def test_metadata_written_in_the_extending_file_wins(write: Write, registry: Registry) -> None:
+    path = write(
+        "mine.yaml",
+        MINE + "title: Mine\nlanguage: en\nsources: [{article: my blog}]\n",
+    )
+    policy = read_policy(path, registry)
+    assert (policy.title, policy.language) == ("Mine", "en")
+    assert [source.article for source in policy.sources] == ["my blog"]
+    assert policy.author.startswith("Mathieu")
+
+
+def test_extends_a_path_relative_to_the_file_and_a_sibling_by_name(
+    write: Write, registry: Registry
+) -> None:
+    base = MINE.replace("name: mine", "name: base")
+    (path := write("base.yaml", base)).with_name("sub").mkdir()
+    child = write("sub/child.yaml", "format: 1\nname: child\nextends: ../base.yaml\n")
+    assert [r.id for r in read_policy(child, registry).rules][3] == "same-group"
+    sibling = write("sibling.yaml", "format: 1\nname: sibling\nextends: base\n")
+    policy = read_policy(sibling, registry)
+    # A chain of two: sibling -> base -> strong-ties-only.
+    assert [Path(p).name for p in policy.parents] == ["base.yaml", "strong-ties-only.yaml"]
+
+
+def test_a_cycle_is_an_error_naming_the_chain(write: Write, registry: Registry) -> None:
+    write("a.yaml", "format: 1\nname: a\nextends: b.yaml\n")
+    write("b.yaml", "format: 1\nname: b\nextends: c\n")
+    path = write("c.yaml", "format: 1\nname: c\nextends: ./a.yaml\n")
+    problems = _problems(path, registry)
+    assert (
+        f"{path.with_name('b.yaml')}:3:10: extends: a cycle: c.yaml -> a.yaml -> b.yaml -> c.yaml"
+        in problems
+    )
+    assert (
+        f"{path}:3:10: extends: './a.yaml' ({path.with_name('a.yaml')}) has problems, listed below"
+        in problems
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            "extends: strong-ties-onl\n",
+            ":3:10: extends: no installed policy named 'strong-ties-onl' (did you mean "
+            "'strong-ties-only'?), and no file strong-ties-onl.yaml beside this one",
+        ),
+        ("extends: ./nowhere.yaml\n", ":3:10: extends: no such file: "),
+        (
+            "extends: strong-ties-only\ndrop: [talked-befor]\n",
+            ":4:8: drop[0]: policy 'strong-ties-only' has no rule 'talked-befor' "
+            "(did you mean 'talked-before'?)",
+        ),
+        (
+            "extends: strong-ties-only\ninsert: [{after: nope, rules: [{id: x, decision: accept}]}]\n",
+            ":4:18: insert[0].after: policy 'strong-ties-only' has no rule 'nope'",
+        ),
+        (
+            "extends: strong-ties-only\ninsert: [{before: no-strong-tie, rules: "
+            "[{id: met-in-person, decision: accept, when: {met_in_person: }}]}]\n",
+            ":4:42: rule id 'met-in-person' is already used by policy 'strong-ties-only' (at ",
+        ),
+        (
+            "extends: strong-ties-only\ndrop: [no-strong-tie]\n",
+            ":4:7: drop: the last rule ('need-in-answer') must have no 'when': it is the default",
+        ),
+        (
+            "extends: strong-ties-only\nreply_params: {three_part_declin: {signature: x}}\n",
+            ":4:35: reply_params.three_part_declin: no rule replies with 'three_part_declin' "
+            "(did you mean 'three_part_decline'?)",
+        ),
+        (
+            "extends: strong-ties-only\nreply_params: {three_part_decline: {signatur: x}}\n",
+            ":4:37: reply_params.three_part_decline: unknown key 'signatur'",
+        ),
+        (
+            "extends: strong-ties-only\nrules: [{id: x, decision: accept}]\n",
+            ":4:1: rules: a policy that extends another does not list rules",
+        ),
+        (
+            "title: T\nsummary: S\nauthor: A\nsources: [{article: a}]\n"
+            "rules: [{id: x, decision: accept}]\ndrop: [x]\n",
+            ":8:1: drop: changes the rules of an extended policy: name it with 'extends'",
+        ),
+        ("extends: strong-ties-only\nlanguage: de\n", ":4:11: language: rule 'need-in-answer'"),
+    ],
+)
+def test_mistakes_in_an_extending_policy_are_located(
+    write: Write, registry: Registry, change: str, expected: str
+) -> None:
+    path = write("mine.yaml", "format: 1\nname: mine\n" + change)
+    problems = _problems(path, registry)
+    assert any(p.startswith(f"{path}{expected}") for p in problems), problems
+
+
+def test_a_broken_parent_is_reported_in_its_own_file(write: Write, registry: Registry) -> None:
+    write("base.yaml", "format: 1\nname: base\nextends: strong-ties-only\ndrop: [nope]\n")
+    path = write("child.yaml", "format: 1\nname: child\nextends: base\n")
+    problems = _problems(path, registry)
+    assert any(p.startswith(f"{path}:3:10: extends: 'base' (") for p in problems)
+    assert (
+        f"{path.with_name('base.yaml')}:4:8: drop[0]: policy 'strong-ties-only' has no rule 'nope'"
+        in problems
+    )
+
+
+def test_show_prints_the_file_or_the_flattened_policy(write: Write, tmp_path: Path) -> None:
+    path = write("mine.yaml", MINE)
+    runner = CliRunner()
+    result = runner.invoke(cli, ["show", str(path)], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert result.output == MINE
+
+    result = runner.invoke(cli, ["show", str(path), "--resolved"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"# Flattened: {path} extends ")
+    assert "extends" not in result.output.split("\n", 1)[1]
+    assert "signature: Jeanne" in result.output
+    # The flattened policy is a policy file of its own, with the same rules.
+    flat = tmp_path / "flat" / "mine.yaml"
+    flat.parent.mkdir()
+    flat.write_text(result.output, encoding="utf-8")
+    check = runner.invoke(cli, ["validate", str(flat)], catch_exceptions=False)
+    assert check.exit_code == 0, check.output
+    assert "5 rules" in check.output
+
+    result = runner.invoke(
+        cli, ["show", str(path), "--resolved", "--format", "json"], catch_exceptions=False
+    )
+    data = json.loads(result.output)
+    assert [rule["id"] for rule in data["rules"]][-2:] == ["same-group", "no-strong-tie"]
+
+
+def test_show_an_installed_policy_by_name() -> None:
+    result = CliRunner().invoke(cli, ["show", "accept-all"], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert "name: accept-all" in result.output
+
+
+def test_show_resolved_reports_problems_as_lines(write: Write) -> None:
+    path = write("mine.yaml", "format: 1\nname: mine\nextends: nothing-like-it\n")
+    result = CliRunner().invoke(cli, ["show", str(path), "--resolved"])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"{path}:3:10: extends: no installed policy named")
+    assert "Traceback" not in result.output
