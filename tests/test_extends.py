@@ -100,7 +100,7 @@ def test_extends_a_path_relative_to_the_file_and_a_sibling_by_name(
     write: Write, registry: Registry
 ) -> None:
     base = MINE.replace("name: mine", "name: base")
-    (path := write("base.yaml", base)).with_name("sub").mkdir()
+    write("base.yaml", base).with_name("sub").mkdir()
     child = write("sub/child.yaml", "format: 1\nname: child\nextends: ../base.yaml\n")
     assert [r.id for r in read_policy(child, registry).rules][3] == "same-group"
     sibling = write("sibling.yaml", "format: 1\nname: sibling\nextends: base\n")
@@ -139,7 +139,8 @@ def test_a_cycle_is_an_error_naming_the_chain(write: Write, registry: Registry) 
             "(did you mean 'talked-before'?)",
         ),
         (
-            "extends: strong-ties-only\ninsert: [{after: nope, rules: [{id: x, decision: accept}]}]\n",
+            "extends: strong-ties-only\n"
+            "insert: [{after: nope, rules: [{id: x, decision: accept}]}]\n",
             ":4:18: insert[0].after: policy 'strong-ties-only' has no rule 'nope'",
         ),
         (
