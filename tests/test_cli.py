@@ -288,7 +288,8 @@ def test_validate_compiles_so_a_failing_plugin_is_caught(write, monkeypatch):
     result = run("validate", str(path))
     assert result.exit_code == 1
     assert result.stderr == (
-        f"{path}:1:1: plugin error: criterion 'flaky' failed to compile: KeyError: 'threshold'\n"
+        f"{path}:1:1: plugin error: criterion 'flaky' of plugin flaky-plugin failed to compile: "
+        "KeyError: 'threshold'\n"
     )
 
 

@@ -179,8 +179,15 @@ class _Misbehaving:
 @pytest.mark.parametrize(
     ("criterion", "message"),
     [
-        ("raises", r"criterion 'raises' failed: RuntimeError: lookup service down"),
-        ("says_maybe", r"criterion 'says_maybe' returned str, expected True, False or None"),
+        (
+            "raises",
+            r"criterion 'raises' of plugin misbehaving failed: RuntimeError: lookup service down",
+        ),
+        (
+            "says_maybe",
+            r"criterion 'says_maybe' of plugin misbehaving returned str, "
+            "expected True, False or None",
+        ),
     ],
 )
 def test_a_misbehaving_criterion_is_named_with_the_invitation(

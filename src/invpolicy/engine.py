@@ -32,6 +32,9 @@ from invpolicy.policy import (
 #: The invitation field holding the inviter's answer to your message.
 FOLLOW_UP = "follow_up"
 
+#: The decision given when a plugin failed, so that the other decisions stand.
+ERROR = "error"
+
 if TYPE_CHECKING:
     from invpolicy.invitations import Invitation
     from invpolicy.plugins import Registry
@@ -62,6 +65,8 @@ class Decision:
     trace: tuple[RuleTrace, ...] | None = None
     score: Score | None = None
     on_follow_up: bool = False
+    #: Why no decision could be made: a plugin failed (``decision`` is ``error``).
+    error: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -74,6 +79,8 @@ class Decision:
         }
         if self.trace is not None:
             out["explanation"] = [step.to_json() for step in self.trace]
+        if self.error is not None:
+            out["error"] = self.error
         return out
 
 
@@ -108,25 +115,29 @@ class _Eval:
 
 
 class _Leaf:
-    __slots__ = ("check", "criterion", "facts", "params")
+    __slots__ = ("check", "criterion", "facts", "owner", "params")
 
-    def __init__(self, node: CriterionCheck, check: Check, facts: tuple[str, ...]) -> None:
+    def __init__(
+        self, node: CriterionCheck, check: Check, facts: tuple[str, ...], owner: str
+    ) -> None:
         self.criterion = node.criterion
         self.params = node.params
         self.check = check
         self.facts = facts
+        self.owner = owner
 
     def _run(self, facts: Facts) -> bool | None:
         try:
             result = self.check(facts)
         except Exception as exc:
             raise PluginError(
-                f"criterion '{self.criterion}' failed: {type(exc).__name__}: {exc}"
+                f"criterion '{self.criterion}' of plugin {self.owner} failed: "
+                f"{type(exc).__name__}: {exc}"
             ) from exc
         if result is not None and result is not True and result is not False:
             raise PluginError(
-                f"criterion '{self.criterion}' returned {type(result).__name__}, "
-                "expected True, False or None"
+                f"criterion '{self.criterion}' of plugin {self.owner} returned "
+                f"{type(result).__name__}, expected True, False or None"
             )
         return result
 
@@ -374,7 +385,16 @@ class _Scorer:
 
 
 class _CompiledRule:
-    __slots__ = ("decision", "id", "languages", "on_follow_up", "render", "reply_generator", "when")
+    __slots__ = (
+        "decision",
+        "id",
+        "languages",
+        "on_follow_up",
+        "render",
+        "generator",
+        "owner",
+        "when",
+    )
 
     def __init__(
         self,
@@ -382,11 +402,14 @@ class _CompiledRule:
         when: _Node | None,
         render: Render | None,
         languages: tuple[str, ...],
+        owner: str = "",
     ) -> None:
         self.id = rule.id
         self.decision = rule.decision
         self.when = when
-        self.reply_generator = rule.reply.generator if rule.reply else None
+        self.generator = rule.reply.generator if rule.reply else None
+        #: The plugin that provides the generator, which error messages name.
+        self.owner = owner
         self.render = render
         self.languages = languages
         # A rule that reads the inviter's answer decides on the follow-up.
@@ -415,17 +438,23 @@ class CompiledPolicy:
         if rule.reply is None:
             return _CompiledRule(rule, when, None, ())
         generator = registry.generators[rule.reply.generator]
+        owner = registry.origins[("reply generator", generator.name)].plugin
         render = _call_plugin(
-            f"reply generator '{generator.name}'", generator.compile, rule.reply.params
+            f"reply generator '{generator.name}' of plugin {owner}",
+            generator.compile,
+            rule.reply.params,
         )
-        return _CompiledRule(rule, when, render, generator.languages)
+        return _CompiledRule(rule, when, render, generator.languages, owner)
 
     def _compile(self, node: Condition, registry: Registry, scorer: _Scorer | None) -> _Node:
         if isinstance(node, CriterionCheck):
             criterion = registry.criteria[node.criterion]
-            check = _call_plugin(f"criterion '{criterion.name}'", criterion.compile, node.params)
+            owner = registry.origins[("criterion", criterion.name)].plugin
+            check = _call_plugin(
+                f"criterion '{criterion.name}' of plugin {owner}", criterion.compile, node.params
+            )
             self.checks.append((criterion.facts, node.params))
-            return _Leaf(node, check, criterion.facts)
+            return _Leaf(node, check, criterion.facts, owner)
         if isinstance(node, ScoreTest):
             assert scorer is not None, "validation keeps score tests out of signals"
             return _ScoreTest(node, scorer)
@@ -481,7 +510,7 @@ class CompiledPolicy:
         raise AssertionError("a validated policy ends with a rule that always fires")
 
     def _reply(self, rule: _CompiledRule, invitation: Invitation) -> Reply | None:
-        if rule.render is None or rule.reply_generator is None:
+        if rule.render is None or rule.generator is None:
             return None
         language = invitation.language or self.language
         if language not in rule.languages:
@@ -490,11 +519,14 @@ class CompiledPolicy:
             text = rule.render(invitation.facts, language)
         except Exception as exc:
             raise PluginError(
-                f"reply generator '{rule.reply_generator}' failed: {type(exc).__name__}: {exc}"
+                f"reply generator '{rule.generator}' of plugin {rule.owner} failed: "
+                f"{type(exc).__name__}: {exc}"
             ) from exc
         if not isinstance(text, str) or not text.strip():
-            raise PluginError(f"reply generator '{rule.reply_generator}' wrote no text")
-        return Reply(rule.reply_generator, language, text)
+            raise PluginError(
+                f"reply generator '{rule.generator}' of plugin {rule.owner} wrote no text"
+            )
+        return Reply(rule.generator, language, text)
 
 
 def _call_plugin(what: str, compile_: Any, params: Mapping[str, Any]) -> Any:

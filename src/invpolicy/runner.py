@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
-from invpolicy.engine import CompiledPolicy, Decision
-from invpolicy.errors import InvpolicyError, Problem
+from invpolicy.engine import ERROR, CompiledPolicy, Decision
+from invpolicy.errors import InvpolicyError, PluginError, Problem
 from invpolicy.invitations import Invitation
 from invpolicy.whatif import Change, what_would_change
 
@@ -63,6 +63,8 @@ class Summary:
         self.invitations = 0
         self.agreed = 0
         self.decisions: dict[str, Counter[str]] = {name: Counter() for name in names}
+        #: Why each decision that could not be made failed (a plugin broke).
+        self.errors: list[str] = []
         self._pairs: Counter[tuple[str, str]] = Counter()
 
     def add(self, row: Row) -> None:
@@ -71,6 +73,8 @@ class Summary:
         self.agreed += row.agree
         for name, decision in row.decisions.items():
             self.decisions[name][decision.decision] += 1
+            if decision.error is not None:
+                self.errors.append(decision.error)
         for a, b in combinations(self.names, 2):
             if row.decisions[a].decision == row.decisions[b].decision:
                 self._pairs[a, b] += 1
@@ -92,6 +96,7 @@ class Summary:
             "agreement": {
                 a: {b: self.agreement(a, b) for b in self.names if b != a} for a in self.names
             },
+            "errors": list(self.errors),
         }
 
 
@@ -166,7 +171,7 @@ def _rows(
     only_disagreements: bool,
 ) -> Iterator[Row]:
     for invitation in invitations:
-        row = Row(invitation, {p.name: p.decide(invitation, explain=explain) for p in policies})
+        row = Row(invitation, {p.name: _decide(p, invitation, explain) for p in policies})
         summary.add(row)
         if only_disagreements and row.agree:
             continue
@@ -174,10 +179,32 @@ def _rows(
             changes = [
                 change
                 for p in policies
-                for change in what_would_change(p, invitation, row.decisions[p.name])
+                for change in _changes(p, invitation, row.decisions[p.name])
             ]
             row = Row(invitation, row.decisions, tuple(changes))
         yield row
+
+
+def _decide(policy: CompiledPolicy, invitation: Invitation, explain: bool) -> Decision:
+    """The policy's decision, or an ``error`` decision naming the plugin that failed.
+
+    One plugin failing on one invitation does not stop the others from being
+    decided; the summary keeps the error, for the caller to report.
+    """
+    try:
+        return policy.decide(invitation, explain=explain)
+    except PluginError as exc:
+        return Decision(policy.name, invitation.id, ERROR, "", None, (), error=str(exc))
+
+
+def _changes(policy: CompiledPolicy, invitation: Invitation, decision: Decision) -> list[Change]:
+    if decision.error is not None:
+        return []
+    try:
+        return what_would_change(policy, invitation, decision)
+    except PluginError:
+        # The plugin fails with other facts: no change can be promised.
+        return []
 
 
 def compare(

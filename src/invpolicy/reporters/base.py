@@ -17,6 +17,7 @@ DECISION_STYLES = {
     "decline": "red",
     "ignore": "dim",
     "defer": "magenta",
+    "error": "bold white on red",
 }
 
 

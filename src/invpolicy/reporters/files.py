@@ -43,6 +43,7 @@ class CsvReporter(Reporter):
         "reply_generator",
         "reply_language",
         "reply",
+        "error",
     )
 
     def decisions(self, report: Report) -> None:
@@ -76,6 +77,7 @@ class CsvReporter(Reporter):
             reply.generator if reply else "",
             reply.language if reply else "",
             reply.text if reply else "",
+            d.error or "",
         ]
 
 
