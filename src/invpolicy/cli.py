@@ -222,15 +222,25 @@ def _run(
     reporter = REPORTER_BY_NAME[output_format]
     if output is None:
         reporter(sys.stdout, explain=explain, replies=replies).decisions(report)
-        return
-    from invpolicy.atomic import atomic_open
+    else:
+        from invpolicy.atomic import atomic_open
 
-    try:
-        with atomic_open(output) as stream:
-            reporter(stream, explain=explain, replies=replies, color=False).decisions(report)
-    except OSError as exc:
-        raise InvpolicyError(Problem(output, 1, 1, f"cannot write: {exc.strerror}")) from None
-    click.echo(f"Wrote {output}", err=True)
+        try:
+            with atomic_open(output) as stream:
+                reporter(stream, explain=explain, replies=replies, color=False).decisions(report)
+        except OSError as exc:
+            raise InvpolicyError(Problem(output, 1, 1, f"cannot write: {exc.strerror}")) from None
+        click.echo(f"Wrote {output}", err=True)
+    errors = report.summary.errors
+    if errors:
+        # The report is complete; the exit code still says that some decisions failed.
+        for error in errors:
+            click.echo(f"plugin error: {error}", err=True)
+        count = len(errors)
+        raise click.ClickException(
+            f"{count} decision{'s' if count != 1 else ''} could not be made (see above); "
+            "the report marks them 'error'"
+        )
 
 
 def _same_file(output: str, *inputs: str | Path | None) -> bool:
