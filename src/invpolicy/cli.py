@@ -459,13 +459,30 @@ def plugins(output_format: str) -> None:
 
 @cli.command()
 @click.argument("which", type=click.Choice(["policy", "invitation"]), default="policy")
-def schema(which: str) -> None:
-    """Print the JSON Schema of policy files (or of invitation files)."""
+@click.option(
+    "--plugins/--no-plugins",
+    default=True,
+    show_default=True,
+    help="Include the names and parameter schemas of the installed criteria and reply "
+    "generators (policy schema only).",
+)
+def schema(which: str, plugins: bool) -> None:
+    """Print the JSON Schema of policy files (or of invitation files).
+
+    Save it and point your editor's YAML language server at it, with a first
+    line such as: # yaml-language-server: $schema=policy.schema.json
+    """
     import json
 
     from invpolicy.resources import load_schema
 
-    click.echo(json.dumps(load_schema(which), ensure_ascii=False, indent=2))
+    if which == "policy" and plugins:
+        from invpolicy.editorschema import policy_schema
+
+        data = policy_schema(_registry())
+    else:
+        data = load_schema(which)
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def main() -> None:
