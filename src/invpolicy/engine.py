@@ -387,12 +387,12 @@ class _Scorer:
 class _CompiledRule:
     __slots__ = (
         "decision",
+        "generator",
         "id",
         "languages",
         "on_follow_up",
-        "render",
-        "generator",
         "owner",
+        "render",
         "when",
     )
 
