@@ -21,6 +21,17 @@ def run(*args: str):
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
+@pytest.fixture
+def without_installed_plugins(monkeypatch: pytest.MonkeyPatch) -> str:
+    """Switch off the plugins installed through entry points (tox installs
+    invpolicy-sectors, which ships a policy): the test names the bundled ones."""
+    from importlib.metadata import entry_points
+
+    names = ",".join(ep.name for ep in entry_points(group="invpolicy"))
+    monkeypatch.setenv("INVPOLICY_DISABLE_PLUGINS", names)
+    return names
+
+
 def test_version():
     result = run("--version")
     assert result.exit_code == 0
@@ -82,6 +93,7 @@ def test_an_unknown_policy_name_suggests_the_closest(write):
     )
 
 
+@pytest.mark.usefixtures("without_installed_plugins")
 def test_compare_json_has_the_documented_shape():
     result = run("compare", str(EXAMPLES / "invitations.yaml"), "--format", "json")
     assert result.exit_code == 0, result.output
@@ -134,6 +146,7 @@ def test_decide_json_is_the_same_shape_with_one_policy():
     assert pitch["decisions"]["strong-ties-only"]["reply"]["generator"] == "three_part_decline"
 
 
+@pytest.mark.usefixtures("without_installed_plugins")
 def test_compare_table_shows_every_policy_and_the_agreement():
     result = run("compare", str(EXAMPLES / "invitations.yaml"))
     assert result.exit_code == 0
@@ -168,6 +181,7 @@ def test_compare_table_shows_every_policy_and_the_agreement():
     assert "\x1b[" not in out  # no colour when not on a terminal
 
 
+@pytest.mark.usefixtures("without_installed_plugins")
 def test_compare_on_a_narrow_terminal_shows_one_block_per_invitation():
     result = CliRunner().invoke(
         cli, ["compare", str(EXAMPLES / "invitations.yaml")], env={"COLUMNS": "60"}
@@ -182,6 +196,7 @@ def test_compare_on_a_narrow_terminal_shows_one_block_per_invitation():
     assert "STO ignore (answer)" in block
 
 
+@pytest.mark.usefixtures("without_installed_plugins")
 def test_compare_table_uses_full_names_when_the_terminal_is_wide():
     result = CliRunner().invoke(
         cli, ["compare", str(EXAMPLES / "invitations.yaml")], env={"COLUMNS": "200"}
@@ -293,8 +308,10 @@ def test_validate_compiles_so_a_failing_plugin_is_caught(write, monkeypatch):
     )
 
 
-def test_compare_with_no_installed_policy_says_so(monkeypatch):
-    monkeypatch.setenv("INVPOLICY_DISABLE_PLUGINS", "invpolicy.builtin.policies")
+def test_compare_with_no_installed_policy_says_so(monkeypatch, without_installed_plugins):
+    monkeypatch.setenv(
+        "INVPOLICY_DISABLE_PLUGINS", f"invpolicy.builtin.policies,{without_installed_plugins}"
+    )
     result = run("compare", str(EXAMPLES / "invitations.yaml"))
     assert result.exit_code == 2
     assert "no policy is installed: name one with --policy" in result.stderr
@@ -317,7 +334,7 @@ def test_policies_says_which_installed_policy_does_not_validate(tmp_path, monkey
             return [tmp_path]
 
     source = (EXAMPLES.parent / "policies" / "in-person-only.yaml").read_text(encoding="utf-8")
-    (tmp_path / "wrong.yaml").write_text(source.replace("decision: decline", "decision: nope"))
+    (tmp_path / "wrong.yaml").write_text(source.replace("decision: decline", "decision: nope", 1))
     pm = make_plugin_manager(entry_points=False, disabled=())
     pm.register(Shipper(), name="shipper")
     monkeypatch.setattr(cli_module, "_registry", lambda: Registry(pm))
@@ -354,4 +371,6 @@ def test_naming_several_policies_lists_the_policy_folders_once(monkeypatch):
         "json",
     )
     assert result.exit_code == 0
-    assert [p.name for p in listed if p.name == "policies"] == ["policies"]
+    # Each folder once: the bundled one, and those of installed plugins.
+    folders = [p for p in listed if p.name == "policies"]
+    assert folders and len(folders) == len(set(folders))

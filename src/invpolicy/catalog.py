@@ -10,6 +10,14 @@ from invpolicy.errors import InvpolicyError, Problem, did_you_mean
 from invpolicy.plugins import Origin, Registry
 
 POLICY_SUFFIXES = (".yaml", ".yml")
+#: A policy folder may hold test files (``NAME.test.yaml``) beside the policies:
+#: ``invpolicy test`` runs them; they are never installed policies.
+TEST_SUFFIXES = (".test.yaml", ".test.yml")
+
+
+def is_test_file(path: Path) -> bool:
+    """Whether ``path`` is named as a test file (``NAME.test.yaml`` or ``NAME.test.yml``)."""
+    return path.name.endswith(TEST_SUFFIXES)
 
 
 @dataclass(frozen=True)
@@ -79,7 +87,7 @@ def _scan(registry: Registry) -> list[PolicyEntry]:
     first: dict[str, Origin] = {}
     for path, origin in registry.policy_paths:
         files = (
-            sorted(p for p in path.iterdir() if p.suffix in POLICY_SUFFIXES)
+            sorted(p for p in path.iterdir() if p.suffix in POLICY_SUFFIXES and not is_test_file(p))
             if path.is_dir()
             else [path]
         )

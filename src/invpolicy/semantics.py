@@ -207,13 +207,20 @@ class Semantics:
             )
 
     def _examples(self, examples: Any) -> None:
-        """Each example's invitation must be one an invitations file could hold."""
-        from invpolicy.resources import validator
+        self.problems.extend(example_problems(self.doc))
 
-        for i, example in enumerate(examples if isinstance(examples, list) else []):
-            invitation = example.get("invitation") if isinstance(example, dict) else None
-            if isinstance(invitation, dict):
-                facts = {"id": f"example-{i + 1}", "name": "example", **invitation}
-                path: JsonPath = ("examples", i, "invitation")
-                found = check(validator("invitation", "invitation"), facts, self.doc, path)
-                self.problems.extend(found)
+
+def example_problems(doc: Document) -> list[Problem]:
+    """Each example's invitation (in a policy or a test file) must be one an invitations
+    file could hold, its ``id`` and ``name`` aside."""
+    from invpolicy.resources import validator
+
+    examples = doc.data.get("examples") if isinstance(doc.data, dict) else None
+    problems: list[Problem] = []
+    for i, example in enumerate(examples if isinstance(examples, list) else []):
+        invitation = example.get("invitation") if isinstance(example, dict) else None
+        if isinstance(invitation, dict):
+            facts = {"id": f"example-{i + 1}", "name": "example", **invitation}
+            path: JsonPath = ("examples", i, "invitation")
+            problems.extend(check(validator("invitation", "invitation"), facts, doc, path))
+    return problems
