@@ -41,6 +41,7 @@ class ProblemsError(click.ClickException):
 #: Commands that live in their own module, imported only when they run (or
 #: when ``--help`` lists them), to keep start-up light.
 LAZY_COMMANDS = {
+    "fmt": "invpolicy.commands.fmt:fmt",
     "show": "invpolicy.commands.show:show",
     "test": "invpolicy.commands.test:test",
 }
