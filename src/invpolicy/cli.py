@@ -42,6 +42,7 @@ class ProblemsError(click.ClickException):
 #: when ``--help`` lists them), to keep start-up light.
 LAZY_COMMANDS = {
     "fmt": "invpolicy.commands.fmt:fmt",
+    "lint": "invpolicy.commands.lint:lint",
     "show": "invpolicy.commands.show:show",
     "test": "invpolicy.commands.test:test",
 }
