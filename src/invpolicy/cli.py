@@ -43,6 +43,7 @@ class ProblemsError(click.ClickException):
 LAZY_COMMANDS = {
     "fmt": "invpolicy.commands.fmt:fmt",
     "lint": "invpolicy.commands.lint:lint",
+    "new": "invpolicy.commands.new:new",
     "show": "invpolicy.commands.show:show",
     "test": "invpolicy.commands.test:test",
 }
