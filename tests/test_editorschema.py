@@ -84,3 +84,11 @@ def test_the_command_includes_installed_plugins(
     assert json.loads(plain.stdout) == load_schema("policy")
     invitation = CliRunner().invoke(cli, ["schema", "invitation"], catch_exceptions=False)
     assert json.loads(invitation.stdout) == load_schema("invitation")
+
+
+def test_the_editor_schema_says_what_extends_allows(schema: dict[str, Any]) -> None:
+    both = {"format": 1, "name": "mine", "extends": "strong-ties-only", "rules": []}
+    assert any("should not be valid" in message for _, message in _errors(schema, both))
+    alone = load_document(POLICIES / "accept-all.yaml").data
+    alone["drop"] = ["take-everyone"]
+    assert any("'extends' is a dependency of 'drop'" in m for _, m in _errors(schema, alone))

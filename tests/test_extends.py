@@ -132,7 +132,6 @@ def test_a_cycle_is_an_error_naming_the_chain(write: Write, registry: Registry) 
             ":3:10: extends: no installed policy named 'strong-ties-onl' (did you mean "
             "'strong-ties-only'?), and no file strong-ties-onl.yaml beside this one",
         ),
-        ("extends: ./nowhere.yaml\n", ":3:10: extends: no such file: "),
         (
             "extends: strong-ties-only\ndrop: [talked-befor]\n",
             ":4:8: drop[0]: policy 'strong-ties-only' has no rule 'talked-befor' "
@@ -231,3 +230,94 @@ def test_show_resolved_reports_problems_as_lines(write: Write) -> None:
     assert result.exit_code == 1
     assert result.output.startswith(f"{path}:3:10: extends: no installed policy named")
     assert "Traceback" not in result.output
+
+
+def test_this_files_problems_come_before_the_extended_ones(
+    write: Write, registry: Registry
+) -> None:
+    write("base.yaml", "format: 1\nname: base\nextends: strong-ties-only\ntitle: 3\n")
+    path = write("a-child.yaml", "format: 1\nname: a-child\nextends: base\n")
+    problems = _problems(path, registry)
+    assert problems[0].startswith(f"{path}:3:10: extends: 'base' (")
+    assert problems[0].endswith("has problems, listed below")
+    assert problems[1:] == [
+        f"{path.with_name('base.yaml')}:4:8: title: expected string, got an integer (3)"
+    ]
+
+
+def test_a_long_chain_is_refused_with_the_chain(write: Write, registry: Registry) -> None:
+    write("c0.yaml", "format: 1\nname: c0\nextends: strong-ties-only\n")
+    for i in range(1, 16):
+        path = write(f"c{i}.yaml", f"format: 1\nname: c{i}\nextends: c{i - 1}\n")
+    read_policy(path.with_name("c14.yaml"), registry)  # 15 files and the school: 16
+    problems = _problems(path, registry)
+    assert problems[0].startswith(f"{path}:3:10: extends: 'c14' (")
+    assert problems[-1].endswith(
+        "extends: more than 16 policies in a chain: c15.yaml -> c14.yaml -> c13.yaml -> "
+        "c12.yaml -> c11.yaml -> c10.yaml -> c9.yaml -> c8.yaml -> c7.yaml -> c6.yaml -> "
+        "c5.yaml -> c4.yaml -> c3.yaml -> c2.yaml -> c1.yaml -> c0.yaml -> strong-ties-only.yaml"
+    )
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("/dev/null", "extends: /dev/null: is not a regular file"),
+        ("./nowhere.yaml", "nowhere.yaml: no such file"),
+        ("folder/", "is a directory, not a policy file"),
+        ("junk.yaml", "extends: 'junk.yaml' ("),
+    ],
+)
+def test_an_extended_file_that_is_no_policy(
+    write: Write, registry: Registry, target: str, expected: str
+) -> None:
+    write("junk.yaml", b"\x00\x01binary").with_name("folder").mkdir()
+    path = write("mine.yaml", f"format: 1\nname: mine\nextends: {target}\n")
+    problems = _problems(path, registry)
+    assert problems[0].startswith(f"{path}:3:10: ") and expected in problems[0]
+    assert "Traceback" not in " ".join(problems)
+
+
+def test_a_test_file_given_as_a_policy_says_so(write: Write, registry: Registry) -> None:
+    path = write("mine.test.yaml", "policy: strong-ties-only\nexamples: []\n")
+    assert _problems(path, registry) == [
+        f"{path}:1:1: this is a test file (policy: and examples:), not a policy: "
+        "run it with invpolicy test"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            "insert: [{before: met-in-person, after: met-in-person, "
+            "rules: [{id: x, decision: accept}]}]",
+            ":4:10: insert[0]: an insertion has 'rules' and one place: 'before' or 'after' a rule",
+        ),
+        ("drop: [met-in-person, met-in-person]", ':4:7: drop: "met-in-person" is listed twice'),
+        ("reply_params: {}", ":4:15: reply_params: expected at least 1 key, got 0"),
+    ],
+)
+def test_malformed_changes_read_plainly(
+    write: Write, registry: Registry, change: str, expected: str
+) -> None:
+    path = write("mine.yaml", f"format: 1\nname: mine\nextends: strong-ties-only\n{change}\n")
+    assert f"{path}{expected}" in _problems(path, registry)
+
+
+def test_a_name_from_a_switched_off_plugin_says_so(
+    write: Write, registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INVPOLICY_DISABLE_PLUGINS", "sectors")
+    path = write("mine.yaml", MINE.replace("shared_groups: {at_least: 1}", "sector: {in: [hr]}"))
+    (problem,) = _problems(path, registry)
+    assert problem.endswith(
+        "unknown criterion 'sector' (did you mean 'score'?) "
+        "(switched off by INVPOLICY_DISABLE_PLUGINS: sectors)"
+    )
+
+
+def test_show_refuses_what_is_not_a_policy_file() -> None:
+    result = CliRunner().invoke(cli, ["show", "/dev/null"])
+    assert result.exit_code == 1
+    assert result.output == "/dev/null:1:1: file is empty\n"

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from invpolicy.resources import load_schema
+from invpolicy.semantics import CHANGES
 
 if TYPE_CHECKING:
     from invpolicy.plugins import Registry
@@ -80,6 +81,13 @@ def policy_schema(registry: Registry) -> dict[str, Any]:
         )
     if checks:
         reply["allOf"] = checks
+    # What validation says in words, for the editor to show as well: an
+    # extending policy changes rules instead of listing them, and the changes
+    # need something to extend.
+    schema["dependentSchemas"] = {
+        "extends": {"not": {"required": ["rules"]}},
+    }
+    schema["dependentRequired"] = {key: ["extends"] for key in CHANGES}
     overrides = schema["properties"]["reply_params"]
     overrides["propertyNames"] = {"enum": names}
     # Overrides are merged into a rule's parameters, so none of them is required.

@@ -39,7 +39,13 @@ def parent_path(ref: str, doc: Document, registry: Registry) -> Path:
         path = here / ref
         if path.is_file():
             return path
-        raise InvpolicyError(doc.problem(("extends",), f"extends: no such file: {path}"))
+        if path.is_dir():
+            why = "is a directory, not a policy file"
+        elif path.exists():
+            why = "is not a regular file"
+        else:
+            why = "no such file"
+        raise InvpolicyError(doc.problem(("extends",), f"extends: {path}: {why}"))
     names: list[str] = []
     for entry in installed_policies(registry):
         if entry.shadowed_by is None:
@@ -71,12 +77,14 @@ def load_parent(doc: Document, registry: Registry, chain: tuple[str, ...]) -> Po
         names = [Path(p).name for p in chain[start:]] + [path.name]
         raise InvpolicyError(doc.problem(("extends",), f"extends: a cycle: {' -> '.join(names)}"))
     if len(chain) >= MAX_CHAIN:
+        links = " -> ".join(Path(p).name for p in (*chain, str(path)))
         raise InvpolicyError(
-            doc.problem(("extends",), f"extends: more than {MAX_CHAIN} policies in a chain")
+            doc.problem(
+                ("extends",), f"extends: more than {MAX_CHAIN} policies in a chain: {links}"
+            )
         )
-    parent_doc = load_document(path)
     try:
-        return parse_policy(parent_doc, registry, stem=path.stem, chain=chain)
+        return parse_policy(load_document(path), registry, stem=path.stem, chain=chain)
     except InvpolicyError as exc:
         shown = f"{ref}'" if ref == str(path) else f"{ref}' ({path})"
         first = doc.problem(("extends",), f"extends: '{shown} has problems, listed below")

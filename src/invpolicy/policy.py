@@ -181,6 +181,14 @@ def parse_policy(
                 f"(up to {FORMAT_VERSION}): upgrade invpolicy",
             )
         )
+    if _is_test_file(data):
+        raise InvpolicyError(
+            doc.problem(
+                (),
+                "this is a test file (policy: and examples:), not a policy: "
+                "run it with invpolicy test",
+            )
+        )
     problems = check(validator("policy"), data, doc)
     if not isinstance(data, dict):
         raise InvpolicyError(problems)
@@ -189,13 +197,16 @@ def parse_policy(
     # expecting an unknown rule) is reported in the same run as the rest.
     buildable = not problems
     parent: Policy | None = None
+    # The extended policy's own problems come after this file's, in their order.
+    inherited: list[Problem] = []
     if isinstance(data.get("extends"), str):
         from invpolicy.inherit import load_parent
 
         try:
             parent = load_parent(doc, registry, chain)
         except InvpolicyError as exc:
-            problems.extend(exc.problems)
+            problems.append(exc.problems[0])
+            inherited.extend(exc.problems[1:])
             buildable = False
     problems.extend(Semantics(doc, registry, parent).check())
     name = data.get("name")
@@ -207,7 +218,7 @@ def parse_policy(
             )
         )
     if not buildable:
-        raise InvpolicyError(sorted(set(problems)))
+        raise InvpolicyError([*sorted(set(problems)), *inherited])
     try:
         policy = _build(doc, parent, registry)
     except InvpolicyError as exc:
@@ -216,6 +227,16 @@ def parse_policy(
     if problems or more:
         raise InvpolicyError(sorted({*problems, *more}))
     return replace(policy, examples=examples)
+
+
+def _is_test_file(data: Any) -> bool:
+    """A mapping shaped like a test file (``policy`` and ``examples``), not a policy."""
+    return (
+        isinstance(data, dict)
+        and "policy" in data
+        and "examples" in data
+        and not {"format", "rules", "extends"} & data.keys()
+    )
 
 
 def _build(doc: Document, parent: Policy | None, registry: Registry) -> Policy:

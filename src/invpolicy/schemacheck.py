@@ -88,9 +88,30 @@ def _problems(error: ValidationError, doc: Document, at: JsonPath) -> list[Probl
     ):
         operators = ", ".join(OPERATORS)
         message = f"{prefix}a condition has exactly one key: {operators}, or a criterion name"
+    elif kind in ("minProperties", "maxProperties") and "before" in _as_mapping(
+        schema.get("properties")
+    ):
+        message = f"{prefix}an insertion has 'rules' and one place: 'before' or 'after' a rule"
+    elif kind == "uniqueItems" and isinstance(error.instance, list):
+        message = f"{prefix}{shown(_first_repeat(error.instance))} is listed twice"
+    elif kind in ("minProperties", "maxProperties", "minItems", "maxItems") and isinstance(
+        error.instance, dict | list
+    ):
+        noun = "key" if kind.endswith("Properties") else "item"
+        bound = "at least" if kind.startswith("min") else "at most"
+        plural = "" if value == 1 else "s"
+        message = f"{prefix}expected {bound} {value} {noun}{plural}, got {len(error.instance)}"
     else:
         message = f"{prefix}{error.message}"
     return [doc.problem(path, message)]
+
+
+def _first_repeat(items: list[Any]) -> Any:
+    """The first item of ``items`` that equals an earlier one."""
+    for i, item in enumerate(items):
+        if item in items[:i]:
+            return item
+    return None
 
 
 def shown(value: Any) -> str:

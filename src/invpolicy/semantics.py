@@ -34,6 +34,14 @@ def is_language(value: Any) -> bool:
     return isinstance(value, str) and re.fullmatch(pattern, value) is not None
 
 
+def _switched_off() -> str:
+    """A reminder of the plugins switched off, which may provide an unknown name."""
+    from invpolicy.plugins import DISABLE_ENV, disabled_plugins
+
+    names = sorted(disabled_plugins())
+    return f" (switched off by {DISABLE_ENV}: {', '.join(names)})" if names else ""
+
+
 def rule_paths(data: dict[str, Any]) -> list[JsonPath]:
     """Where the rules written in this document are: ``rules``, or an extension's changes."""
     if "extends" not in data:
@@ -173,7 +181,7 @@ class Semantics:
             known = [*self.registry.criteria, *OPERATORS]
             self._add(
                 (*path, key),
-                f"unknown criterion '{key}'{did_you_mean(key, known)}",
+                f"unknown criterion '{key}'{did_you_mean(key, known)}{_switched_off()}",
                 key=True,
             )
         elif value is None or isinstance(value, dict):
@@ -184,7 +192,7 @@ class Semantics:
         name = data["generator"]
         generator = self.registry.generators.get(name)
         if generator is None:
-            hint = did_you_mean(name, self.registry.generators)
+            hint = did_you_mean(name, self.registry.generators) + _switched_off()
             self._add((*path, "generator"), f"unknown reply generator '{name}'{hint}")
             return
         params = data.get("params") or {}

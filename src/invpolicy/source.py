@@ -127,6 +127,8 @@ def parse_document(text: str, shown: str) -> Document:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         what = exc.problem or exc.context or "syntax error"
+        if "another document" in what:
+            what = "a second document starts here; the file must hold one document"
         raise InvpolicyError(Problem(shown, line, col, f"invalid {kind}: {what}")) from None
     except YAMLError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else "syntax error"

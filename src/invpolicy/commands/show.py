@@ -30,12 +30,14 @@ def show(policy: str, resolved: bool, output_format: str) -> None:
     from invpolicy.catalog import resolve_policy
     from invpolicy.cli import _registry
     from invpolicy.policy import read_policy
-    from invpolicy.source import read_text
+    from invpolicy.source import parse_document, read_text
 
     registry = _registry()
     path = resolve_policy(policy, registry)
     if not resolved:
-        click.echo(read_text(path), nl=False)
+        text = read_text(path)
+        parse_document(text, str(path))  # a policy file, not any file
+        click.echo(text, nl=False)
         return
     from invpolicy.inherit import policy_data
 
