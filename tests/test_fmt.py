@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import stat
 import textwrap
 from collections import Counter
 from collections.abc import Callable
@@ -10,10 +12,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from ruamel.yaml import YAML
 
 from invpolicy.cli import cli
 from invpolicy.errors import InvpolicyError
-from invpolicy.fmt import format_file, format_text
+from invpolicy.fmt import format_file, format_text, preview_file
+from invpolicy.fmtstyle import plain_is_safe
 from invpolicy.source import load_document
 
 from .conftest import REPO, SCHOOLS
@@ -522,3 +526,152 @@ def test_the_library_refuses_what_it_cannot_format_safely() -> None:
     with pytest.raises(InvpolicyError) as caught:
         format_text("name: x\nname: y\n", "dup.yaml")
     assert str(caught.value) == "dup.yaml:2:1: duplicate key 'name' (first at line 1)"
+
+
+# --- strings that YAML 1.1 tools read as something else ------------------------------
+
+#: Strings that YAML 1.2 reads as strings, but YAML 1.1 tools as numbers,
+#: booleans, nulls or dates (or that some of them do: 80:80, yEs).
+YAML11_TRAPS = [
+    "12:30", "1:2:3", "80:80", "190:20:30.15", "1_000", "0b101", "+0b1", "0x1F", "017",
+    ".inf", "-.INF", ".NaN", "~", "Null", "NULL", "nUll", "y", "Y", "n", "N", "yes", "Yes",
+    "YES", "yEs", "no", "NO", "on", "On", "ON", "off", "Off", "OFF", "oFf", "true", "False",
+    "2001-12-14", "2001-12-14t21:59:43.10-05:00", "-.5", "1e5", "=", "<<",
+]  # fmt: skip
+
+
+def yaml11() -> YAML:
+    loader = YAML(typ="safe", pure=True)
+    loader.version = (1, 1)
+    return loader
+
+
+def test_the_yaml_1_1_loader_of_these_tests_reads_sexagesimal_numbers() -> None:
+    assert yaml11().load("a: 12:30\nb: yes\nc: 0b101\n") == {"a": 750, "b": True, "c": 5}
+
+
+@pytest.mark.parametrize("value", YAML11_TRAPS)
+def test_strings_that_yaml_1_1_reads_otherwise_keep_their_quotes(value: str) -> None:
+    text = f"format: 1\nname: x\ntitle: '{value}'\ndrop: ['{value}']\n'{value}': key\n"
+    out = format_text(text, "x.yaml")
+    assert f'title: "{value}"\n' in out
+    assert f'drop: ["{value}"]\n' in out
+    assert f'"{value}": key\n' in out
+    data = yaml11().load(out)
+    assert (data["title"], data["drop"], data[value]) == (value, [value], "key")
+    assert not plain_is_safe(value)
+
+
+@pytest.mark.parametrize(
+    "value", ["a.txt", "Twitter (@me)", "12:30 pm", "0:3a", "version 1", "yess", "nulls"]
+)
+def test_strings_that_every_yaml_reads_as_strings_are_plain(value: str) -> None:
+    out = format_text(f'format: 1\nname: x\ntitle: "{value}"\n', "x.yaml")
+    assert out == f"format: 1\nname: x\ntitle: {value}\n"
+    assert yaml11().load(out)["title"] == value
+    assert plain_is_safe(value)
+
+
+# --- which files: folders hold other YAML files -------------------------------------
+
+COMPOSE = """\
+version: '3'
+services:
+    web:
+        image: "nginx"
+        ports: ['80:80', "8080:80"]
+"""
+
+
+def test_a_folder_formats_its_policy_and_test_files_only(write: Write, tmp_path: Path) -> None:
+    (tmp_path / "templates").mkdir()
+    policy = write("mine.yaml", MESSY)
+    tests = write("mine.test.yaml", "examples: []\npolicy: mine\n")
+    named_test = write("odd.test.yaml", "other: 1\nexamples: []\n")
+    others = [
+        write("docker-compose.yaml", COMPOSE),
+        write("list.yaml", "- b\n-   a\n"),
+        write("config.yml", "name: 'not a policy'\nversion: '1'\n"),
+        write("templates/chart.yaml", "kind: {{ .Values.kind }}\nname: x\n"),
+    ]
+    before = [snapshot(path) for path in others]
+    result = run(tmp_path)
+    assert result.exit_code == 0, result.output
+    assert sorted(result.stdout.splitlines()) == sorted(
+        f"reformatted {path}" for path in (policy, tests, named_test)
+    )
+    assert [snapshot(path) for path in others] == before
+    assert result.stderr.splitlines()[-1] == (
+        "3 files reformatted, 0 files left unchanged, "
+        "4 files left alone (not policy or test files; -v lists them)."
+    )
+    verbose = run("--check", "-v", tmp_path)
+    assert f"left alone {others[0]}: not a policy or test file" in verbose.stdout.splitlines()
+    assert f"left alone {others[3]}: not YAML that fmt can read" in verbose.stdout.splitlines()
+    assert "4 files left alone (not policy or test files)." in verbose.stderr
+
+
+def test_a_broken_policy_in_a_folder_is_still_reported(write: Write, tmp_path: Path) -> None:
+    path = write("broken.yaml", "format: 1\nname: [unclosed\n")
+    result = run(tmp_path)
+    assert result.exit_code == 1
+    assert f"{path}:3:1: invalid YAML" in result.stderr
+
+
+def test_a_file_named_on_the_command_line_is_formatted_whatever_it_holds(write: Write) -> None:
+    path = write("docker-compose.yaml", COMPOSE)
+    result = run(path)
+    assert result.exit_code == 0, result.output
+    assert path.read_text(encoding="utf-8") == (
+        'version: "3"\nservices:\n  web:\n    image: nginx\n    ports: ["80:80", "8080:80"]\n'
+    )
+
+
+def test_a_file_named_and_in_a_folder_is_formatted_as_named(write: Write, tmp_path: Path) -> None:
+    path = write("docker-compose.yaml", COMPOSE)
+    result = run(tmp_path, path)
+    assert result.stdout == f"reformatted {path}\n"
+
+
+# --- files fmt must not touch or read -----------------------------------------------
+
+
+@pytest.mark.parametrize("check", [False, True])
+def test_a_read_only_file_is_never_rewritten(write: Write, check: bool) -> None:
+    path = write("ro.yaml", MESSY)
+    path.chmod(0o444)  # as root too: the owner's write bit is what counts
+    before = snapshot(path)
+    result = run(*(["--check"] if check else []), path)
+    assert result.exit_code == 1
+    if check:
+        assert result.stdout.startswith(f"would reformat {path}\n")
+    else:
+        assert result.stderr.splitlines()[-1] == f"{path}:1:1: read-only file: not changed"
+        assert result.stdout == ""
+        assert "1 file with errors" in result.stderr
+    assert snapshot(path) == before
+    assert stat.S_IMODE(path.stat().st_mode) == 0o444
+    assert list(path.parent.iterdir()) == [path]
+
+
+def test_a_read_only_file_already_formatted_is_no_error(write: Write) -> None:
+    path = write("ro.yaml", MESSY_FORMATTED)
+    path.chmod(0o444)
+    assert run(path).exit_code == 0
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_pipe_is_never_read(tmp_path: Path, write: Write) -> None:
+    fifo = tmp_path / "ff.yaml"
+    os.mkfifo(fifo)
+    # Reading the pipe would block this test for ever: fmt must not open it.
+    result = run(fifo)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == f"{fifo}:1:1: not a regular file"
+    with pytest.raises(InvpolicyError, match="not a regular file"):
+        preview_file(fifo)
+    policy = write("mine.yaml", MESSY)
+    result = run(tmp_path)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"reformatted {policy}\n"
+    assert "1 file reformatted, 0 files left unchanged." in result.stderr

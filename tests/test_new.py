@@ -17,11 +17,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from invpolicy import __version__, hookimpl
 from invpolicy.cli import cli
-from invpolicy.plugins import Registry
+from invpolicy.inherit import policy_data
+from invpolicy.plugins import Registry, make_plugin_manager
 from invpolicy.pluginscaffold import PluginNames, new_plugin
 from invpolicy.policy import Policy, read_policy
-from invpolicy.scaffold import ScaffoldError, new_policy, yaml_scalar
+from invpolicy.scaffold import MAX_NAME, ScaffoldError, new_policy, yaml_scalar
 from invpolicy.source import load_document, parse_document
 
 from .conftest import SCHOOLS
@@ -163,6 +165,45 @@ def test_an_invalid_policy_name_is_refused_in_one_line(tmp_path: Path, name: str
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("kind", ["policy", "plugin"])
+def test_a_name_too_long_for_a_file_is_refused_in_one_line(tmp_path: Path, kind: str) -> None:
+    name = "a" * 300
+    result = run("new", kind, name, "-d", str(tmp_path), "--author", "Alex")
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: invalid {kind} name {'a' * 30!r}...: 300 characters, at most {MAX_NAME}\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+    longest = run("new", kind, "b" * MAX_NAME, "-d", str(tmp_path), "--author", "Alex")
+    assert longest.exit_code == 0, longest.output
+    too_long = run("new", kind, "c" * (MAX_NAME + 1), "-d", str(tmp_path), "--author", "Alex")
+    assert too_long.exit_code == 1
+    assert f"{MAX_NAME + 1} characters, at most {MAX_NAME}" in too_long.output
+
+
+def test_a_policy_that_cannot_be_written_is_one_error_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: object) -> None:
+        raise OSError(36, "File name too long")
+
+    monkeypatch.setattr("os.replace", refuse)
+    result = run("new", "policy", "mine", "-d", str(tmp_path), "--author", "Alex")
+    assert result.exit_code == 1
+    assert result.output == f"Error: cannot write {tmp_path / 'mine.yaml'}: File name too long\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_folder_name_too_long_is_one_error_line(tmp_path: Path) -> None:
+    folder = tmp_path / ("d" * 300)
+    for kind in ("policy", "plugin"):
+        result = run("new", kind, "mine", "-d", str(folder), "--author", "Alex")
+        assert result.exit_code == 1
+        assert result.output.startswith("Error: ")
+        assert len(result.output.splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("existing", ["mine.yaml", "mine.yml"])
 def test_an_existing_policy_file_is_never_overwritten(tmp_path: Path, existing: str) -> None:
     (tmp_path / existing).write_text("mine\n", encoding="utf-8")
@@ -257,24 +298,39 @@ def test_from_a_file_in_flow_style_is_written_out_in_blocks(
     assert (copy.name, [r.id for r in copy.rules], len(copy.examples)) == ("blocks", ["all"], 1)
 
 
-def test_from_a_policy_that_extends_a_file_keeps_the_link(
+def test_from_a_policy_that_extends_another_copies_it_flattened(
     tmp_path: Path, registry: Registry
 ) -> None:
     (tmp_path / "schools").mkdir()
     (tmp_path / "mine").mkdir()
+    base_file = tmp_path / "schools" / "base.yaml"
     base = (REPO / "policies" / "in-person-only.yaml").read_text(encoding="utf-8")
-    (tmp_path / "schools" / "base.yaml").write_text(
-        base.replace("name: in-person-only", "name: base"), encoding="utf-8"
-    )
-    (tmp_path / "schools" / "child.yaml").write_text(
-        "format: 1\nname: child\nextends: base\ndrop: [not-sure]\n"
-        "replace:\n  - {id: never-met, decision: ignore}\n",
+    base_file.write_text(base.replace("name: in-person-only", "name: base"), encoding="utf-8")
+    child = tmp_path / "schools" / "child.yaml"
+    child.write_text(
+        "format: 1\nname: child\nextends: base\n# The child's own title.\ntitle: Child\n"
+        "drop: [not-sure]\nreplace:\n  - {id: never-met, decision: ignore}\n"
+        "examples:\n  - {name: stranger, invitation: {met_in_person: false},"
+        " expect: {decision: ignore, rule: never-met}}\n",
         encoding="utf-8",
     )
-    school = str(tmp_path / "schools" / "child.yaml")
-    path = new_policy("kid", tmp_path / "mine", author="Alex", school=school, registry=registry)
-    assert "\nextends: ../schools/base.yaml\n" in path.read_text(encoding="utf-8")
-    assert [r.id for r in read_policy(path, registry).rules] == ["met", "never-met"]
+    path = new_policy("kid", tmp_path / "mine", author="Alex", school=str(child), registry=registry)
+    text = path.read_text(encoding="utf-8")
+    data = load_document(path).data
+    assert not {"extends", "insert", "replace", "drop", "reply_params"} & set(data)
+    copy = read_policy(path, registry)
+    # What `invpolicy show --resolved` prints for the school, renamed, with the school's examples.
+    expected = policy_data(read_policy(child, registry)) | {"name": "kid", "author": "Alex"}
+    assert policy_data(copy) == expected
+    assert [e.name for e in copy.examples] == ["stranger"]
+    assert holds(copy, registry) == []
+    # Text and comments come from the file that holds each key: the child, or the base.
+    assert "# The child's own title.\ntitle: Child\n" in text
+    assert "\nsummary: >-\n" in text
+    assert "The school extends base;" in text
+    # The copy stands alone: changing the base, or removing it, changes nothing.
+    base_file.unlink()
+    assert policy_data(read_policy(path, registry)) == expected
 
 
 def test_from_an_unknown_school_says_which_exist(tmp_path: Path) -> None:
@@ -447,9 +503,60 @@ def test_a_failed_plugin_leaves_nothing_behind(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(Path, "write_text", fail)
-    with pytest.raises(OSError, match="No space"):
+    with pytest.raises(ScaffoldError, match="No space"):
         new_plugin("headline", tmp_path, author="Alex")
     assert list(tmp_path.iterdir()) == []
+    result = run("new", "plugin", "headline", "-d", str(tmp_path), "--author", "Alex")
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: cannot write {tmp_path / 'invpolicy-headline'}: No space left on device\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("school", SCHOOLS)
+def test_a_plugin_whose_policy_name_is_taken_is_refused(
+    tmp_path: Path, registry: Registry, school: str
+) -> None:
+    with pytest.raises(ScaffoldError, match="the name of a policy installed by invpolicy"):
+        new_plugin(school, tmp_path, author="Alex", registry=registry)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_new_plugin_refuses_a_built_in_policy_name_in_one_line(tmp_path: Path) -> None:
+    result = run("new", "plugin", "invpolicy-accept-all", "-d", str(tmp_path), "--author", "A")
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "Error: invalid plugin name 'accept-all': its policy would be named 'accept-all', "
+        "the name of a policy installed by invpolicy "
+        f"{__version__} (built-in); choose another name"
+    ]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_plugin_whose_policy_name_another_plugin_has_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "policies").mkdir()
+    (tmp_path / "policies" / "city.yaml").write_text("format: 1\nname: city\n", encoding="utf-8")
+
+    class Shipping:
+        @hookimpl
+        def invpolicy_policy_paths(self) -> list[Path]:
+            return [tmp_path / "policies"]
+
+    pm = make_plugin_manager(entry_points=False, disabled=())
+    pm.register(Shipping(), name="shipping")
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(ScaffoldError, match="installed by shipping"):
+        new_plugin("city", out, author="Alex", registry=Registry(pm))
+    assert list(out.iterdir()) == []
+    # Without that plugin, the name is free.
+    assert new_plugin(
+        "city",
+        out,
+        author="Alex",
+        registry=Registry(make_plugin_manager(entry_points=False, disabled=())),
+    )[0].is_dir()
 
 
 def _pytest_in(root: Path, python: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -603,3 +710,22 @@ def test_yaml_scalar_reads_back_as_the_same_string() -> None:
     for value in ["plain words", "a: b", "#x", "- y", "yes", "~", "'q'", '"d"', "é ü", "x #y"]:
         text = f"v: {yaml_scalar(value)}\n"
         assert parse_document(text, "<t>").data == {"v": value}, text
+
+
+@pytest.mark.parametrize("value", ["yes", "Off", "y", "12:30", "1_000", "0b101", "2024-01-31"])
+def test_yaml_scalar_quotes_what_yaml_1_1_tools_read_otherwise(value: str) -> None:
+    assert yaml_scalar(value) == f'"{value}"'
+
+
+def test_the_docs_show_what_new_plugin_prints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docs = (REPO / "docs" / "plugins.md").read_text(encoding="utf-8")
+    section = docs.split("\n## Starting a plugin\n", 1)[1].split("\n## ", 1)[0]
+    console = section.split("```console\n", 1)[1].split("```", 1)[0].splitlines()
+    command = console[0].removeprefix("$ invpolicy ").split(" --author ")[0].split()
+    assert command == ["new", "plugin", "city"]
+    monkeypatch.chdir(tmp_path)
+    result = run(*command, "--author", "Alex Martin")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == console[1:]

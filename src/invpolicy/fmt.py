@@ -8,11 +8,11 @@ The layout, the same for every file:
   after the known ones, and free mappings (criterion parameters, reply
   parameters, facts) keep the author's order; list items are never reordered;
 * two spaces per level, list dashes indented by two under their key;
-* strings plain wherever YAML reads them back as the same string, otherwise in
-  double quotes (and ``"yes"``, ``"no"``, ``"on"``, ``"off"``, ``"y"``, ``"n"``
-  stay quoted: YAML 1.1 tools read them as booleans); folded (``>-``) and
-  literal (``|``) blocks stay blocks, with the author's line breaks: fmt never
-  re-wraps prose;
+* strings plain wherever both YAML 1.2 and YAML 1.1 read them back as the
+  same string, otherwise in double quotes (``"yes"``, ``"off"``, ``"12:30"``,
+  ``"0b101"``, ``"1_000"`` stay quoted: YAML 1.1 tools read them as booleans
+  and numbers); folded (``>-``) and literal (``|``) blocks stay blocks, with
+  the author's line breaks: fmt never re-wraps prose;
 * flow collections (``{at_least: 1}``) stay flow and block ones stay block;
 * ``null`` written out, except for a criterion without parameters, which is
   left empty (``- met_in_person:``, ``{met_in_person: }``);
@@ -27,6 +27,8 @@ The layout, the same for every file:
 
 The file is parsed by the safe loader first, and the result is checked before
 anything is written: same data, same comments, or an error and nothing written.
+Only regular files are read, and a read-only file is never rewritten. In a
+folder, only policy and test files are formatted (:func:`is_policy_or_test`).
 """
 
 from __future__ import annotations
@@ -34,24 +36,44 @@ from __future__ import annotations
 import codecs
 import difflib
 import io
+import os
+import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.emitter import RoundTripEmitter
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.representer import RoundTripRepresenter
 
 from invpolicy.atomic import atomic_write
 from invpolicy.errors import InvpolicyError, Problem
-from invpolicy.fmtcomments import WIDTH, Lines, comment_roles, lost_comment, tidy
+from invpolicy.fmtcomments import Lines, comment_roles, lost_comment, tidy
 from invpolicy.fmtorder import RULE_ORDER, SIGNAL_ORDER, canonical, order_lines, targets
+from invpolicy.fmtstyle import layout_yaml, leave_empty
 from invpolicy.source import parse_document, read_text
 
 #: What ``fmt`` finds in a directory.
 YAML_SUFFIXES = (".yaml", ".yml")
+#: The names of test files, which are formatted wherever they are.
+TEST_SUFFIXES = (".test.yaml", ".test.yml")
+
+
+class NotPolicyFile(Exception):
+    """A file found in a folder that is not a policy or a test file: ``fmt`` leaves it alone."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Found:
+    """A file for ``fmt``: named on the command line, or found in a folder (``in_folder``)."""
+
+    path: Path
+    in_folder: bool = False
 
 
 @dataclass(frozen=True)
@@ -84,42 +106,91 @@ class Formatted:
         return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
 
 
-def format_text(text: str, shown: str = "<text>") -> str:
+def format_text(text: str, shown: str = "<text>", *, only_policies: bool = False) -> str:
     """Return ``text`` (a policy or a ``*.test.yaml`` file) in the canonical layout.
 
     ``shown`` names the file in errors, and a name ending in ``.test.yaml`` or
     ``.test.yml`` marks a test file. Raises :class:`InvpolicyError` for a file
     the safe loader refuses, or that is not a mapping. A leading byte-order
-    mark and CRLF line endings are kept.
+    mark and CRLF line endings are kept. With ``only_policies``, raises
+    :class:`NotPolicyFile` for a text that is not a policy or a test file.
     """
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     body = text[len(bom) :]
     crlf = "\r\n" in body
-    out = _format(body.replace("\r\n", "\n"), shown)
+    out = _format(body.replace("\r\n", "\n"), shown, only_policies)
     return bom + (out.replace("\n", "\r\n") if crlf else out)
 
 
-def preview_file(path: str | Path) -> Formatted:
-    """Read and format ``path`` without writing anything."""
+def is_policy_or_test(data: Any, name: str) -> bool:
+    """Whether a file named ``name`` holding ``data`` is a policy or a test file.
+
+    A test file by its name (``*.test.yaml``, ``*.test.yml``), or a mapping
+    with ``format`` and ``name`` or ``extends`` (a policy), or with ``policy``
+    and ``examples`` (a test file).
+    """
+    if name.lower().endswith(TEST_SUFFIXES):
+        return True
+    if not isinstance(data, dict):
+        return False
+    return ("format" in data and ("name" in data or "extends" in data)) or (
+        "policy" in data and "examples" in data
+    )
+
+
+#: A top-level key of a policy or a test file, at the start of a line.
+_TOP_KEY = re.compile(r"^[\"']?(format|name|extends|policy|examples)[\"']?[ \t]*:", re.MULTILINE)
+
+
+def _looks_like_policy(text: str, name: str) -> bool:
+    """:func:`is_policy_or_test` for a text the safe loader refuses, by its top-level keys."""
+    return is_policy_or_test(dict.fromkeys(_TOP_KEY.findall(text)), name)
+
+
+def preview_file(path: str | Path, *, only_policies: bool = False) -> Formatted:
+    """Read and format ``path`` without writing anything.
+
+    Only a regular file is read (a pipe could block for ever). With
+    ``only_policies`` (a file found in a folder), raises :class:`NotPolicyFile`
+    for a file that is not a policy or a test file, or that cannot be read as
+    text and is not named as a test file.
+    """
     path = Path(path)
-    old = read_text(path)
+    if not _is_regular(path):
+        raise InvpolicyError(Problem(str(path), 1, 1, "not a regular file"))
+    try:
+        old = read_text(path)
+    except InvpolicyError as exc:
+        if only_policies and not path.name.lower().endswith(TEST_SUFFIXES):
+            raise NotPolicyFile(path, exc.problems[0].message) from None
+        raise
     try:
         with path.open("rb") as stream:
             if stream.read(len(codecs.BOM_UTF8)) == codecs.BOM_UTF8:
                 old = "\ufeff" + old
     except OSError:  # pragma: no cover - read_text just opened it
         pass
-    return Formatted(path, old, format_text(old, str(path)))
+    return Formatted(path, old, format_text(old, str(path), only_policies=only_policies))
 
 
 def write_formatted(formatted: Formatted) -> None:
-    """Replace the file with its formatted text, atomically, if it changes."""
+    """Replace the file with its formatted text, atomically, if it changes.
+
+    A file whose owner may not write it (``chmod a-w``) is refused, even when
+    the user could replace it anyway (root, or a writable folder).
+    """
     if not formatted.changed:
         return
+    shown = str(formatted.path)
+    try:
+        mode = formatted.path.stat().st_mode
+    except OSError as exc:
+        raise InvpolicyError(Problem(shown, 1, 1, f"cannot write: {exc.strerror}")) from None
+    if not mode & stat.S_IWUSR:
+        raise InvpolicyError(Problem(shown, 1, 1, "read-only file: not changed"))
     try:
         atomic_write(formatted.path, formatted.new)
     except OSError as exc:
-        shown = str(formatted.path)
         raise InvpolicyError(Problem(shown, 1, 1, f"cannot write: {exc.strerror}")) from None
 
 
@@ -130,26 +201,26 @@ def format_file(path: str | Path) -> bool:
     return formatted.changed
 
 
-def yaml_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
-    """The files ``fmt`` formats for ``paths``, and the paths it cannot use.
+def yaml_files(paths: Iterable[str | Path]) -> tuple[list[Found], list[Problem]]:
+    """The files ``fmt`` considers for ``paths``, and the paths it cannot use.
 
-    A file is taken whatever its name, except ``.json``; a directory gives
-    every ``*.yaml`` and ``*.yml`` file under it, recursively, sorted, leaving
-    out hidden files and directories (a name starting with a dot).
+    A file is taken whatever its name, except ``.json``, if it is a regular
+    file; a directory gives every regular ``*.yaml`` and ``*.yml`` file under
+    it, recursively, sorted, leaving out hidden files and directories (a name
+    starting with a dot), each marked ``in_folder``. A file both named and
+    found in a folder counts as named.
     """
-    found: list[Path] = []
+    found: list[Found] = []
     problems: list[Problem] = []
     for given in paths:
         path = Path(given)
         if path.is_dir():
             found.extend(
-                sorted(
-                    child
-                    for child in path.rglob("*")
-                    if child.suffix.lower() in YAML_SUFFIXES
-                    and child.is_file()
-                    and not any(p.startswith(".") for p in child.relative_to(path).parts)
-                )
+                Found(child, in_folder=True)
+                for child in sorted(path.rglob("*"))
+                if child.suffix.lower() in YAML_SUFFIXES
+                and not any(p.startswith(".") for p in child.relative_to(path).parts)
+                and _is_regular(child)
             )
         elif not path.exists():
             problems.append(Problem(str(given), 1, 1, "no such file or directory"))
@@ -157,20 +228,39 @@ def yaml_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
             problems.append(
                 Problem(str(given), 1, 1, "fmt writes YAML: a .json file is left as is")
             )
+        elif not _is_regular(path):
+            problems.append(Problem(str(given), 1, 1, "not a regular file"))
         else:
-            found.append(path)
-    unique: dict[Path, Path] = {}
-    for path in found:
-        unique.setdefault(path.resolve(), path)
+            found.append(Found(path))
+    unique: dict[Path, Found] = {}
+    for item in found:
+        key = item.path.resolve()
+        if key not in unique or (unique[key].in_folder and not item.in_folder):
+            unique[key] = item
     return list(unique.values()), problems
+
+
+def _is_regular(path: Path) -> bool:
+    """Whether ``path`` is a regular file (after links): not a pipe, a device, a folder."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
 
 
 # The work: safe load, put keys in order as lines of text, let ruamel.yaml
 # write the layout, then place comments and blank lines, and check the result.
 
 
-def _format(text: str, shown: str) -> str:
-    document = parse_document(text, shown)
+def _format(text: str, shown: str, only_policies: bool = False) -> str:
+    try:
+        document = parse_document(text, shown)
+    except InvpolicyError:
+        if only_policies and not _looks_like_policy(text, shown):
+            raise NotPolicyFile(Path(shown), "not YAML that fmt can read") from None
+        raise
+    if only_policies and not is_policy_or_test(document.data, shown):
+        raise NotPolicyFile(Path(shown), "not a policy or test file")
     if not isinstance(document.data, dict):
         found = "a list" if isinstance(document.data, list) else "a single value"
         message = f"a policy or test file must be a YAML mapping of keys, not {found}"
@@ -178,7 +268,7 @@ def _format(text: str, shown: str) -> str:
     test_file = shown.lower().endswith((".test.yaml", ".test.yml")) or (
         "policy" in document.data and "format" not in document.data
     )
-    yaml = _yaml()
+    yaml = layout_yaml()
     ordered = text
     try:
         ordered = order_lines(_without_document_start(text), yaml, test_file)
@@ -188,7 +278,7 @@ def _format(text: str, shown: str) -> str:
             for key in canonical(list(mapping), order):
                 mapping.move_to_end(key)
             if order in (RULE_ORDER, SIGNAL_ORDER):
-                _leave_empty(mapping.get("when"))
+                leave_empty(mapping.get("when"))
         stream = io.StringIO()
         yaml.dump(data, stream)
         out = tidy(stream.getvalue(), yaml, roles)
@@ -228,91 +318,6 @@ def _without_document_start(text: str) -> str:
 def _cannot(shown: str, line: int, col: int, why: str) -> InvpolicyError:
     message = f"fmt cannot lay out this file{why}; file left as is"
     return InvpolicyError(Problem(shown, line, col, message))
-
-
-def _yaml() -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.Representer = _Representer
-    yaml.Emitter = _Emitter
-    yaml.width = WIDTH
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    # [{a: 1}] keeps its braces instead of becoming [a: 1].
-    yaml.brace_single_entry_mapping_in_flow_sequence = True
-    return yaml
-
-
-class _Empty:
-    """A criterion without parameters: written ``met_in_person:``, not ``met_in_person: null``."""
-
-
-_NULL = "tag:yaml.org,2002:null"
-#: Strings that YAML 1.2 reads as strings but YAML 1.1 tools (and people) as
-#: booleans: they stay quoted. (true and false are booleans in both.)
-_YAML11_BOOLEANS = frozenset(
-    word
-    for base in ("y", "yes", "n", "no", "on", "off")
-    for word in (base, base.capitalize(), base.upper())
-)
-
-
-def _leave_empty(condition: Any) -> None:
-    """Mark the criteria without parameters in ``condition`` (and in its parts)."""
-    if not isinstance(condition, dict):
-        return
-    for key, value in condition.items():
-        if key in ("all", "any") and isinstance(value, list):
-            for part in value:
-                _leave_empty(part)
-        elif key == "not":
-            _leave_empty(value)
-        elif value is None:
-            # One object each: a shared one would be written as an anchor and aliases.
-            condition[key] = _Empty()
-
-
-class _Representer(RoundTripRepresenter):
-    """``null`` written out, except for the criteria marked :class:`_Empty`."""
-
-    def represent_none(self, data: Any) -> Any:
-        return self.represent_scalar(_NULL, "null")
-
-    def represent_empty(self, data: Any) -> Any:
-        return self.represent_scalar(_NULL, "")
-
-
-_Representer.add_representer(type(None), _Representer.represent_none)
-_Representer.add_representer(_Empty, _Representer.represent_empty)
-
-
-class _Emitter(RoundTripEmitter):
-    """Double quotes where quotes are needed; ``{key: }`` for an empty value in a flow map."""
-
-    def _empty_flow_value(self) -> bool:
-        return bool(
-            self.event.value == ""
-            and self.flow_level
-            and self.mapping_context
-            and not self.simple_key_context
-            and str(getattr(self.event.tag, "value", self.event.tag)) == _NULL
-        )
-
-    def choose_scalar_style(self) -> Any:
-        if self._empty_flow_value():
-            return ""
-        style = super().choose_scalar_style()
-        if style == "" and self.event.value in _YAML11_BOOLEANS:
-            return '"'
-        if style == "'" and not (self.event.value == "" and self.event.implicit[0]):
-            # A null written as '' becomes "null" upstream, which needs the "'".
-            return '"'
-        return style
-
-    def write_plain(self, text: Any, split: Any = True) -> None:
-        if not text and self._empty_flow_value() and not self.whitespace:
-            self.stream.write(" ")
-            self.column += 1
-            return
-        super().write_plain(text, split)
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -13,8 +13,19 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from invpolicy.scaffold import ScaffoldError, check_author, default_author, render_template
+from invpolicy.scaffold import (
+    ScaffoldError,
+    cannot_write,
+    check_author,
+    check_name_length,
+    default_author,
+    render_template,
+)
+
+if TYPE_CHECKING:
+    from invpolicy.plugins import Registry
 
 #: A plugin's short name: ``city``, ``my-city`` (``my_city`` is read as ``my-city``).
 PLUGIN_NAME = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$")
@@ -39,6 +50,7 @@ class PluginNames:
         for prefix in ("invpolicy-", "invpolicy_"):
             if short.startswith(prefix):
                 short = short[len(prefix) :]
+        check_name_length(short, "plugin")
         if PLUGIN_NAME.fullmatch(short) is None or short == "invpolicy":
             raise ScaffoldError(
                 f"invalid plugin name {name!r}: use lower-case letters, digits and '-', "
@@ -93,16 +105,42 @@ def plugin_files(names: PluginNames, *, author: str) -> dict[str, str]:
     }
 
 
+def check_policy_free(names: PluginNames, registry: Registry) -> None:
+    """Refuse a plugin whose policy would take the name of an installed policy.
+
+    The first policy of a name is used, so the plugin's would never be, and
+    its own tests would fail.
+    """
+    from invpolicy.catalog import installed_policies
+
+    for entry in installed_policies(registry):
+        if entry.name == names.policy:
+            raise ScaffoldError(
+                f"invalid plugin name {names.short!r}: its policy would be named "
+                f"{names.policy!r}, the name of a policy installed by {entry.origin}; "
+                "choose another name"
+            )
+
+
 def new_plugin(
-    name: str, directory: str | Path = ".", *, author: str | None = None
+    name: str,
+    directory: str | Path = ".",
+    *,
+    author: str | None = None,
+    registry: Registry | None = None,
 ) -> tuple[Path, list[Path]]:
     """Write the plugin ``name`` in a new directory under ``directory``.
 
     ``name`` is a short name (``city``) or the distribution's (``invpolicy-city``);
-    see :class:`PluginNames`. Refuses a directory already there. The files are
-    written in a temporary directory renamed into place at the end, so that a
-    failure leaves nothing behind. Returns the directory and its files.
+    see :class:`PluginNames`. Refuses a directory already there, and a name
+    whose policy is already installed (:func:`check_policy_free`, against
+    ``registry``, by default everything installed). The files are written in
+    a temporary directory renamed into place at the end, so that a failure
+    leaves nothing behind; a failure to write is a :class:`ScaffoldError`.
+    Returns the directory and its files.
     """
+    from invpolicy.plugins import Registry
+
     names = PluginNames.parse(name)
     parent = Path(directory)
     if not parent.is_dir():
@@ -110,9 +148,15 @@ def new_plugin(
     target = parent / names.distribution
     if target.exists() or target.is_symlink():
         raise ScaffoldError(f"{target} already exists: choose another name or move it")
+    check_policy_free(names, registry if registry is not None else Registry.default())
     author = check_author(author) if author is not None else default_author(parent)
     files = plugin_files(names, author=author)
-    staging = Path(tempfile.mkdtemp(dir=parent, prefix=f".{names.distribution}.", suffix=".tmp"))
+    try:
+        staging = Path(
+            tempfile.mkdtemp(dir=parent, prefix=f".{names.distribution}.", suffix=".tmp")
+        )
+    except OSError as exc:
+        raise cannot_write(target, exc) from None
     try:
         for relative, text in files.items():
             path = staging / relative
@@ -125,6 +169,9 @@ def new_plugin(
         if target.exists() or target.is_symlink():
             raise ScaffoldError(f"{target} already exists: choose another name or move it")
         staging.rename(target)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise cannot_write(target, exc) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

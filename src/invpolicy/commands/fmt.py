@@ -16,26 +16,40 @@ DIFF_LINES = 20
     help="Change nothing: list the files fmt would change, with the start of the diff, "
     "and exit 1 if there is any.",
 )
-def fmt(paths: tuple[str, ...], check: bool) -> None:
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="Also list the files of a folder that fmt leaves alone, and why.",
+)
+def fmt(paths: tuple[str, ...], check: bool, verbose: bool) -> None:
     """Lay out policy and test files (*.test.yaml) the canonical way, in place.
 
     Keys in the canonical order, two-space indentation, plain strings where
     YAML allows and double quotes elsewhere; every comment is kept. A PATH
-    that is a directory stands for every *.yaml and *.yml file under it,
-    recursively (hidden ones left out). A file that cannot be read is reported
-    as path:line:col: message and left as it was.
+    that is a directory stands for the policy and test files among the *.yaml
+    and *.yml files under it, recursively (hidden ones left out); other YAML
+    files there are left alone. A file named on the command line is formatted
+    whatever it holds. A file that cannot be read, or is read-only, is
+    reported as path:line:col: message and left as it was.
     """
     from invpolicy.errors import InvpolicyError
-    from invpolicy.fmt import preview_file, write_formatted, yaml_files
+    from invpolicy.fmt import NotPolicyFile, preview_file, write_formatted, yaml_files
 
     files, problems = yaml_files(paths)
     missing = len(problems)
-    changed = broken = 0
-    for path in files:
+    changed = broken = alone = 0
+    for found in files:
+        path = found.path
         try:
-            formatted = preview_file(path)
+            formatted = preview_file(path, only_policies=found.in_folder)
             if formatted.changed and not check:
                 write_formatted(formatted)
+        except NotPolicyFile as exc:
+            alone += 1
+            if verbose:
+                click.echo(f"left alone {path}: {exc.reason}")
+            continue
         except InvpolicyError as exc:
             problems.extend(exc.problems)
             broken += 1
@@ -47,15 +61,18 @@ def fmt(paths: tuple[str, ...], check: bool) -> None:
                 click.echo(formatted.diff(DIFF_LINES), nl=False)
             else:
                 click.echo(f"reformatted {path}")
-    unchanged = len(files) - changed - broken
-    click.echo(_summary(changed, unchanged, missing + broken, check=check), err=True)
+    unchanged = len(files) - changed - broken - alone
+    summary = _summary(changed, unchanged, missing + broken, alone, check=check, verbose=verbose)
+    click.echo(summary, err=True)
     if problems:
         raise InvpolicyError(problems)
     if check and changed:
         raise click.exceptions.Exit(1)
 
 
-def _summary(changed: int, unchanged: int, failed: int, *, check: bool) -> str:
+def _summary(
+    changed: int, unchanged: int, failed: int, alone: int, *, check: bool, verbose: bool
+) -> str:
     def files(count: int) -> str:
         return f"{count} file{'' if count == 1 else 's'}"
 
@@ -63,4 +80,7 @@ def _summary(changed: int, unchanged: int, failed: int, *, check: bool) -> str:
     parts = [f"{files(changed)} {verb}", f"{files(unchanged)} left unchanged"]
     if failed:
         parts.append(f"{files(failed)} with errors")
+    if alone:
+        why = "not policy or test files" + ("" if verbose else "; -v lists them")
+        parts.append(f"{files(alone)} left alone ({why})")
     return ", ".join(parts) + "."

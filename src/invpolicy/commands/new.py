@@ -11,13 +11,17 @@ import click
 
 @contextmanager
 def _one_line_errors() -> Iterator[None]:
-    """A refusal (bad name, file already there) is one ``Error:`` line and exit 1."""
+    """A refusal (bad name, file already there, a file that cannot be written) is one
+    ``Error:`` line and exit 1."""
     from invpolicy.scaffold import ScaffoldError
 
     try:
         yield
     except ScaffoldError as exc:
         raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        raise click.ClickException(f"{where}{exc.strerror or exc}") from None
 
 
 def _common_options(who: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -95,7 +99,8 @@ def policy(
         from invpolicy.cli import _registry
         from invpolicy.editorschema import policy_schema
 
-        atomic_write(schema, json.dumps(policy_schema(_registry()), indent=2) + "\n")
+        with _one_line_errors():
+            atomic_write(schema, json.dumps(policy_schema(_registry()), indent=2) + "\n")
         click.echo(f"Wrote {schema} (for your editor: criteria and replies of your plugins)")
     click.echo("Check it, and run its examples, with:")
     click.echo(f"  invpolicy validate {path}")
