@@ -321,3 +321,34 @@ def test_show_refuses_what_is_not_a_policy_file() -> None:
     result = CliRunner().invoke(cli, ["show", "/dev/null"])
     assert result.exit_code == 1
     assert result.output == "/dev/null:1:1: file is empty\n"
+
+
+def test_reply_params_are_checked_against_every_rule_they_change(write: Write) -> None:
+    from invpolicy import ReplyGenerator, hookimpl
+    from invpolicy.plugins import make_plugin_manager
+
+    class OneOf:
+        @hookimpl
+        def invpolicy_reply_generators(self) -> list[ReplyGenerator]:
+            schema = {
+                "type": "object",
+                "properties": {"a": {"type": "integer"}, "b": {"type": "integer"}},
+                "not": {"required": ["a", "b"]},
+            }
+            return [ReplyGenerator("one", "a or b", ("en",), lambda p: lambda f, lang: "x", schema)]
+
+    pm = make_plugin_manager(entry_points=False, disabled=())
+    pm.register(OneOf(), name="one-of")
+    registry = Registry(pm)
+    write(
+        "base.yaml",
+        "format: 1\nname: base\ntitle: t\nsummary: s\nauthor: a\nsources: [{article: x}]\n"
+        "rules:\n"
+        "  - {id: r1, when: {met_in_person: }, decision: ask, reply: {generator: one, "
+        "params: {a: 1}}}\n"
+        "  - {id: r2, decision: decline, reply: {generator: one, params: {b: 1}}}\n",
+    )
+    path = write("mine.yaml", "format: 1\nname: mine\nextends: base\nreply_params: {one: {a: 2}}\n")
+    # r1 takes a=2 happily; r2 would hold both a and b, which the generator refuses.
+    (problem,) = _problems(path, registry)
+    assert problem.startswith(f"{path}:4:21: reply_params.one: ")

@@ -155,23 +155,27 @@ class _Merger:
         return tuple(merged)
 
     def _reply_params(self, rules: list[Rule], overrides: dict[str, Any]) -> list[Rule]:
-        used = [rule.reply.generator for rule in rules if rule.reply]
-        out = rules
-        for name, params in overrides.items():
-            path: JsonPath = ("reply_params", name)
+        used = list(dict.fromkeys(rule.reply.generator for rule in rules if rule.reply))
+        for name in overrides:
             if name not in used:
                 hint = did_you_mean(name, used)
-                self._add(path, f"no rule replies with '{name}'{hint} (used: {', '.join(used)})")
+                self._add(
+                    ("reply_params", name),
+                    f"no rule replies with '{name}'{hint} (used: {', '.join(used)})",
+                )
+        out: list[Rule] = []
+        for rule in rules:
+            params = overrides.get(rule.reply.generator) if rule.reply else None
+            if rule.reply is None or params is None:
+                out.append(rule)
                 continue
-            out = [
-                replace(rule, reply=replace(rule.reply, params={**rule.reply.params, **params}))
-                if rule.reply and rule.reply.generator == name
-                else rule
-                for rule in out
-            ]
-            merged = next(r.reply.params for r in out if r.reply and r.reply.generator == name)
-            validator = self.registry.params_validator("reply generator", name)
-            self.problems.extend(check(validator, dict(merged), self.doc, path))
+            merged = {**rule.reply.params, **params}
+            # Each rule's own parameters meet the override: check every result.
+            validator = self.registry.params_validator("reply generator", rule.reply.generator)
+            self.problems.extend(
+                check(validator, merged, self.doc, ("reply_params", rule.reply.generator))
+            )
+            out.append(replace(rule, reply=replace(rule.reply, params=merged)))
         return out
 
     def _check_whole(self, rules: list[Rule]) -> None:
