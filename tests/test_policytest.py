@@ -519,3 +519,19 @@ def test_no_target_and_no_installed_policy_says_so(monkeypatch: pytest.MonkeyPat
     result = CliRunner().invoke(cli, ["test"], catch_exceptions=False)
     assert result.exit_code == 2
     assert "no policy is installed: name a policy, a folder or a test file" in result.stderr
+
+
+def test_test_files_are_known_by_name_in_any_case(tmp_path: Path) -> None:
+    from invpolicy.catalog import is_test_file, policy_files
+
+    for name in ("a.yaml", "b.YML", "c.test.yaml", "D.TEST.YML", "notes.txt"):
+        (tmp_path / name).write_text("x: 1\n", encoding="utf-8")
+    (tmp_path / "folder.yaml").mkdir()
+    assert is_test_file(tmp_path / "D.TEST.YML")
+    assert [p.name for p in policy_files(tmp_path)] == ["a.yaml", "b.YML"]
+    assert [p.name for p in policy_files(tmp_path, tests=True)] == [
+        "D.TEST.YML",
+        "a.yaml",
+        "b.YML",
+        "c.test.yaml",
+    ]

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
 from invpolicy.errors import InvpolicyError, Problem, did_you_mean
-from invpolicy.plugins import Origin, Registry
+
+if TYPE_CHECKING:
+    from invpolicy.plugins import Origin, Registry
 
 POLICY_SUFFIXES = (".yaml", ".yml")
 #: A policy folder may hold test files (``NAME.test.yaml``) beside the policies:
@@ -16,8 +19,33 @@ TEST_SUFFIXES = (".test.yaml", ".test.yml")
 
 
 def is_test_file(path: Path) -> bool:
-    """Whether ``path`` is named as a test file (``NAME.test.yaml`` or ``NAME.test.yml``)."""
-    return path.name.endswith(TEST_SUFFIXES)
+    """Whether ``path`` is named as a test file (``NAME.test.yaml``, ``.test.yml``; any case)."""
+    return path.name.lower().endswith(TEST_SUFFIXES)
+
+
+def is_yaml_file(path: Path) -> bool:
+    """Whether ``path`` is named as a policy or test file (``.yaml``, ``.yml``; any case)."""
+    return path.suffix.lower() in POLICY_SUFFIXES
+
+
+def policy_files(folder: Path, *, tests: bool = False) -> list[Path]:
+    """The policy files directly in ``folder``, sorted; with ``tests``, the test files too."""
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if is_yaml_file(p) and p.is_file() and (tests or not is_test_file(p))
+    )
+
+
+def looks_like_path(ref: str | Path) -> bool:
+    """Whether a policy reference is a path (else it is an installed policy's name)."""
+    text = str(ref)
+    return (
+        isinstance(ref, Path)
+        or "/" in text
+        or "\\" in text
+        or text.lower().endswith(POLICY_SUFFIXES)
+    )
 
 
 @dataclass(frozen=True)
@@ -86,11 +114,7 @@ def _scan(registry: Registry) -> list[PolicyEntry]:
     entries: list[PolicyEntry] = []
     first: dict[str, Origin] = {}
     for path, origin in registry.policy_paths:
-        files = (
-            sorted(p for p in path.iterdir() if p.suffix in POLICY_SUFFIXES and not is_test_file(p))
-            if path.is_dir()
-            else [path]
-        )
+        files = policy_files(path) if path.is_dir() else [path]
         for file in files:
             name = file.stem
             entries.append(PolicyEntry(name, file, origin, first.get(name)))
@@ -98,24 +122,41 @@ def _scan(registry: Registry) -> list[PolicyEntry]:
     return entries
 
 
+def active_policies(registry: Registry) -> list[PolicyEntry]:
+    """The installed policies in use: each name from the first plugin that provides it."""
+    return [entry for entry in installed_policies(registry) if entry.shadowed_by is None]
+
+
+def find_policy(
+    ref: str, registry: Registry, *, beside: Path | None = None, beside_first: bool = False
+) -> Path | None:
+    """The file of a policy named ``ref``: installed, or ``REF.yaml`` in the folder ``beside``.
+
+    ``beside_first`` looks in the folder before the installed policies. None
+    when there is no such policy.
+    """
+    near = [beside / f"{ref}{suffix}" for suffix in POLICY_SUFFIXES] if beside else []
+    installed = [entry.path for entry in active_policies(registry) if entry.name == ref]
+    found = [*near, *installed] if beside_first else [*installed, *near]
+    return next((path for path in found if path.is_file()), None)
+
+
+def unknown_name(ref: str, registry: Registry, *, listing: bool = True) -> str:
+    """Why ``ref`` names no installed policy, with the closest name (and the list)."""
+    names = sorted({entry.name for entry in active_policies(registry)})
+    message = f"no installed policy named '{ref}'{did_you_mean(ref, names)}"
+    return f"{message}; installed: {', '.join(names)}" if listing else message
+
+
 def resolve_policy(ref: str | Path, registry: Registry) -> Path:
     """The file behind ``ref``: an installed policy's name, or a path to a file."""
     text = str(ref)
-    looks_like_path = (
-        isinstance(ref, Path) or "/" in text or "\\" in text or text.endswith(POLICY_SUFFIXES)
-    )
-    entries = [] if looks_like_path else installed_policies(registry)
-    for entry in entries:
-        if entry.name == text and entry.shadowed_by is None:
-            return entry.path
+    if not looks_like_path(ref):
+        found = find_policy(text, registry)
+        if found is not None:
+            return found
     path = Path(text)
     if path.exists():
         return path
-    names = sorted({entry.name for entry in entries})
-    message = (
-        "no such file"
-        if looks_like_path
-        else f"no installed policy named '{text}'{did_you_mean(text, names)}; "
-        f"installed: {', '.join(names)}"
-    )
+    message = "no such file" if looks_like_path(ref) else unknown_name(text, registry)
     raise InvpolicyError(Problem(text, 1, 1, message))

@@ -47,16 +47,12 @@ from typing import Any
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from invpolicy.atomic import atomic_write
+from invpolicy.catalog import is_test_file, is_yaml_file
 from invpolicy.errors import InvpolicyError, Problem
 from invpolicy.fmtcomments import Lines, comment_roles, lost_comment, tidy
 from invpolicy.fmtorder import RULE_ORDER, SIGNAL_ORDER, canonical, order_lines, targets
 from invpolicy.fmtstyle import layout_yaml, leave_empty
 from invpolicy.source import parse_document, read_text
-
-#: What ``fmt`` finds in a directory.
-YAML_SUFFIXES = (".yaml", ".yml")
-#: The names of test files, which are formatted wherever they are.
-TEST_SUFFIXES = (".test.yaml", ".test.yml")
 
 
 class NotPolicyFile(Exception):
@@ -129,7 +125,7 @@ def is_policy_or_test(data: Any, name: str) -> bool:
     with ``format`` and ``name`` or ``extends`` (a policy), or with ``policy``
     and ``examples`` (a test file).
     """
-    if name.lower().endswith(TEST_SUFFIXES):
+    if is_test_file(Path(name)):
         return True
     if not isinstance(data, dict):
         return False
@@ -161,7 +157,7 @@ def preview_file(path: str | Path, *, only_policies: bool = False) -> Formatted:
     try:
         old = read_text(path)
     except InvpolicyError as exc:
-        if only_policies and not path.name.lower().endswith(TEST_SUFFIXES):
+        if only_policies and not is_test_file(path):
             raise NotPolicyFile(path, exc.problems[0].message) from None
         raise
     try:
@@ -218,7 +214,7 @@ def yaml_files(paths: Iterable[str | Path]) -> tuple[list[Found], list[Problem]]
             found.extend(
                 Found(child, in_folder=True)
                 for child in sorted(path.rglob("*"))
-                if child.suffix.lower() in YAML_SUFFIXES
+                if is_yaml_file(child)
                 and not any(p.startswith(".") for p in child.relative_to(path).parts)
                 and _is_regular(child)
             )

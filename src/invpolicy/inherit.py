@@ -30,12 +30,13 @@ def parent_path(ref: str, doc: Document, registry: Registry) -> Path:
     """The file that ``extends: ref`` names in ``doc``.
 
     A path is read relative to the extending file. A name is an installed
-    policy's, or else a policy file of that name beside the extending file.
+    policy's, or else a policy file of that name beside the extending file
+    (installed first: a file may extend the installed policy it is named after).
     """
-    from invpolicy.catalog import POLICY_SUFFIXES, installed_policies
+    from invpolicy.catalog import find_policy, looks_like_path, unknown_name
 
     here = Path(doc.path).parent
-    if "/" in ref or "\\" in ref or ref.endswith(POLICY_SUFFIXES):
+    if looks_like_path(ref):
         path = here / ref
         if path.is_file():
             return path
@@ -46,19 +47,13 @@ def parent_path(ref: str, doc: Document, registry: Registry) -> Path:
         else:
             why = "no such file"
         raise InvpolicyError(doc.problem(("extends",), f"extends: {path}: {why}"))
-    names: list[str] = []
-    for entry in installed_policies(registry):
-        if entry.shadowed_by is None:
-            if entry.name == ref:
-                return entry.path
-            names.append(entry.name)
-    for suffix in POLICY_SUFFIXES:
-        if (here / f"{ref}{suffix}").is_file():
-            return here / f"{ref}{suffix}"
+    found = find_policy(ref, registry, beside=here)
+    if found is not None:
+        return found
     raise InvpolicyError(
         doc.problem(
             ("extends",),
-            f"extends: no installed policy named '{ref}'{did_you_mean(ref, names)}, "
+            f"extends: {unknown_name(ref, registry, listing=False)}, "
             f"and no file {ref}.yaml beside this one",
         )
     )

@@ -23,13 +23,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from invpolicy.catalog import (
-    POLICY_SUFFIXES,
     TEST_SUFFIXES,
-    installed_policies,
+    active_policies,
+    find_policy,
     is_test_file,
+    looks_like_path,
+    policy_files,
     resolve_policy,
+    unknown_name,
 )
-from invpolicy.errors import InvpolicyError, PluginError, Problem, did_you_mean
+from invpolicy.errors import InvpolicyError, PluginError, Problem
 from invpolicy.source import Document, open_problem
 
 if TYPE_CHECKING:
@@ -185,7 +188,7 @@ def run_tests(targets: Sequence[str | Path], registry: Registry) -> TestReport:
     """
     plan = _Plan(registry)
     if not targets:
-        targets = [e.path for e in installed_policies(registry) if e.shadowed_by is None]
+        targets = [entry.path for entry in active_policies(registry)]
     for target in targets:
         plan.add(target)
     return plan.run()
@@ -225,9 +228,7 @@ class _Plan:
 
     def _folder(self, folder: Path) -> None:
         try:
-            files = sorted(
-                p for p in folder.iterdir() if p.suffix in POLICY_SUFFIXES and p.is_file()
-            )
+            files = policy_files(folder, tests=True)
         except OSError as exc:
             self.problems.append(open_problem(str(folder), exc))
             return
@@ -342,24 +343,18 @@ def _policy_of(doc: Document, registry: Registry) -> Path:
     """
     ref: str = doc.data["policy"]
     here = Path(doc.path).parent
-    if "/" in ref or "\\" in ref or ref.endswith(POLICY_SUFFIXES):
+    if looks_like_path(ref):
         if (here / ref).is_file():
             return here / ref
         raise InvpolicyError(doc.problem(("policy",), f"policy: no such file: {here / ref}"))
-    for suffix in POLICY_SUFFIXES:
-        if (here / f"{ref}{suffix}").is_file():
-            return here / f"{ref}{suffix}"
-    names = []
-    for entry in installed_policies(registry):
-        if entry.shadowed_by is None:
-            if entry.name == ref:
-                return entry.path
-            names.append(entry.name)
+    found = find_policy(ref, registry, beside=here, beside_first=True)
+    if found is not None:
+        return found
     raise InvpolicyError(
         doc.problem(
             ("policy",),
-            f"policy: no file {ref}.yaml beside this one, and no installed policy "
-            f"named '{ref}'{did_you_mean(ref, names)}",
+            f"policy: no file {ref}.yaml beside this one, and "
+            f"{unknown_name(ref, registry, listing=False)}",
         )
     )
 
