@@ -12,7 +12,7 @@ decided: the unknown criteria under a rule whose condition came out unknown
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -230,16 +230,15 @@ class _Not:
 class _ScoreTest:
     """``score: {at_least, below}``: decided by the bounds the score can still reach."""
 
-    __slots__ = ("at_least", "below", "scorer")
+    __slots__ = ("scorer", "test")
 
     def __init__(self, node: ScoreTest, scorer: _Scorer) -> None:
-        self.at_least = node.at_least
-        self.below = node.below
+        self.test = node
         self.scorer = scorer
 
     def evaluate(self, ctx: _Eval) -> bool | None:
         score = ctx.score if ctx.score is not None else self.scorer.compute(ctx)
-        value = _within(score.low, score.high, self.at_least, self.below)
+        value = self.test.within(score.low, score.high)
         if value is None:
             ctx.missing.extend(score.missing)
         return value
@@ -248,10 +247,8 @@ class _ScoreTest:
         mark = len(ctx.missing)
         value = self.evaluate(ctx)
         assert ctx.score is not None
-        bounds = (("at_least", self.at_least), ("below", self.below))
-        test = {key: bound for key, bound in bounds if bound is not None}
         return {
-            "score": test,
+            "score": self.test.bounds(),
             "value": value,
             "total": ctx.score.total,
             "low": ctx.score.low,
@@ -261,18 +258,6 @@ class _ScoreTest:
 
     def reads(self) -> set[str]:
         return self.scorer.reads()
-
-
-def _within(low: float, high: float, at_least: float | None, below: float | None) -> bool | None:
-    """Whether every score in ``[low, high]`` is in the range: true, false, or unknown."""
-    results = []
-    if at_least is not None:
-        results.append(True if low >= at_least else False if high < at_least else None)
-    if below is not None:
-        results.append(True if high < below else False if low >= below else None)
-    if False in results:
-        return False
-    return None if None in results else True
 
 
 _Node = _Leaf | _Junction | _Not | _ScoreTest
@@ -336,6 +321,26 @@ class _Signal:
         self.when = when
 
 
+def score_range(
+    weights: Sequence[float], values: Sequence[bool | None]
+) -> tuple[float, float, float]:
+    """The score (``total``) and the ``low`` and ``high`` it can still reach.
+
+    ``values`` says for each weighted signal whether it is true, false or
+    unknown. The sums are rounded, so that weights such as 0.7 and 0.1 reach
+    a threshold of 0.8.
+    """
+    total: float = 0
+    low: float = 0
+    high: float = 0
+    for weight, value in zip(weights, values, strict=True):
+        total += weight if value is True else 0
+        if value is None:
+            low += min(weight, 0)
+            high += max(weight, 0)
+    return round(total, 9), round(total + low, 9), round(total + high, 9)
+
+
 class _Scorer:
     """Adds up the weighted signals of a policy, once per decision."""
 
@@ -346,9 +351,7 @@ class _Scorer:
 
     def compute(self, ctx: _Eval) -> Score:
         outer = ctx.missing
-        total: float = 0
-        low: float = 0
-        high: float = 0
+        values: list[bool | None] = []
         contributions = []
         missing: list[str] = []
         for signal in self.signals:
@@ -359,22 +362,19 @@ class _Scorer:
                 value = condition["value"]
             else:
                 value = signal.when.evaluate(ctx)
-            weight = signal.weight
-            points = weight if value is True else 0
-            total += points
+            values.append(value)
             if value is None:
-                low += min(weight, 0)
-                high += max(weight, 0)
                 missing.extend(ctx.missing)
+            points = signal.weight if value is True else 0
             contributions.append(
-                Contribution(signal.id, weight, value, points, tuple(ctx.missing), condition)
+                Contribution(signal.id, signal.weight, value, points, tuple(ctx.missing), condition)
             )
         ctx.missing = outer
-        # Rounded, so that weights such as 0.7 and 0.1 reach a threshold of 0.8.
+        total, low, high = score_range([signal.weight for signal in self.signals], values)
         ctx.score = Score(
-            total=round(total, 9),
-            low=round(total + low, 9),
-            high=round(total + high, 9),
+            total=total,
+            low=low,
+            high=high,
             contributions=tuple(contributions),
             missing=tuple(dict.fromkeys(missing)),
         )

@@ -20,10 +20,10 @@ from __future__ import annotations
 import itertools
 import json
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from invpolicy.engine import score_range
 from invpolicy.policy import AllOf, AnyOf, Condition, CriterionCheck, Not, ScoreTest
 
 if TYPE_CHECKING:
@@ -245,7 +245,7 @@ class Prover:
         self.bounds: dict[tuple[bool | None, ...], tuple[float, float]] | None = None
         if len(weights) <= MAX_SIGNALS:
             self.bounds = {
-                values: _bounds(weights, values)
+                values: score_range(weights, values)[1:]
                 for values in itertools.product((True, False, None), repeat=len(weights))
             }
             self.least = min(low for low, _ in self.bounds.values())
@@ -401,16 +401,3 @@ def _literal_subset(x: _Lit, y: _Lit) -> bool:
     if x.true:
         return a.disjoint(b)
     return a.covers(b)
-
-
-def _bounds(weights: Sequence[float], values: Sequence[bool | None]) -> tuple[float, float]:
-    """The score's ``low`` and ``high``, added up in the engine's order."""
-    total: float = 0
-    low: float = 0
-    high: float = 0
-    for weight, value in zip(weights, values, strict=True):
-        total += weight if value is True else 0
-        if value is None:
-            low += min(weight, 0)
-            high += max(weight, 0)
-    return round(total + low, 9), round(total + high, 9)

@@ -224,8 +224,7 @@ def condition_data(node: Condition) -> dict[str, Any]:
     if isinstance(node, Not):
         return {"not": condition_data(node.part)}
     if isinstance(node, ScoreTest):
-        bounds = (("at_least", node.at_least), ("below", node.below))
-        return {"score": {key: value for key, value in bounds if value is not None}}
+        return {"score": node.bounds()}
     return {node.criterion: dict(node.params) or None}
 
 

@@ -262,18 +262,6 @@ def _score_tests(node: Condition | None) -> Iterator[ScoreTest]:
         yield from _score_tests(node.part)
 
 
-def _within(low: float, high: float, test: ScoreTest) -> bool | None:
-    """A score test's value for the bounds ``low`` and ``high``, as the engine decides it."""
-    results = []
-    if test.at_least is not None:
-        results.append(True if low >= test.at_least else False if high < test.at_least else None)
-    if test.below is not None:
-        results.append(True if high < test.below else False if low >= test.below else None)
-    if False in results:
-        return False
-    return None if None in results else True
-
-
 def _signals(policy: Policy, prover: Prover) -> Iterator[Finding]:
     if not policy.scoring:
         return
@@ -300,7 +288,7 @@ def _signals(policy: Policy, prover: Prover) -> Iterator[Finding]:
     # Every combination of values, even those no invitation can give: a signal
     # is inert only if it changes no test whatever the others are.
     outcomes = {
-        values: tuple(_within(low, high, test) for test in tests)
+        values: tuple(test.within(low, high) for test in tests)
         for values, (low, high) in prover.bounds.items()
     }
     shown = ", ".join(_test_text(test) for test in tests)
