@@ -31,12 +31,6 @@ def _embedded(kind: str, name: str, params: Mapping[str, Any]) -> dict[str, Any]
     return schema
 
 
-def _accepts_nothing(params: Mapping[str, Any]) -> bool:
-    from jsonschema import Draft202012Validator
-
-    return bool(Draft202012Validator(params).is_valid({}))
-
-
 def policy_schema(registry: Registry) -> dict[str, Any]:
     """The policy schema with the parameter schemas of every installed plugin."""
     schema = copy.deepcopy(load_schema("policy"))
@@ -46,7 +40,7 @@ def policy_schema(registry: Registry) -> dict[str, Any]:
         ref = f"criterion.{name}"
         defs[ref] = _embedded("criterion", name, criterion.params_schema)
         choices: list[dict[str, Any]] = [{"$ref": f"#/$defs/{ref}"}]
-        if _accepts_nothing(criterion.params_schema):
+        if registry.params_validator("criterion", name).is_valid({}):
             # ``met_in_person:`` with nothing after it: no parameters.
             choices.append({"type": "null"})
         condition["properties"][name] = {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -54,7 +53,16 @@ class PluginError(Exception):
     """A plugin broke the contract (raised, returned the wrong type, clashed)."""
 
 
+class ScaffoldError(Exception):
+    """``invpolicy new`` cannot write its files: a bad name, a file already there, no author.
+
+    The CLI prints the message as one ``Error:`` line and exits 1.
+    """
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """Return ``" (did you mean 'x'?)"`` for the closest choice, or ``""``."""
+    import difflib
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""

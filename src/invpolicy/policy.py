@@ -336,23 +336,22 @@ def _condition(data: dict[str, Any]) -> Condition:
     return CriterionCheck(key, value or {})
 
 
-def read_examples(
-    doc: Document, policy: Policy, at: JsonPath = ("examples",)
-) -> tuple[tuple[Example, ...], list[Problem]]:
-    """The examples at ``at`` in ``doc`` (a policy or a test file), checked against ``policy``.
+def read_examples(doc: Document, policy: Policy) -> tuple[tuple[Example, ...], list[Problem]]:
+    """The ``examples`` of ``doc`` (a policy or a test file), checked against ``policy``.
 
     An example that expects a rule the policy does not have, or a reply
     generator none of its rules uses, is a problem: it could never pass.
     """
     from invpolicy.invitations import build_invitation
+    from invpolicy.semantics import example_facts
 
-    items = doc.data.get(at[-1]) if isinstance(doc.data, dict) else None
+    items = doc.data.get("examples") if isinstance(doc.data, dict) else None
     rule_ids = [rule.id for rule in policy.rules]
     generators = list(dict.fromkeys(r.reply.generator for r in policy.rules if r.reply))
     examples: list[Example] = []
     problems: list[Problem] = []
     for i, item in enumerate(items if isinstance(items, list) else []):
-        path: JsonPath = (*at, i)
+        path: JsonPath = ("examples", i)
         expect = item["expect"]
         rule = expect.get("rule")
         if rule is not None and rule not in rule_ids:
@@ -375,11 +374,10 @@ def read_examples(
                     f"'{generator}'{did_you_mean(generator, generators)} (used: {used})",
                 )
             )
-        facts = {"id": f"example-{i + 1}", "name": item["name"], **item["invitation"]}
         examples.append(
             Example(
                 name=item["name"],
-                invitation=build_invitation(facts),
+                invitation=build_invitation(example_facts(i, item)),
                 decision=expect["decision"],
                 rule=rule,
                 generator=generator,

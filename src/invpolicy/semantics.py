@@ -42,28 +42,31 @@ def _switched_off() -> str:
     return f" (switched off by {DISABLE_ENV}: {', '.join(names)})" if names else ""
 
 
-def rule_paths(data: dict[str, Any]) -> list[JsonPath]:
-    """Where the rules written in this document are: ``rules``, or an extension's changes."""
+def written_rules(data: dict[str, Any]) -> list[tuple[JsonPath, Any]]:
+    """The rules written in this document, with their paths: ``rules``, or an
+    extension's ``replace`` and ``insert``."""
     if "extends" not in data:
-        rules = data.get("rules")
-        return [("rules", i) for i in range(len(rules))] if isinstance(rules, list) else []
-    paths: list[JsonPath] = []
-    replace = data.get("replace")
-    if isinstance(replace, list):
-        paths.extend(("replace", i) for i in range(len(replace)))
-    insert = data.get("insert")
-    for i, item in enumerate(insert if isinstance(insert, list) else []):
-        rules = item.get("rules") if isinstance(item, dict) else None
-        if isinstance(rules, list):
-            paths.extend(("insert", i, "rules", j) for j in range(len(rules)))
-    return paths
+        return list(_items(("rules",), data.get("rules")))
+    found = list(_items(("replace",), data.get("replace")))
+    for path, item in _items(("insert",), data.get("insert")):
+        if isinstance(item, dict):
+            found.extend(_items((*path, "rules"), item.get("rules")))
+    return found
 
 
-def at_path(data: Any, path: JsonPath) -> Any:
-    """The value at ``path`` in ``data`` (which :func:`rule_paths` gave)."""
-    for part in path:
-        data = data[part]
-    return data
+def _items(path: JsonPath, items: Any) -> list[tuple[JsonPath, Any]]:
+    return [((*path, i), item) for i, item in enumerate(items)] if isinstance(items, list) else []
+
+
+def example_facts(index: int, example: dict[str, Any]) -> dict[str, Any]:
+    """An example's invitation as an invitations file would hold it: ``id`` and
+    ``name`` are made up when the example leaves them out."""
+    name = example.get("name")
+    facts = {
+        "id": f"example-{index + 1}",
+        "name": name if isinstance(name, str) and name else "example",
+    }
+    return {**facts, **example["invitation"]}
 
 
 class Semantics:
@@ -72,7 +75,6 @@ class Semantics:
     def __init__(self, doc: Document, registry: Registry, parent: Policy | None = None) -> None:
         self.doc = doc
         self.registry = registry
-        self.parent = parent
         self.problems: list[Problem] = []
         data = doc.data
         self.scoring = isinstance(data.get("scoring"), list) or bool(parent and parent.scoring)
@@ -98,10 +100,8 @@ class Semantics:
                         key=True,
                     )
         self._signals(data.get("scoring"))
-        paths = rule_paths(data)
         seen: dict[str, JsonPath] = {}
-        for path in paths:
-            rule = at_path(data, path)
+        for path, rule in written_rules(data):
             if not isinstance(rule, dict):
                 continue
             ident = rule.get("id")
@@ -125,7 +125,7 @@ class Semantics:
                 "the last rule must have no 'when': it is the default, "
                 "deciding when no other rule does",
             )
-        self._examples(data.get("examples"))
+        self.problems.extend(example_problems(self.doc))
         return self.problems
 
     def _add(self, path: JsonPath, message: str, *, key: bool = False) -> None:
@@ -214,9 +214,6 @@ class Semantics:
                 f"'{self.language}' (it writes: {', '.join(generator.languages)})",
             )
 
-    def _examples(self, examples: Any) -> None:
-        self.problems.extend(example_problems(self.doc))
-
 
 def example_problems(doc: Document) -> list[Problem]:
     """Each example's invitation (in a policy or a test file) must be one an invitations
@@ -228,7 +225,7 @@ def example_problems(doc: Document) -> list[Problem]:
     for i, example in enumerate(examples if isinstance(examples, list) else []):
         invitation = example.get("invitation") if isinstance(example, dict) else None
         if isinstance(invitation, dict):
-            facts = {"id": f"example-{i + 1}", "name": "example", **invitation}
             path: JsonPath = ("examples", i, "invitation")
+            facts = example_facts(i, example)
             problems.extend(check(validator("invitation", "invitation"), facts, doc, path))
     return problems
