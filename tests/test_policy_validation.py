@@ -212,3 +212,12 @@ def test_resolve_by_name_or_path(write, registry):
     assert resolve_policy(str(mine), registry) == mine
     with pytest.raises(InvpolicyError, match=r"did you mean 'ask-first'\?"):
         resolve_policy("ask-frist", registry)
+
+
+def test_the_schema_words_a_condition_with_every_operator():
+    from invpolicy.contract import OPERATORS
+    from invpolicy.resources import load_schema
+
+    words = load_schema("policy")["$defs"]["condition"]["x-messages"]
+    for message in words.values():
+        assert f"{', '.join(OPERATORS)}, or a criterion name" in message

@@ -6,7 +6,6 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from invpolicy.contract import OPERATORS
 from invpolicy.errors import Problem, did_you_mean
 from invpolicy.source import Document, JsonPath
 
@@ -83,15 +82,9 @@ def _problems(error: ValidationError, doc: Document, at: JsonPath) -> list[Probl
         wanted = " or ".join(t for t in expected if t != "null")
         got = _JSON_TYPES.get(type(error.instance), type(error.instance).__name__)
         message = f"{prefix}expected {wanted}, got {got} ({shown(error.instance)})"
-    elif kind in ("minProperties", "maxProperties") and "all" in _as_mapping(
-        schema.get("properties")
-    ):
-        operators = ", ".join(OPERATORS)
-        message = f"{prefix}a condition has exactly one key: {operators}, or a criterion name"
-    elif kind in ("minProperties", "maxProperties") and "before" in _as_mapping(
-        schema.get("properties")
-    ):
-        message = f"{prefix}an insertion has 'rules' and one place: 'before' or 'after' a rule"
+    elif kind in _as_mapping(schema.get("x-messages")):
+        # The schema words this error for people (a condition's single key...).
+        message = f"{prefix}{schema['x-messages'][kind]}"
     elif kind == "uniqueItems" and isinstance(error.instance, list):
         message = f"{prefix}{shown(_first_repeat(error.instance))} is listed twice"
     elif kind in ("minProperties", "maxProperties", "minItems", "maxItems") and isinstance(
