@@ -558,66 +558,61 @@ def test_a_decline_or_question_without_reply(lint_rules: Lint, decision: str, wa
         assert findings == []
 
 
-def test_a_reply_with_a_language_the_generator_does_not_write(
-    lint_rules: Lint, plugged: Registry
+@pytest.mark.parametrize(
+    ("met_reply", "default", "language", "expected"),
+    [
+        pytest.param(
+            "hallo",
+            "accept\n  reply: {generator: hallo}",
+            "de",
+            [
+                (
+                    9,
+                    "reply generator 'hallo' (rules 'met', 'default') does not write en, fr: "
+                    "invitations asking for them get a reply in the policy's language, 'de'",
+                )
+            ],
+            id="only the policy's language",
+        ),
+        pytest.param(
+            # An invitation in German gets German from one rule: from the others too?
+            "trilingual",
+            "decline\n  reply: {generator: short_decline}",
+            "fr",
+            [
+                (
+                    13,
+                    "reply generator 'short_decline' (rule 'default') does not write de: "
+                    "invitations asking for it get a reply in the policy's language, 'fr'",
+                )
+            ],
+            id="a language another generator of the policy writes",
+        ),
+        pytest.param(
+            "welcome",
+            "decline\n  reply: {generator: short_decline}",
+            "fr",
+            [],
+            id="fr and en everywhere",
+        ),
+    ],
+)
+def test_reply_languages_the_generators_do_not_write(
+    lint_rules: Lint,
+    plugged: Registry,
+    met_reply: str,
+    default: str,
+    language: str,
+    expected: list[tuple[int, str]],
 ) -> None:
-    findings = lint_rules(
-        """\
-        - id: met
-          when: {met_in_person: }
-          decision: accept
-          reply: {generator: hallo}
-        - id: default
-          decision: accept
-          reply: {generator: hallo}
-        """,
-        reg=plugged,
-        extra="language: de\n",
+    rules = (
+        "- id: met\n  when: {met_in_person: }\n  decision: accept\n"
+        f"  reply: {{generator: {met_reply}}}\n- id: default\n  decision: {default}\n"
     )
-    assert codes(findings) == [("warning", "language-fallback", 9)]
-    assert findings[0].message == (
-        "reply generator 'hallo' (rules 'met', 'default') does not write en, fr: "
-        "invitations asking for them get a reply in the policy's language, 'de'"
-    )
-
-
-def test_a_language_another_generator_of_the_policy_writes(
-    lint_rules: Lint, plugged: Registry
-) -> None:
-    """An invitation in German gets German from one rule: from the others too?"""
-    findings = lint_rules(
-        """\
-        - id: met
-          when: {met_in_person: }
-          decision: accept
-          reply: {generator: trilingual}
-        - id: default
-          decision: decline
-          reply: {generator: short_decline}
-        """,
-        reg=plugged,
-        extra="language: fr\n",
-    )
-    assert codes(findings) == [("warning", "language-fallback", 13)]
-    assert "'short_decline' (rule 'default') does not write de: invitations asking for it" in (
-        findings[0].message
-    )
-
-
-def test_generators_writing_fr_and_en_raise_nothing(lint_rules: Lint) -> None:
-    findings = lint_rules(
-        """\
-        - id: met
-          when: {met_in_person: }
-          decision: accept
-          reply: {generator: welcome}
-        - id: default
-          decision: decline
-          reply: {generator: short_decline}
-        """,
-        extra="language: fr\n",
-    )
-    assert findings == []
+    findings = lint_rules(rules, reg=plugged, extra=f"language: {language}\n")
+    assert [(f.code, f.location.line, f.message) for f in findings] == [
+        ("language-fallback", line, message) for line, message in expected
+    ]
 
 
 # --- Facts ---------------------------------------------------------------------

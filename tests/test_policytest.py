@@ -198,7 +198,9 @@ def test_a_policy_without_examples_has_no_coverage(write: Write, run) -> None:
     assert "mine: no examples; rules exercised 0/3 (0%); not exercised: met, talked, default" in (
         result.stdout
     )
-    assert run("test", write("mine.yaml", policy_text("mine")), "--min-coverage", "1").exit_code
+    below = run("test", write("mine.yaml", policy_text("mine")), "--min-coverage", "1")
+    assert below.exit_code == 1
+    assert "mine: rule coverage 0% is below --min-coverage 1%" in below.stdout
 
 
 def test_min_coverage_is_a_percentage(run) -> None:
