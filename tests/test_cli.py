@@ -297,7 +297,7 @@ def test_validate_compiles_so_a_failing_plugin_is_caught(write, monkeypatch):
 
     pm = make_plugin_manager(entry_points=False, disabled=())
     pm.register(Flaky(), name="flaky-plugin")
-    monkeypatch.setattr(cli_module, "_registry", lambda: Registry(pm))
+    monkeypatch.setattr(cli_module, "load_registry", lambda: Registry(pm))
     source = (EXAMPLES.parent / "policies" / "strong-ties-only.yaml").read_text(encoding="utf-8")
     path = write("strong-ties-only.yaml", source.replace("met_in_person:", "flaky:", 1))
     result = run("validate", str(path))
@@ -306,6 +306,20 @@ def test_validate_compiles_so_a_failing_plugin_is_caught(write, monkeypatch):
         f"{path}:1:1: plugin error: criterion 'flaky' of plugin flaky-plugin failed to compile: "
         "KeyError: 'threshold'\n"
     )
+
+
+def test_show_resolved_is_laid_out_as_fmt_lays_out_policies(write):
+    from invpolicy.fmt import format_text
+
+    path = write(
+        "mine.yaml",
+        "format: 1\nname: mine\nextends: in-person-only\n"
+        "reply_params:\n  welcome: {signature: 'Kim: yes'}\n",
+    )
+    result = run("show", str(path), "--resolved")
+    assert result.exit_code == 0, result.output
+    assert format_text(result.stdout) == result.stdout
+    assert 'signature: "Kim: yes"' in result.stdout
 
 
 def test_compare_with_no_installed_policy_says_so(monkeypatch, without_installed_plugins):
@@ -337,7 +351,7 @@ def test_policies_says_which_installed_policy_does_not_validate(tmp_path, monkey
     (tmp_path / "wrong.yaml").write_text(source.replace("decision: decline", "decision: nope", 1))
     pm = make_plugin_manager(entry_points=False, disabled=())
     pm.register(Shipper(), name="shipper")
-    monkeypatch.setattr(cli_module, "_registry", lambda: Registry(pm))
+    monkeypatch.setattr(cli_module, "load_registry", lambda: Registry(pm))
     data = {e["name"]: e for e in json.loads(run("policies", "--format", "json").stdout)}
     assert data["in-person-only"]["problem"] is None
     problem = data["wrong"]["problem"]

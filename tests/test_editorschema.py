@@ -72,7 +72,7 @@ def test_reply_params_of_an_extending_policy_are_checked(schema: dict[str, Any])
 def test_the_command_includes_installed_plugins(
     registry_with_testplugin: Registry, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(cli_module, "_registry", lambda: registry_with_testplugin)
+    monkeypatch.setattr(cli_module, "load_registry", lambda: registry_with_testplugin)
     result = CliRunner().invoke(cli, ["schema"], catch_exceptions=False)
     data = json.loads(result.stdout)
     condition = data["$defs"]["condition"]["properties"]

@@ -71,7 +71,7 @@ def run(*args: str) -> Result:
 @pytest.fixture
 def builtins_only(monkeypatch: pytest.MonkeyPatch, registry: Registry) -> Registry:
     """The CLI sees the built-in plugins only, whatever is installed."""
-    monkeypatch.setattr("invpolicy.cli._registry", lambda: registry)
+    monkeypatch.setattr("invpolicy.cli.load_registry", lambda: registry)
     return registry
 
 

@@ -17,8 +17,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from invpolicy import __version__, hookimpl
+from invpolicy import Criterion, __version__, hookimpl
+from invpolicy import cli as cli_module
 from invpolicy.cli import cli
+from invpolicy.fmt import format_text
 from invpolicy.inherit import policy_data
 from invpolicy.plugins import Registry, make_plugin_manager
 from invpolicy.pluginscaffold import PluginNames, new_plugin
@@ -404,6 +406,147 @@ def test_the_commented_changes_of_an_extending_policy_are_valid(
     assert (rules[-1].decision, rules[-1].reply) == ("ask", None)  # replaced
 
 
+# --- what every kind of new policy shares ---------------------------------------------
+
+
+def _school_chain(folder: Path) -> Path:
+    """A school ``child`` that extends ``base`` (in-person-only), in ``folder``; its path.
+
+    The child signs the welcome with a text that YAML must quote.
+    """
+    folder.mkdir()
+    base = (REPO / "policies" / "in-person-only.yaml").read_text(encoding="utf-8")
+    (folder / "base.yaml").write_text(
+        base.replace("name: in-person-only", "name: base"), encoding="utf-8"
+    )
+    child = folder / "child.yaml"
+    child.write_text(
+        "format: 1\nname: child\nextends: base\ntitle: Child\n"
+        "reply_params:\n  welcome: {signature: 'Kim: yes'}\n",
+        encoding="utf-8",
+    )
+    return child
+
+
+def test_every_kind_of_new_policy_is_already_laid_out_as_fmt_lays_it_out(
+    tmp_path: Path, registry: Registry
+) -> None:
+    child = _school_chain(tmp_path / "schools")
+    out = tmp_path / "out"
+    out.mkdir()
+    made = [
+        new_policy("plain", out, author="Alex"),
+        new_policy("copy", out, author="Alex", school="strong-ties-only", registry=registry),
+        new_policy("flat", out, author="Alex", school=str(child), registry=registry),
+        new_policy(
+            "extension", out, author="Alex", school="strong-ties-only", extend=True,
+            registry=registry,
+        ),
+        new_policy(
+            "extension-of-child", out, author="Alex", school=str(child), extend=True,
+            registry=registry,
+        ),
+    ]  # fmt: skip
+    for path in made:
+        text = path.read_text(encoding="utf-8")
+        assert format_text(text, str(path)) == text, path.name
+    assert 'signature: "Kim: yes"' in (out / "flat.yaml").read_text(encoding="utf-8")
+    result = run("fmt", "--check", str(out))
+    assert result.exit_code == 0, result.output
+
+
+def test_a_copy_of_a_school_laid_out_otherwise_is_laid_out_as_fmt_does(
+    tmp_path: Path, registry: Registry
+) -> None:
+    school = tmp_path / "loose.yaml"
+    school.write_text(
+        "format: 1\nname: loose\nrules:\n# Everyone is welcome.\n- id: all\n"
+        "  decision: 'accept'\ntitle: 'Loose'\nsummary: One rule.\nauthor: Kim\n"
+        "sources:\n- article: a.txt\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    out.mkdir()
+    path = new_policy("tight", out, author="Alex", school=str(school), registry=registry)
+    text = path.read_text(encoding="utf-8")
+    assert format_text(text, str(path)) == text
+    assert "\nrules:\n  # Everyone is welcome.\n  - id: all\n    decision: accept\n" in text
+    assert "\ntitle: Loose\n" in text
+    assert [rule.id for rule in read_policy(path, registry).rules] == ["all"]
+
+
+def test_new_policy_finds_checks_and_describes_with_one_registry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shelf = tmp_path / "shelf"
+    shelf.mkdir()
+    (shelf / "by-headline.yaml").write_text(
+        "format: 1\nname: by-headline\ntitle: By headline\nsummary: One rule.\nauthor: Kim\n"
+        "sources: [{article: a.txt}]\n"
+        "rules:\n  - id: founder\n    when: {headline_says: }\n    decision: accept\n"
+        "  - id: others\n    decision: ignore\n",
+        encoding="utf-8",
+    )
+
+    class Shipping:
+        @hookimpl
+        def invpolicy_criteria(self) -> list[Criterion]:
+            return [Criterion("headline_says", "Says founder.", ("headline",), lambda p: bool)]
+
+        @hookimpl
+        def invpolicy_policy_paths(self) -> list[Path]:
+            return [shelf]
+
+    pm = make_plugin_manager(entry_points=False, disabled=())
+    pm.register(Shipping(), name="shipping")
+    monkeypatch.setattr(cli_module, "load_registry", lambda: Registry(pm))
+    out = tmp_path / "out"
+    out.mkdir()
+    result = run("new", "policy", "mine", "--from", "by-headline", "-d", str(out), "--author", "A")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    assert "headline_says:" in (out / "mine.yaml").read_text(encoding="utf-8")
+    schema = json.loads((out / "policy.schema.json").read_text(encoding="utf-8"))
+    assert "headline_says" in schema["$defs"]["condition"]["properties"]
+
+
+def test_a_broken_plugin_does_not_stop_a_new_policy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, registry: Registry
+) -> None:
+    site = tmp_path / "site"
+    dist = site / "invpolicy_broken-0.1.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: invpolicy-broken\nVersion: 0.1\n", encoding="utf-8"
+    )
+    (dist / "entry_points.txt").write_text(
+        "[invpolicy]\nbroken = invpolicy_broken_nowhere\n", encoding="utf-8"
+    )
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.delenv("INVPOLICY_DISABLE_PLUGINS", raising=False)
+    out = tmp_path / "out"
+    out.mkdir()
+    result = run("new", "policy", "mine", "-d", str(out), "--author", "Alex")
+    assert result.exit_code == 0, result.output
+    (warning,) = result.stderr.splitlines()
+    assert warning.startswith("Warning: plugin error: cannot load plugin broken ")
+    assert warning.endswith("; going on with the built-in criteria and replies")
+    assert result.stdout.splitlines()[:2] == [
+        f"Wrote {out / 'mine.yaml'}",
+        f"Wrote {out / 'policy.schema.json'} "
+        "(for your editor: the built-in criteria and replies only)",
+    ]
+    assert read_policy(out / "mine.yaml", registry).name == "mine"
+    schema = json.loads((out / "policy.schema.json").read_text(encoding="utf-8"))
+    assert "met_in_person" in schema["$defs"]["condition"]["properties"]
+
+
+def test_scaffold_error_is_the_library_error_that_cli_prints_in_one_line() -> None:
+    from invpolicy import errors, scaffold
+
+    assert scaffold.ScaffoldError is errors.ScaffoldError
+
+
 def test_from_and_extends_do_not_go_together(tmp_path: Path) -> None:
     result = run(
         "new", "policy", "x", "--from", "ask-first", "--extends", "ask-first", "-d", str(tmp_path)
@@ -435,6 +578,15 @@ def test_plugin_names(
         entry_point,
         policy,
     )
+
+
+def test_new_plugin_returns_its_names_directory_and_files(
+    tmp_path: Path, registry: Registry
+) -> None:
+    written = new_plugin("invpolicy-my-city", tmp_path, author="Alex", registry=registry)
+    assert written.names == PluginNames.parse("my_city")
+    assert written.directory == tmp_path / "invpolicy-my-city"
+    assert sorted(written.files) == sorted(p for p in written.directory.rglob("*") if p.is_file())
 
 
 def test_a_new_plugin_has_its_package_tests_and_entry_point(tmp_path: Path) -> None:
@@ -556,7 +708,7 @@ def test_a_plugin_whose_policy_name_another_plugin_has_is_refused(tmp_path: Path
         out,
         author="Alex",
         registry=Registry(make_plugin_manager(entry_points=False, disabled=())),
-    )[0].is_dir()
+    ).directory.is_dir()
 
 
 def _pytest_in(root: Path, python: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -581,7 +733,7 @@ def _clean_env(**extra: str) -> dict[str, str]:
 
 
 def test_the_tests_of_a_new_plugin_pass_and_catch_a_broken_criterion(tmp_path: Path) -> None:
-    root, _ = new_plugin("headline", tmp_path, author="Alex")
+    root = new_plugin("headline", tmp_path, author="Alex").directory
     env = _clean_env(PYTHONPATH=str(root / "src"))
     result = _pytest_in(root, sys.executable, env)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -638,7 +790,7 @@ def fresh_venv(tmp_path_factory: pytest.TempPathFactory) -> FreshVenv:
     except ImportError:
         pytest.skip("this Python has no ensurepip: python -m venv cannot install pip")
     base = tmp_path_factory.mktemp("fresh")
-    plugin, _ = new_plugin("headline", base, author="Alex Martin")
+    plugin = new_plugin("headline", base, author="Alex Martin").directory
     venv = FreshVenv(base / "venv", plugin)
 
     def step(name: str, *args: str, timeout: float) -> None:

@@ -71,7 +71,7 @@ class Fragile:
 def fragile(write: Write, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
     pm = make_plugin_manager(entry_points=False, disabled=())
     pm.register(Fragile(), name="fragile-plugin")
-    monkeypatch.setattr(cli_module, "_registry", lambda: Registry(pm))
+    monkeypatch.setattr(cli_module, "load_registry", lambda: Registry(pm))
     policy = write("fragile.yaml", POLICY.format(criterion="fragile", generator="mute"))
     return write("invitations.yaml", INVITATIONS), policy
 
@@ -152,6 +152,6 @@ def test_the_library_raises_for_one_decision(
     from invpolicy.policy import load_policy
 
     _, policy = fragile
-    compiled = load_policy(policy, cli_module._registry())
+    compiled = load_policy(policy, cli_module.load_registry())
     with pytest.raises(PluginError, match="plugin fragile-plugin failed: ValueError"):
         compiled.decide(make_invitation(headline="boom"))

@@ -62,7 +62,7 @@ def policy_text(name: str, examples: str = "") -> str:
 @pytest.fixture
 def run(monkeypatch: pytest.MonkeyPatch, registry: Registry) -> Callable[..., Result]:
     """``invpolicy ARGS...`` with the built-in plugins only."""
-    monkeypatch.setattr(cli_module, "_registry", lambda: registry)
+    monkeypatch.setattr(cli_module, "load_registry", lambda: registry)
 
     def invoke(*args: str | Path) -> Result:
         return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
@@ -294,7 +294,7 @@ def test_test_files_are_not_installed_policies(tmp_path: Path, write: Write, mon
     names = [e.name for e in installed_policies(registry)]
     assert "mine" in names
     assert not [n for n in names if n.endswith(".test")]
-    monkeypatch.setattr(cli_module, "_registry", lambda: registry)
+    monkeypatch.setattr(cli_module, "load_registry", lambda: registry)
     listed = json.loads(CliRunner().invoke(cli, ["policies", "--format", "json"]).stdout)
     assert [e["name"] for e in listed if e["name"].startswith(("mine", "more"))] == ["mine"]
     # With no target, the installed policy runs with the test file beside it.
@@ -392,7 +392,7 @@ def test_a_failing_plugin_fails_its_example_not_the_run(write: Write, monkeypatc
 
     pm = make_plugin_manager(entry_points=False, disabled=())
     pm.register(Flaky(), name="flaky-plugin")
-    monkeypatch.setattr(cli_module, "_registry", lambda: Registry(pm))
+    monkeypatch.setattr(cli_module, "load_registry", lambda: Registry(pm))
     path = write("mine.yaml", policy_text("mine", MET).replace("{met_in_person: }", "{flaky: }"))
     other = write("other.yaml", policy_text("other", STRANGER))
     result = CliRunner().invoke(cli, ["test", str(path), str(other)], catch_exceptions=False)
@@ -517,7 +517,7 @@ def test_the_installed_command_runs_the_examples(tmp_path: Path) -> None:
 
 def test_no_target_and_no_installed_policy_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
     pm = make_plugin_manager(entry_points=False, disabled=("invpolicy.builtin.policies",))
-    monkeypatch.setattr(cli_module, "_registry", lambda: Registry(pm))
+    monkeypatch.setattr(cli_module, "load_registry", lambda: Registry(pm))
     result = CliRunner().invoke(cli, ["test"], catch_exceptions=False)
     assert result.exit_code == 2
     assert "no policy is installed: name a policy, a folder or a test file" in result.stderr

@@ -14,7 +14,7 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 import click
 
 from invpolicy import __version__
-from invpolicy.errors import InvpolicyError, PluginError, Problem
+from invpolicy.errors import InvpolicyError, PluginError, Problem, ScaffoldError
 from invpolicy.reporters import LISTING_BY_NAME, REPORTER_BY_NAME
 
 if TYPE_CHECKING:
@@ -71,6 +71,8 @@ class _Group(click.Group):
             raise ProblemsError(exc.problems) from None
         except PluginError as exc:
             raise click.ClickException(f"plugin error: {exc}") from None
+        except ScaffoldError as exc:
+            raise click.ClickException(str(exc)) from None
 
 
 T = TypeVar("T")
@@ -79,14 +81,17 @@ T = TypeVar("T")
 INPUT_FORMATS = ("yaml", "json", "jsonl", "csv")
 
 
-def format_option(choices: Sequence[str]) -> Callable[[Any], Any]:
+def format_option(
+    choices: Sequence[str], default: str = "table", help: str = "Output format."
+) -> Callable[[Any], Any]:
+    """The ``--format`` option of a command, read as ``output_format``: one of ``choices``."""
     return click.option(
         "--format",
         "output_format",
         type=click.Choice(list(choices)),
-        default="table",
+        default=default,
         show_default=True,
-        help="Output format.",
+        help=help,
     )
 
 
@@ -146,7 +151,12 @@ def _output_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
-def _registry() -> Registry:
+def load_registry() -> Registry:
+    """The registry of everything installed: the one place every command gets it.
+
+    Tests replace it (``monkeypatch.setattr(invpolicy.cli, "load_registry", ...)``)
+    to run a command with the plugins they register.
+    """
     from invpolicy.plugins import Registry
 
     return Registry.default()
@@ -295,7 +305,7 @@ def validate(policies: tuple[str, ...]) -> None:
     """
     from invpolicy.policy import load_policy
 
-    registry = _registry()
+    registry = load_registry()
     problems: list[Problem] = []
     for ref in policies:
         try:
@@ -346,7 +356,7 @@ def decide(
     INVITATIONS is a YAML, JSON, JSON Lines or CSV file, or LinkedIn's
     Invitations.csv as it comes in the data export.
     """
-    registry = _registry()
+    registry = load_registry()
     inputs = _Inputs(invitations, input_format, connections, facts_path)
     if interactive:
         from invpolicy.interactive import answers_target, run_interactive
@@ -422,7 +432,7 @@ def compare(
     """
     from invpolicy.catalog import installed_policies
 
-    registry = _registry()
+    registry = load_registry()
     refs: list[str | Path] = list(policies)
     if not refs:
         refs = [e.name for e in installed_policies(registry) if e.shadowed_by is None]
@@ -450,7 +460,7 @@ def list_policies(output_format: str, long_: bool) -> None:
     """List the installed policies: what each says, and where it comes from."""
     from invpolicy.catalog import installed_policies
 
-    registry = _registry()
+    registry = load_registry()
     _lister(output_format, long=long_).policies(installed_policies(registry), registry)
 
 
@@ -458,7 +468,7 @@ def list_policies(output_format: str, long_: bool) -> None:
 @format_option(list(LISTING_BY_NAME))
 def plugins(output_format: str) -> None:
     """List the installed criteria and reply generators and where they come from."""
-    _lister(output_format).plugins(_registry())
+    _lister(output_format).plugins(load_registry())
 
 
 @cli.command()
@@ -483,7 +493,7 @@ def schema(which: str, plugins: bool) -> None:
     if which == "policy" and plugins:
         from invpolicy.editorschema import policy_schema
 
-        data = policy_schema(_registry())
+        data = policy_schema(load_registry())
     else:
         data = load_schema(which)
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))

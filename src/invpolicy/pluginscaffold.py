@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from invpolicy.errors import ScaffoldError
 from invpolicy.scaffold import (
-    ScaffoldError,
     cannot_write,
     check_author,
+    check_directory,
+    check_free,
     check_name_length,
     default_author,
     render_template,
@@ -79,6 +81,15 @@ class PluginNames:
         return self.short
 
 
+@dataclass(frozen=True)
+class WrittenPlugin:
+    """What :func:`new_plugin` wrote: the plugin's names, its directory, and its files."""
+
+    names: PluginNames
+    directory: Path
+    files: tuple[Path, ...]
+
+
 def plugin_files(names: PluginNames, *, author: str) -> dict[str, str]:
     """The files of a new plugin, by path relative to its directory."""
     from invpolicy import __version__
@@ -128,7 +139,7 @@ def new_plugin(
     *,
     author: str | None = None,
     registry: Registry | None = None,
-) -> tuple[Path, list[Path]]:
+) -> WrittenPlugin:
     """Write the plugin ``name`` in a new directory under ``directory``.
 
     ``name`` is a short name (``city``) or the distribution's (``invpolicy-city``);
@@ -137,17 +148,15 @@ def new_plugin(
     ``registry``, by default everything installed). The files are written in
     a temporary directory renamed into place at the end, so that a failure
     leaves nothing behind; a failure to write is a :class:`ScaffoldError`.
-    Returns the directory and its files.
+    Returns the plugin's names, its directory and its files.
     """
     from invpolicy.plugins import Registry
 
     names = PluginNames.parse(name)
     parent = Path(directory)
-    if not parent.is_dir():
-        raise ScaffoldError(f"{parent}: no such directory")
+    check_directory(parent)
     target = parent / names.distribution
-    if target.exists() or target.is_symlink():
-        raise ScaffoldError(f"{target} already exists: choose another name or move it")
+    check_free(target)
     check_policy_free(names, registry if registry is not None else Registry.default())
     author = check_author(author) if author is not None else default_author(parent)
     files = plugin_files(names, author=author)
@@ -166,8 +175,7 @@ def new_plugin(
         umask = os.umask(0)
         os.umask(umask)
         staging.chmod(0o777 & ~umask)
-        if target.exists() or target.is_symlink():
-            raise ScaffoldError(f"{target} already exists: choose another name or move it")
+        check_free(target)
         staging.rename(target)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -175,4 +183,4 @@ def new_plugin(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return target, [target / relative for relative in files]
+    return WrittenPlugin(names, target, tuple(target / relative for relative in files))

@@ -6,11 +6,15 @@ and an author quoted for YAML or TOML. Nothing the user gives is read as a
 template or run. A plugin's files are written by :mod:`invpolicy.pluginscaffold`
 with the author, the error and the templates of this module; a policy made
 from a school (``--from``, ``--extends``) by :mod:`invpolicy.schoolscaffold`.
+
+Every policy written is in fmt's layout (:func:`canonical_yaml`, and
+:func:`policy_text`), so that ``invpolicy fmt --check`` accepts it as written.
 """
 
 from __future__ import annotations
 
 import getpass
+import io
 import json
 import re
 import subprocess
@@ -18,7 +22,8 @@ import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from invpolicy.errors import InvpolicyError
+# ScaffoldError lived here before errors.py: ``from invpolicy.scaffold import`` still works.
+from invpolicy.errors import InvpolicyError, ScaffoldError
 
 if TYPE_CHECKING:
     import jinja2
@@ -32,10 +37,8 @@ GIT_TIMEOUT = 10
 #: The longest policy or plugin name ``new`` accepts: it goes into file names,
 #: which most systems cut at 255 bytes.
 MAX_NAME = 64
-
-
-class ScaffoldError(Exception):
-    """The files cannot be written: a bad name, a file already there, no author."""
+#: The file beside a new policy that its first line points an editor at.
+EDITOR_SCHEMA = "policy.schema.json"
 
 
 # --- names and author ---------------------------------------------------------
@@ -61,6 +64,27 @@ def check_name_length(name: str, what: str) -> None:
 def cannot_write(path: Path, exc: OSError) -> ScaffoldError:
     """The error for a file or folder under ``path`` that could not be written."""
     return ScaffoldError(f"cannot write {path}: {exc.strerror or exc}")
+
+
+def check_directory(folder: Path) -> None:
+    """Refuse a ``folder`` to write in that does not exist, or cannot even be looked at."""
+    try:
+        found = folder.is_dir()
+    except OSError as exc:  # a name too long, a loop of links
+        raise ScaffoldError(f"{folder}: {exc.strerror or exc}") from None
+    if not found:
+        raise ScaffoldError(f"{folder}: no such directory")
+
+
+def check_free(*paths: Path) -> None:
+    """Refuse to write where a file (or a link, even a broken one) is already there."""
+    for path in paths:
+        try:
+            taken = path.exists() or path.is_symlink()
+        except OSError as exc:
+            raise cannot_write(path, exc) from None
+        if taken:
+            raise ScaffoldError(f"{path} already exists: choose another name or move it")
 
 
 def check_policy_name(name: str) -> str:
@@ -153,6 +177,22 @@ def render_template(template: str, **values: Any) -> str:
     return _environment().get_template(template).render(**values)
 
 
+def canonical_yaml(data: dict[str, Any], shown: str = "<text>") -> str:
+    """``data`` written as YAML in fmt's layout: what ``invpolicy fmt`` leaves as it is.
+
+    fmt's own writer (:func:`invpolicy.fmtstyle.layout_yaml`) writes it, and
+    :func:`invpolicy.fmt.format_text` puts the keys in fmt's order and leaves
+    the criteria without parameters empty. ``invpolicy show --resolved`` and a
+    flattened copy (``new policy --from``) write with it.
+    """
+    from invpolicy.fmt import format_text
+    from invpolicy.fmtstyle import layout_yaml
+
+    stream = io.StringIO()
+    layout_yaml().dump(data, stream)
+    return format_text(stream.getvalue(), shown)
+
+
 # --- policies -------------------------------------------------------------------
 
 
@@ -175,7 +215,8 @@ def policy_text(
     ``extends`` it, with the school's examples. ``directory`` is where the
     file will be written: paths to other policies are made relative to it.
     ``registry`` finds installed policies and checks the result (default:
-    everything installed).
+    the built-ins for a starting policy, everything installed for a school).
+    The text is in fmt's layout, so that ``invpolicy fmt --check`` accepts it.
     """
     check_policy_name(name)
     author = check_author(author)
@@ -187,14 +228,17 @@ def policy_text(
         text = render_template(
             "policy/new.yaml.j2", name=name, filename=filename, author=author, title=title
         )
-        registry = registry if registry is not None else _builtins()
+        # The starting policy uses built-ins only: a broken plugin must not stop it.
+        registry = registry if registry is not None else builtin_registry()
     else:
         from invpolicy.schoolscaffold import copy_of, extension_of
 
         registry = registry if registry is not None else _installed()
         make = extension_of if extend else copy_of
         text = make(school, name, filename, author, registry, Path(directory))
-    _check_policy(text, Path(directory) / filename, registry)
+    path = Path(directory) / filename
+    text = _laid_out(text, path)
+    _check_policy(text, path, registry)
     return text
 
 
@@ -212,25 +256,22 @@ def new_policy(
     Refuses an invalid name, a missing directory, and a policy file of that
     name already there (``.yaml`` or ``.yml``). ``author`` defaults to
     :func:`default_author`. The file is written whole or not at all; a
-    failure to write it is a :class:`ScaffoldError`.
+    failure to write it is a :class:`ScaffoldError`. The schema an editor
+    reads is written apart, by :func:`write_editor_schema`.
     """
     from invpolicy.atomic import atomic_write
 
     check_policy_name(name)
     folder = Path(directory)
-    if not folder.is_dir():
-        raise ScaffoldError(f"{folder}: no such directory")
+    check_directory(folder)
     target = folder / f"{name}.yaml"
-    for existing in (target, target.with_suffix(".yml")):
-        if existing.exists() or existing.is_symlink():
-            raise ScaffoldError(f"{existing} already exists: choose another name or move it")
+    check_free(target, target.with_suffix(".yml"))
     author = check_author(author) if author is not None else default_author(folder)
     text = policy_text(
         name, author=author, school=school, extend=extend, registry=registry, directory=folder
     )
     # Checked again just before writing: the policy may have been slow to check.
-    if target.exists() or target.is_symlink():
-        raise ScaffoldError(f"{target} already exists: choose another name or move it")
+    check_free(target)
     try:
         atomic_write(target, text)
     except OSError as exc:
@@ -238,10 +279,32 @@ def new_policy(
     return target
 
 
-def _builtins() -> Registry:
+def write_editor_schema(directory: str | Path, registry: Registry) -> Path | None:
+    """Write ``policy.schema.json`` in ``directory``, unless one is there; return its path.
+
+    The first line of a new policy points an editor's YAML language server
+    at this file: the policy schema with the criteria and reply generators of
+    ``registry`` (:func:`invpolicy.editorschema.policy_schema`). Returns
+    ``None`` when the file was already there: it is never replaced. A failure
+    to write it is a :class:`ScaffoldError`.
+    """
+    from invpolicy.atomic import atomic_write
+    from invpolicy.editorschema import policy_schema
+
+    target = Path(directory) / EDITOR_SCHEMA
+    try:
+        if target.exists() or target.is_symlink():
+            return None
+        atomic_write(target, json.dumps(policy_schema(registry), indent=2) + "\n")
+    except OSError as exc:
+        raise cannot_write(target, exc) from None
+    return target
+
+
+def builtin_registry() -> Registry:
+    """The built-in criteria, reply generators and policies, without any installed plugin."""
     from invpolicy.plugins import Registry, make_plugin_manager
 
-    # The starting policy uses built-ins only: a broken plugin must not stop it.
     return Registry(make_plugin_manager(entry_points=False, disabled=()))
 
 
@@ -249,6 +312,21 @@ def _installed() -> Registry:
     from invpolicy.plugins import Registry
 
     return Registry.default()
+
+
+def _laid_out(text: str, path: Path) -> str:
+    """``text``, to be written at ``path``, in fmt's layout.
+
+    A copy keeps a school's text, which may be laid out otherwise. If fmt
+    cannot lay it out (a comment it cannot keep in place), the copy is written
+    as it is: it is a valid policy, and ``invpolicy fmt`` says why it leaves it.
+    """
+    from invpolicy.fmt import format_text
+
+    try:
+        return format_text(text, str(path))
+    except InvpolicyError:
+        return text
 
 
 def _check_policy(text: str, path: Path, registry: Registry) -> None:

@@ -3,18 +3,19 @@
 A copy keeps the school's text and comments key by key, with a comment that
 explains each key; an extension lists the school's rules and sketches what it
 can change. Both are filled into the templates of :mod:`invpolicy.scaffold`.
+A school's file is read once, its text and document together (:func:`_read`);
+what is written anew is in fmt's layout (:func:`invpolicy.scaffold.canonical_yaml`).
 """
 
 from __future__ import annotations
 
-import io
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from invpolicy.scaffold import render_template, yaml_scalar
+from invpolicy.scaffold import canonical_yaml, render_template, yaml_scalar
 
 if TYPE_CHECKING:
     from invpolicy.plugins import Registry
@@ -42,14 +43,12 @@ def copy_of(
     the copy stands alone. ``folder`` is where it will be written.
     """
     from invpolicy.catalog import resolve_policy
-    from invpolicy.policy import read_policy
-    from invpolicy.source import load_document, read_text
+    from invpolicy.policy import parse_policy
 
     path = resolve_policy(school, registry)
+    text, doc = _read(path)
     # The school must validate: its problems point at its own file.
-    policy = read_policy(path, registry)
-    doc = load_document(path)
-    text = read_text(path).replace("\r\n", "\n").replace("\r", "\n")
+    policy = parse_policy(doc, registry, stem=path.stem)
     preamble, blocks = _blocks(doc, text)
     if "extends" in doc.data:
         blocks = _flat_blocks(doc, blocks, policy, registry)
@@ -88,16 +87,13 @@ def _flat_blocks(
     school sets); the others, changed by the chain, are written out.
     """
     from invpolicy.inherit import parent_path, policy_data
-    from invpolicy.source import load_document, read_text
 
     flat = policy_data(policy)
     if "examples" in doc.data:
         flat["examples"] = doc.data["examples"]
     chain = [(doc.data, {block.key: block for block in blocks})]
     while "extends" in doc.data:
-        path = parent_path(doc.data["extends"], doc, registry)
-        doc = load_document(path)
-        text = read_text(path).replace("\r\n", "\n").replace("\r", "\n")
+        text, doc = _read(parent_path(doc.data["extends"], doc, registry))
         chain.append((doc.data, {block.key: block for block in _blocks(doc, text)[1]}))
     written = []
     for key, value in flat.items():
@@ -112,11 +108,11 @@ def extension_of(
     """A short policy ``name`` that extends ``school``: its rules listed in a comment,
     the changes sketched, every reply signed, and the school's examples."""
     from invpolicy.catalog import installed_policies, resolve_policy
-    from invpolicy.policy import read_policy
-    from invpolicy.source import load_document, read_text
+    from invpolicy.policy import parse_policy
 
     path = resolve_policy(school, registry)
-    parent = read_policy(path, registry)
+    text, doc = _read(path)
+    parent = parse_policy(doc, registry, stem=path.stem)
     shown = str(school)
     installed = any(
         e.name == shown and e.path == path and e.shadowed_by is None
@@ -131,9 +127,7 @@ def extension_of(
         if "signature" in registry.generators[generator].params_schema.get("properties", {})
     ]
     examples = ""
-    doc = load_document(path)
     if "examples" in doc.data:
-        text = read_text(path).replace("\r\n", "\n").replace("\r", "\n")
         examples = next(b.text for b in _blocks(doc, text)[1] if b.key == "examples")
     return render_template(
         "policy/extends.yaml.j2",
@@ -147,6 +141,19 @@ def extension_of(
         signed=signed,
         examples=examples,
     )
+
+
+def _read(path: Path) -> tuple[str, Document]:
+    """The text of the policy file ``path``, with ``\\n`` line ends, and its document.
+
+    Both come from one read, so that the positions of the document are those
+    of the text. YAML reads ``\\r\\n`` and ``\\r`` as line breaks too: the
+    lines, and the problems found in them, are the file's.
+    """
+    from invpolicy.source import parse_document, read_text
+
+    text = read_text(path).replace("\r\n", "\n").replace("\r", "\n")
+    return text, parse_document(text, str(path))
 
 
 def _relative(path: Path, folder: Path) -> str:
@@ -192,12 +199,5 @@ def _blocks(doc: Document, text: str) -> tuple[str, list[_Block]]:
 
 
 def _dump(data: dict[str, Any]) -> str:
-    from ruamel.yaml import YAML
-
-    yaml = YAML(typ="rt", pure=True)
-    yaml.default_flow_style = False
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.width = 88
-    stream = io.StringIO()
-    yaml.dump(data, stream)
-    return stream.getvalue().rstrip()
+    """``data``, a top-level key and its value, as a block of the new file."""
+    return canonical_yaml(data).rstrip()

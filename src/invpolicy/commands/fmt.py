@@ -67,7 +67,7 @@ def fmt(paths: tuple[str, ...], check: bool, verbose: bool) -> None:
     if problems:
         raise InvpolicyError(problems)
     if check and changed:
-        raise click.exceptions.Exit(1)
+        click.get_current_context().exit(1)
 
 
 def _summary(

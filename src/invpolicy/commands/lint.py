@@ -8,6 +8,8 @@ from typing import IO, TYPE_CHECKING, ClassVar
 
 import click
 
+from invpolicy.cli import format_option
+
 if TYPE_CHECKING:
     from invpolicy.lint import Finding
 
@@ -61,14 +63,7 @@ FORMATTER_BY_NAME: dict[str, type[FindingsFormatter]] = {
 @click.command()
 @click.argument("policies", nargs=-1)
 @click.option("--strict", is_flag=True, help="Count warnings as errors: exit 1 on any finding.")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(list(FORMATTER_BY_NAME)),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option(list(FORMATTER_BY_NAME), default="text")
 def lint(policies: tuple[str, ...], strict: bool, output_format: str) -> None:
     """Find what validation cannot see in POLICIES (paths or installed names).
 
@@ -84,10 +79,10 @@ def lint(policies: tuple[str, ...], strict: bool, output_format: str) -> None:
     import sys
     from dataclasses import replace
 
-    from invpolicy.cli import _registry
+    from invpolicy.cli import load_registry
     from invpolicy.lint import lint_file, summary
 
-    registry = _registry()
+    registry = load_registry()
     refs = list(dict.fromkeys(policies))
     if not refs:
         from invpolicy.catalog import installed_policies

@@ -1,27 +1,19 @@
-"""``invpolicy new``: start a policy or a plugin from a commented template."""
+"""``invpolicy new``: start a policy or a plugin from a commented template.
+
+A refusal (a bad name, a file already there, a file that cannot be written) is
+a :class:`~invpolicy.errors.ScaffoldError`, which the ``invpolicy`` group prints
+as one ``Error:`` line, exit 1, like the other library errors.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import click
 
-
-@contextmanager
-def _one_line_errors() -> Iterator[None]:
-    """A refusal (bad name, file already there, a file that cannot be written) is one
-    ``Error:`` line and exit 1."""
-    from invpolicy.scaffold import ScaffoldError
-
-    try:
-        yield
-    except ScaffoldError as exc:
-        raise click.ClickException(str(exc)) from None
-    except OSError as exc:
-        where = f"{exc.filename}: " if exc.filename else ""
-        raise click.ClickException(f"{where}{exc.strerror or exc}") from None
+if TYPE_CHECKING:
+    from invpolicy.plugins import Registry
 
 
 def _common_options(who: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -43,6 +35,27 @@ def _common_options(who: str) -> Callable[[Callable[..., Any]], Callable[..., An
         )(command)
 
     return decorate
+
+
+def _registry_for_policy() -> tuple[Registry, str]:
+    """The one registry ``new policy`` works with, and what its editor schema holds.
+
+    Everything installed, so that a school can be a plugin's policy and the
+    editor knows the plugins' criteria. If the plugins cannot be loaded, the
+    built-ins, with a warning: a broken plugin must not stop a new policy.
+    """
+    from invpolicy.cli import load_registry
+    from invpolicy.errors import PluginError
+    from invpolicy.scaffold import builtin_registry
+
+    try:
+        return load_registry(), "criteria and replies of your plugins"
+    except PluginError as exc:
+        click.echo(
+            f"Warning: plugin error: {exc}; going on with the built-in criteria and replies",
+            err=True,
+        )
+        return builtin_registry(), "the built-in criteria and replies only"
 
 
 @click.group()
@@ -77,31 +90,23 @@ def policy(
     asks or declines the others, and has an example for each rule. An
     existing file is never overwritten.
     """
-    from invpolicy.scaffold import new_policy
+    from invpolicy.scaffold import new_policy, write_editor_schema
 
     if school is not None and parent is not None:
         raise click.UsageError("--from and --extends do not go together: choose one")
-    with _one_line_errors():
-        path = new_policy(
-            name,
-            directory,
-            author=author,
-            school=school if parent is None else parent,
-            extend=parent is not None,
-        )
+    registry, holds = _registry_for_policy()
+    path = new_policy(
+        name,
+        directory,
+        author=author,
+        school=school if parent is None else parent,
+        extend=parent is not None,
+        registry=registry,
+    )
     click.echo(f"Wrote {path}")
-    schema = path.with_name("policy.schema.json")
-    if not schema.exists():
-        # The file's first line points an editor's YAML language server here.
-        import json
-
-        from invpolicy.atomic import atomic_write
-        from invpolicy.cli import _registry
-        from invpolicy.editorschema import policy_schema
-
-        with _one_line_errors():
-            atomic_write(schema, json.dumps(policy_schema(_registry()), indent=2) + "\n")
-        click.echo(f"Wrote {schema} (for your editor: criteria and replies of your plugins)")
+    schema = write_editor_schema(path.parent, registry)
+    if schema is not None:
+        click.echo(f"Wrote {schema} (for your editor: {holds})")
     click.echo("Check it, and run its examples, with:")
     click.echo(f"  invpolicy validate {path}")
     click.echo(f"  invpolicy test {path}")
@@ -121,13 +126,13 @@ def plugin(name: str, directory: str, author: str | None) -> None:
       module       invpolicy_my_city
       entry point  my_city, in the group invpolicy
     """
-    from invpolicy.pluginscaffold import PluginNames, new_plugin
+    from invpolicy.cli import load_registry
+    from invpolicy.pluginscaffold import new_plugin
 
-    with _one_line_errors():
-        names = PluginNames.parse(name)
-        target, files = new_plugin(name, directory, author=author)
+    written = new_plugin(name, directory, author=author, registry=load_registry())
+    target, names = written.directory, written.names
     click.echo(f"Wrote {target}: the plugin {names.entry_point}, module {names.module}")
-    for path in files:
+    for path in written.files:
         click.echo(f"  {path.relative_to(target).as_posix()}")
     click.echo("Try it in a virtual environment:")
     click.echo(f"  cd {target}")

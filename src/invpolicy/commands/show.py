@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from invpolicy.cli import format_option
+
 
 @click.command()
 @click.argument("policy")
@@ -12,27 +14,21 @@ import click
     is_flag=True,
     help="Print the policy flattened: what it extends merged in, every rule listed.",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["yaml", "json"]),
-    default="yaml",
-    show_default=True,
-    help="Output format of --resolved.",
-)
+@format_option(["yaml", "json"], default="yaml", help="Output format of --resolved.")
 def show(policy: str, resolved: bool, output_format: str) -> None:
     """Print POLICY (an installed policy's name or a path).
 
     With --resolved, the policy is validated and printed as one policy file
     that extends nothing: the rules it inherits, changed as it says, and its
-    reply parameters merged in. Examples are left out.
+    reply parameters merged in. Examples are left out. The YAML is laid out
+    as invpolicy fmt lays out policy files.
     """
     from invpolicy.catalog import resolve_policy
-    from invpolicy.cli import _registry
+    from invpolicy.cli import load_registry
     from invpolicy.policy import read_policy
     from invpolicy.source import parse_document, read_text
 
-    registry = _registry()
+    registry = load_registry()
     path = resolve_policy(policy, registry)
     if not resolved:
         text = read_text(path)
@@ -48,18 +44,8 @@ def show(policy: str, resolved: bool, output_format: str) -> None:
 
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    import io
+    from invpolicy.scaffold import canonical_yaml
 
-    from ruamel.yaml import YAML
-
-    yaml = YAML(typ="safe", pure=True)
-    yaml.default_flow_style = False
-    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
-    yaml.allow_unicode = True
-    yaml.width = 88
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    stream = io.StringIO()
-    yaml.dump(data, stream)
     chain = " extends ".join([flat.path, *flat.parents])
     header = f"# Flattened: {chain}\n" if flat.parents else ""
-    click.echo(header + stream.getvalue(), nl=False)
+    click.echo(header + canonical_yaml(data, flat.path), nl=False)

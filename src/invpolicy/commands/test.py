@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from invpolicy.cli import format_option
+
 
 @click.command()
 @click.argument("targets", nargs=-1, metavar="[POLICY|DIR|TESTFILE]...")
@@ -13,14 +15,7 @@ import click
     metavar="PERCENT",
     help="Fail when the examples of a policy exercise fewer of its rules than this.",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option(["text", "json"], default="text")
 @click.option("--quiet", "-q", is_flag=True, help="Show only the failures and the last line.")
 @click.option("--verbose", "-v", is_flag=True, help="Also list the examples that pass.")
 def test(
@@ -44,7 +39,7 @@ def test(
     """
     import json
 
-    from invpolicy.cli import _registry
+    from invpolicy.cli import load_registry
     from invpolicy.policytest import (
         failure_lines,
         passing_lines,
@@ -56,7 +51,7 @@ def test(
 
     if quiet and verbose:
         raise click.UsageError("--quiet does not go with --verbose")
-    report = run_tests(list(targets), _registry())
+    report = run_tests(list(targets), load_registry())
     if not report.policies and not report.problems:
         raise click.UsageError("no policy is installed: name a policy, a folder or a test file")
     ok = report.ok(min_coverage)
