@@ -304,3 +304,57 @@ def test_the_streamed_json_is_the_document_report_to_json_gives(registry, count)
     JsonReporter(stream).decisions(report)
     assert json.loads(stream.getvalue()) == report.to_json()
     assert len(report.to_json()["results"]) == count
+
+
+ANSWERED = """\
+format: 1
+name: answered
+title: Scores, and decides on the answer
+summary: Used by the tests.
+author: The tests
+sources: [{article: tests}]
+scoring:
+  - {id: group, when: {shared_groups: }, weight: 1}
+rules:
+  - {id: pitch, when: {follow_up_pitch: }, decision: ignore}
+  - {id: later, decision: defer}
+"""
+
+PITCH = (
+    "Bonjour, merci pour votre message. Nous proposons une solution de prospection "
+    "automatisée, essai gratuit sans engagement : https://www.prospecto.example"
+)
+
+
+@pytest.fixture
+def answered(write):
+    """Two invitations and a scoring policy that decides one on the inviter's answer."""
+    policy = write("answered.yaml", ANSWERED)
+    invitations = write(
+        "invitations.yaml",
+        json.dumps(
+            [
+                {"id": "pitched", "name": "P", "shared_groups": ["g"], "follow_up": PITCH},
+                {"id": "silent", "name": "S", "shared_groups": []},
+            ]
+        ),
+    )
+    return ["compare", str(invitations), "-p", str(policy), "-p", "accept-all"]
+
+
+def test_every_format_notes_both_the_score_and_the_answer(answered):
+    table = run(*answered, env={"COLUMNS": "120"}).stdout
+    assert "1 pts, answer" in table
+    markdown = run(*answered, "--format", "markdown").stdout
+    assert "| ignore (1 pts, answer) " in markdown and "| defer (0 pts) " in markdown
+    html = run(*answered, "--format", "html").stdout
+    assert '<span class="notes">1 pts · answer</span>' in html
+
+
+def test_every_format_counts_decisions_in_the_order_of_the_legend(answered):
+    table = run(*answered, env={"COLUMNS": "120"}).stdout
+    assert "answered: 1 ignore, 1 defer" in table
+    markdown = run(*answered, "--format", "markdown").stdout
+    assert "| ignore 1, defer 1 |" in markdown
+    html = run(*answered, "--format", "html").stdout
+    assert '<span class="bar-text">1 ignore, 1 defer</span>' in html

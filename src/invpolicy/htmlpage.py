@@ -17,7 +17,8 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from invpolicy.contract import DECISIONS
-from invpolicy.reporters.explain import score_label
+from invpolicy.reporters.base import decision_counts, report_title, skipped_text
+from invpolicy.reporters.explain import decision_notes
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -41,7 +42,6 @@ class Cell:
     """One decision as the page shows it; ``key`` names its detail in the DOM."""
 
     key: str
-    policy: str
     decision: Decision
     css: str
     notes: tuple[str, ...]
@@ -87,12 +87,11 @@ def render_report(
     script = _source(env, "report.js")
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
     return env.get_template("report.html.j2").render(
-        title=_title(report),
-        single=report.policies[0].policy if len(report.policies) == 1 else None,
+        title=report_title(report),
         policies=[p.policy for p in report.policies],
         lines=lines,
         summary=summary,
-        skipped=", ".join(f"{n} {why}" for why, n in report.skipped.items()),
+        skipped=skipped_text(report),
         only_disagreements=report.only_disagreements,
         what_if=report.what_if,
         decisions=[(d, MEANINGS[d]) for d in DECISIONS],
@@ -127,12 +126,6 @@ def _source(env: Environment, name: str) -> str:
     return text
 
 
-def _title(report: Report) -> str:
-    if len(report.policies) == 1:
-        return report.policies[0].policy.name
-    return f"{len(report.policies)} policies compared"
-
-
 def _line(
     index: int,
     row: Row,
@@ -143,22 +136,16 @@ def _line(
     cells = []
     for column, name in enumerate(names):
         d = row.decisions[name]
-        notes = []
-        if d.score is not None:
-            notes.append(score_label(d.score))
-        if d.on_follow_up:
-            notes.append("answer")
         cells.append(
             Cell(
                 key=f"detail-{index}-{column}",
-                policy=name,
                 decision=d,
-                css=f"d-{d.decision}" if d.decision in DECISIONS else "d-other",
-                notes=tuple(notes),
+                css=_css(d.decision),
+                notes=decision_notes(d),
                 score=_score_text(d.score) if d.score is not None else "",
                 explanation=tuple(_indented(line) for line in explain_lines(d)),
                 reply=d.reply if replies else None,
-                changes=tuple(c.describe() for c in row.changes if c.policy == name),
+                changes=tuple(c.describe() for c in row.changes_for(name)),
             )
         )
     return Line(row, tuple(cells))
@@ -184,11 +171,14 @@ def _percent(share: float) -> str:
     return f"{round(share * 100)}%"
 
 
+def _css(decision: str) -> str:
+    """The CSS class that colours a decision; ``error`` and the like share one."""
+    return f"d-{decision}" if decision in DECISIONS else "d-other"
+
+
 def _counts(counter: dict[str, int]) -> list[tuple[str, int, str]]:
     """(decision, count, CSS class) in the order of the legend, then any others."""
-    known = [d for d in DECISIONS if counter.get(d)]
-    others = sorted(d for d in counter if d not in DECISIONS and counter[d])
-    return [(d, counter[d], f"d-{d}" if d in DECISIONS else "d-other") for d in known + others]
+    return [(d, n, _css(d)) for d, n in decision_counts(counter)]
 
 
 def _matrix(report: Report) -> dict[str, dict[str, Agreement]]:

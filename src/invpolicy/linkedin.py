@@ -8,7 +8,6 @@ and leaves out the people already among the connections.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator, Mapping
 from contextlib import closing
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from invpolicy.errors import InvpolicyError, Problem
 from invpolicy.records import Row, csv_records, read_lines, too_many_cells
 from invpolicy.schemacheck import shown
 from invpolicy.source import Document
+from invpolicy.text import fold
 
 #: How many records may come before the header of a LinkedIn file (its notes).
 _HEADER_SEARCH = 10
@@ -101,6 +101,7 @@ def invitation_rows(
         data["id"] = _unique(slug or _name_slug(name) or "inviter", first_line, suffixes)
         if name:
             data["name"] = name
+        # The export's own network, not the default for invitations that name none.
         data["network"] = "linkedin"
         data["message"] = cells["message"].replace("\r\n", "\n")
         if cells["sent at"]:
@@ -147,15 +148,14 @@ def _profile_slug(url: str) -> str | None:
 
 
 def _name_slug(name: str) -> str:
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    # Letters with no ASCII base ("ł", "李") are dropped, not made separators.
+    ascii_name = fold(name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-")
 
 
 def _folded(name: str) -> str:
-    """A name compared without case, accents or extra spaces."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(bare.casefold().split())
+    """A name compared without case, accents, apostrophe style or extra spaces."""
+    return " ".join(fold(name).split())
 
 
 def _sent_at(text: str) -> str | None:

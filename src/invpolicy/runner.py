@@ -43,6 +43,10 @@ class Row:
         """The facts that some decision lacked, each once, in the order they were missed."""
         return list(dict.fromkeys(f for d in self.decisions.values() for f in d.missing))
 
+    def changes_for(self, policy: str) -> tuple[Change, ...]:
+        """The changes that would turn the decision of the policy named ``policy``, in order."""
+        return tuple(change for change in self.changes if change.policy == policy)
+
     def to_json(self, *, what_if: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {
             "invitation": self.invitation.id,

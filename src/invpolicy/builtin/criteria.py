@@ -11,28 +11,42 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from invpolicy.contract import Check, Criterion, Facts
+from invpolicy.fields import invitation_fields
 from invpolicy.followup import NEED, PITCH
 from invpolicy.followup import classify as classify_follow_up
 from invpolicy.hookspecs import hookimpl
+from invpolicy.invitations import DEFAULT_NETWORK
 from invpolicy.messages import is_personalized
 from invpolicy.text import fold
 
-NETWORKS = ["linkedin", "viadeo", "facebook", "twitter", "other"]
+#: The networks an invitation can come through, as the invitation schema lists them.
+NETWORKS = list(invitation_fields()["network"].choices)
 
 
-def _at_least_schema(default: int) -> dict[str, Any]:
+def _at_least_schema() -> dict[str, Any]:
     return {
         "type": "object",
         "additionalProperties": False,
         "properties": {
             "at_least": {
-                "description": f"the smallest count that makes it true (default {default})",
+                "description": "the smallest count that makes it true (default 1)",
                 "type": "integer",
                 "minimum": 0,
-                "default": default,
+                "default": 1,
             }
         },
     }
+
+
+def _counting(name: str, description: str, fact: str, measure: Callable[[Any], int]) -> Criterion:
+    """A criterion true when ``measure(fact)`` is at least its ``at_least`` (1 by default)."""
+    return Criterion(
+        name=name,
+        description=description,
+        facts=(fact,),
+        compile=_count(fact, measure),
+        params_schema=_at_least_schema(),
+    )
 
 
 def _count(fact: str, measure: Callable[[Any], int]) -> Callable[[Mapping[str, Any]], Check]:
@@ -85,7 +99,7 @@ def _network(params: Mapping[str, Any]) -> Check:
     allowed = frozenset(params["in"])
 
     def check(facts: Facts) -> bool | None:
-        return facts.get("network", "linkedin") in allowed
+        return facts.get("network", DEFAULT_NETWORK) in allowed
 
     return check
 
@@ -154,33 +168,29 @@ CRITERIA = [
         facts=("met_in_person",),
         compile=_flag("met_in_person"),
     ),
-    Criterion(
-        name="exchanges",
-        description="You have talked with the inviter online at least `at_least` times.",
-        facts=("exchanges",),
-        compile=_count("exchanges", int),
-        params_schema=_at_least_schema(1),
+    _counting(
+        "exchanges",
+        "You have talked with the inviter online at least `at_least` times.",
+        "exchanges",
+        int,
     ),
-    Criterion(
-        name="mutual_connections",
-        description="You share at least `at_least` connections with the inviter.",
-        facts=("mutual_connections",),
-        compile=_count("mutual_connections", int),
-        params_schema=_at_least_schema(1),
+    _counting(
+        "mutual_connections",
+        "You share at least `at_least` connections with the inviter.",
+        "mutual_connections",
+        int,
     ),
-    Criterion(
-        name="mutual_in_sector",
-        description=("At least `at_least` of the connections you share work in your own sector."),
-        facts=("mutual_in_sector",),
-        compile=_count("mutual_in_sector", int),
-        params_schema=_at_least_schema(1),
+    _counting(
+        "mutual_in_sector",
+        "At least `at_least` of the connections you share work in your own sector.",
+        "mutual_in_sector",
+        int,
     ),
-    Criterion(
-        name="shared_groups",
-        description="You are both members of at least `at_least` groups.",
-        facts=("shared_groups",),
-        compile=_count("shared_groups", len),
-        params_schema=_at_least_schema(1),
+    _counting(
+        "shared_groups",
+        "You are both members of at least `at_least` groups.",
+        "shared_groups",
+        len,
     ),
     Criterion(
         name="common_ground",
@@ -223,13 +233,7 @@ CRITERIA = [
         facts=("profile_visible",),
         compile=_flag("profile_visible"),
     ),
-    Criterion(
-        name="publishes",
-        description="The inviter has published at least `at_least` posts.",
-        facts=("posts",),
-        compile=_count("posts", int),
-        params_schema=_at_least_schema(1),
-    ),
+    _counting("publishes", "The inviter has published at least `at_least` posts.", "posts", int),
     Criterion(
         name="experience",
         description=(

@@ -47,9 +47,10 @@ _PAGE = {
 
 #: Why a decline declines: each school gives its own reason.
 REASONS = ("strong_ties", "met_in_person", "common_ground", "relevance")
+_DEFAULT_REASON = "strong_ties"
 _REASON = {
     "enum": list(REASONS),
-    "default": "strong_ties",
+    "default": _DEFAULT_REASON,
     "description": (
         "The reason given: strong_ties (we have neither met nor really talked), "
         "met_in_person (we have not met in real life), common_ground (we have "
@@ -84,7 +85,7 @@ class _Params:
     signature: str | None
     channel: str | None
     page: str | None
-    reason: str = "strong_ties"
+    reason: str = _DEFAULT_REASON
 
     @classmethod
     def read(cls, params: Mapping[str, Any]) -> _Params:
@@ -92,7 +93,7 @@ class _Params:
             params.get("signature") or None,
             params.get("channel") or None,
             params.get("page") or None,
-            params.get("reason") or "strong_ties",
+            params.get("reason") or _DEFAULT_REASON,
         )
 
 
@@ -407,78 +408,70 @@ def _propose_meeting(facts: Facts, language: str, params: _Params) -> list[str]:
     ]
 
 
+def _generator(
+    name: str, description: str, body: _Body, decisions: tuple[str, ...], **extra: Any
+) -> ReplyGenerator:
+    """A generator in :data:`LANGUAGES` taking the common parameters, plus ``extra`` ones."""
+    return ReplyGenerator(
+        name=name,
+        description=description,
+        languages=LANGUAGES,
+        compile=_compiler(body),
+        params_schema=_params_schema(**extra),
+        decisions=decisions,
+    )
+
+
 GENERATORS = [
-    ReplyGenerator(
-        name="three_part_decline",
-        description=(
-            "A polite decline in three parts: thanks (for the personal note, when there "
-            "is one), the goal of your network and why you decline (`reason`), and an "
-            "open door."
-        ),
-        languages=LANGUAGES,
-        compile=_compiler(_three_part_decline),
-        params_schema=_params_schema(reason=_REASON),
-        decisions=("decline",),
+    _generator(
+        "three_part_decline",
+        "A polite decline in three parts: thanks (for the personal note, when there "
+        "is one), the goal of your network and why you decline (`reason`), and an "
+        "open door.",
+        _three_part_decline,
+        ("decline",),
+        reason=_REASON,
     ),
-    ReplyGenerator(
-        name="short_decline",
-        description=(
-            "A decline in two sentences: thanks and the reason (`reason`; by default, you "
-            "connect with people met or really talked with), then the open door."
-        ),
-        languages=LANGUAGES,
-        compile=_compiler(_short_decline),
-        params_schema=_params_schema(reason=_REASON),
-        decisions=("decline",),
+    _generator(
+        "short_decline",
+        "A decline in two sentences: thanks and the reason (`reason`; by default, you "
+        "connect with people met or really talked with), then the open door.",
+        _short_decline,
+        ("decline",),
+        reason=_REASON,
     ),
-    ReplyGenerator(
-        name="welcome",
-        description=(
-            "A short, warm message for an invitation you accept, with full or limited "
-            "access alike: it promises nothing else."
-        ),
-        languages=LANGUAGES,
-        compile=_compiler(_welcome),
-        params_schema=_params_schema(),
-        decisions=("accept", "accept_limited"),
+    _generator(
+        "welcome",
+        "A short, warm message for an invitation you accept, with full or limited "
+        "access alike: it promises nothing else.",
+        _welcome,
+        ("accept", "accept_limited"),
     ),
-    ReplyGenerator(
-        name="ask_how_we_met",
-        description="Asks the inviter to remind you how you met, in case you forgot.",
-        languages=LANGUAGES,
-        compile=_compiler(_question(_ASK_HOW_WE_MET)),
-        params_schema=_params_schema(),
-        decisions=("ask",),
+    _generator(
+        "ask_how_we_met",
+        "Asks the inviter to remind you how you met, in case you forgot.",
+        _question(_ASK_HOW_WE_MET),
+        ("ask",),
     ),
-    ReplyGenerator(
-        name="ask_purpose",
-        description=(
-            "Asks an inviter you have surely never met what the request is for and how "
-            "you could help each other."
-        ),
-        languages=LANGUAGES,
-        compile=_compiler(_question(_ASK_PURPOSE)),
-        params_schema=_params_schema(),
-        decisions=("ask",),
+    _generator(
+        "ask_purpose",
+        "Asks an inviter you have surely never met what the request is for and how "
+        "you could help each other.",
+        _question(_ASK_PURPOSE),
+        ("ask",),
     ),
-    ReplyGenerator(
-        name="what_can_i_do",
-        description="Asks, in one line, what you can do for the inviter and they for you.",
-        languages=LANGUAGES,
-        compile=_compiler(_question(_WHAT_CAN_I_DO)),
-        params_schema=_params_schema(),
-        decisions=("ask",),
+    _generator(
+        "what_can_i_do",
+        "Asks, in one line, what you can do for the inviter and they for you.",
+        _question(_WHAT_CAN_I_DO),
+        ("ask",),
     ),
-    ReplyGenerator(
-        name="propose_meeting",
-        description=(
-            "For an inviter who answered with a real need: thanks them for explaining it "
-            "and proposes to meet (in person or a short call) before connecting."
-        ),
-        languages=LANGUAGES,
-        compile=_compiler(_propose_meeting),
-        params_schema=_params_schema(),
-        decisions=("ask",),
+    _generator(
+        "propose_meeting",
+        "For an inviter who answered with a real need: thanks them for explaining it "
+        "and proposes to meet (in person or a short call) before connecting.",
+        _propose_meeting,
+        ("ask",),
     ),
 ]
 

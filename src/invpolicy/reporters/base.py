@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from typing import IO, TYPE_CHECKING, ClassVar
+
+from invpolicy.contract import DECISIONS
 
 if TYPE_CHECKING:
     from invpolicy.catalog import PolicyEntry
@@ -74,12 +77,16 @@ def report_title(report: Report) -> str:
     return f"{len(report.policies)} policies compared"
 
 
+def skipped_text(report: Report) -> str:
+    """What the input left out: "2 outgoing, 1 already connected"; empty for nothing."""
+    return ", ".join(f"{n} {why}" for why, n in report.skipped.items())
+
+
 def input_notes(report: Report) -> list[str]:
     """What the input left out, and which rows are shown."""
     notes = []
     if report.skipped:
-        parts = ", ".join(f"{n} {why}" for why, n in report.skipped.items())
-        notes.append(f"Not decided: {parts}.")
+        notes.append(f"Not decided: {skipped_text(report)}.")
     if report.only_disagreements:
         shown = report.summary.invitations - report.summary.agreed
         notes.append(
@@ -87,3 +94,13 @@ def input_notes(report: Report) -> list[str]:
             f"(of {report.summary.invitations})."
         )
     return notes
+
+
+def decision_counts(counts: Mapping[str, int]) -> list[tuple[str, int]]:
+    """``(decision, count)`` for one policy, in the order of ``DECISIONS``, then any other.
+
+    Another decision (``error``, when a plugin failed) comes after, by name;
+    decisions never made are left out.
+    """
+    others = sorted(d for d in counts if d not in DECISIONS)
+    return [(d, counts[d]) for d in [*DECISIONS, *others] if counts.get(d)]

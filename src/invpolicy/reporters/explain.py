@@ -42,6 +42,21 @@ def score_label(score: Score, *, unit: bool = True) -> str:
     return f"{score.total:g} pts" if unit else f"{score.total:g}"
 
 
+def decision_notes(decision: Decision) -> tuple[str, ...]:
+    """What every format writes under or beside a decision: ``("0-11", "answer")``.
+
+    The score, when the policy scores, and "answer" when the rule read the
+    inviter's answer: a scoring policy gives its score even then, so both are
+    said. Each format joins them its own way.
+    """
+    notes = []
+    if decision.score is not None:
+        notes.append(score_label(decision.score))
+    if decision.on_follow_up:
+        notes.append("answer")
+    return tuple(notes)
+
+
 def score_lines(score: Score) -> list[str]:
     """Each signal's contribution to the score."""
     lines = [f"score {score.total:g}:"]

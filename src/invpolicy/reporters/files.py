@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from invpolicy.reporters.base import Reporter, input_notes, report_title
-from invpolicy.reporters.explain import explanation_lines, score_label
+from invpolicy.reporters.base import Reporter, decision_counts, input_notes, report_title
+from invpolicy.reporters.explain import decision_notes, explanation_lines
 from invpolicy.text import inert
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ class CsvReporter(Reporter):
             for name, d in row.decisions.items():
                 cells = self._cells(row, name, d)
                 if report.what_if:
-                    cells.append("; ".join(c.describe() for c in row.changes if c.policy == name))
+                    cells.append("; ".join(c.describe() for c in row.changes_for(name)))
                 writer.writerow([spreadsheet_safe(cell) for cell in cells])
 
     def _cells(self, row: Row, name: str, d: Decision) -> list[str]:
@@ -143,7 +143,7 @@ class MarkdownReporter(Reporter):
         names = report.policy_names
         out = "## Summary\n\n"
         counts = [
-            [md(n), ", ".join(f"{k} {v}" for k, v in sorted(summary.decisions[n].items()))]
+            [md(n), ", ".join(f"{d} {count}" for d, count in decision_counts(summary.decisions[n]))]
             for n in names
         ]
         out += tabulate(counts, ["policy", "decisions"], tablefmt="github") + "\n\n"
@@ -177,12 +177,8 @@ class MarkdownReporter(Reporter):
 
 
 def _md_cell(d: Decision) -> str:
-    label = d.decision
-    if d.on_follow_up:
-        label += " (answer)"
-    elif d.score is not None:
-        label += f" ({score_label(d.score)})"
-    return md(label)
+    notes = decision_notes(d)
+    return md(f"{d.decision} ({', '.join(notes)})" if notes else d.decision)
 
 
 class HtmlReporter(Reporter):

@@ -10,8 +10,14 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from invpolicy.reporters.base import DECISION_STYLES, ListingReporter, input_notes, report_title
-from invpolicy.reporters.explain import explanation_lines, score_label
+from invpolicy.reporters.base import (
+    DECISION_STYLES,
+    ListingReporter,
+    decision_counts,
+    input_notes,
+    report_title,
+)
+from invpolicy.reporters.explain import decision_notes, explanation_lines, score_label
 from invpolicy.text import inert
 
 if TYPE_CHECKING:
@@ -65,6 +71,7 @@ class TableReporter(ListingReporter):
             table.add_column("score", justify="right")
         table.add_column("rule", overflow="fold")
         table.add_column("missing facts", overflow="fold")
+        # One policy has room for columns: the notes of decision_notes go in their own.
         for row in report.rows:
             d = row.decisions[name]
             rule = _text(d.rule)
@@ -187,8 +194,7 @@ class TableReporter(ListingReporter):
             console.print(_text("No invitations to decide."))
             return
         for name in report.policy_names:
-            counts = summary.decisions[name]
-            line = ", ".join(f"{n} {d}" for d, n in sorted(counts.items()))
+            line = ", ".join(f"{n} {d}" for d, n in decision_counts(summary.decisions[name]))
             console.print(_text(f"{name}: {line}"))
         if len(report.policies) < 2:
             return
@@ -354,14 +360,12 @@ _SHORT = {"accept_limited": "limited"}
 
 
 def _cell(d: Decision, *, short: bool) -> Any:
-    """The decision, with the score or "on reply" under it when there is one."""
-
+    """The decision, with its notes (score, "answer") on a second line."""
     label = _SHORT.get(d.decision, d.decision) if short else d.decision
     text = _text(label, style=DECISION_STYLES.get(d.decision, ""))
-    if d.on_follow_up:
-        text.append("\nanswer", style="dim")
-    elif d.score is not None:
-        text.append("\n" + score_label(d.score), style="dim")
+    notes = decision_notes(d)
+    if notes:
+        text.append("\n" + ", ".join(notes), style="dim")
     return text
 
 
