@@ -350,6 +350,64 @@ def test_each_iteration_reads_the_file_again(write):
     assert [i.id for i in invitations] == ["a", "b"]
 
 
+@pytest.mark.parametrize("kind", ["yaml", "linkedin"])
+def test_whole_files_are_read_once_however_often_the_input_is_read(write, monkeypatch, kind):
+    if kind == "yaml":
+        path, connections = INPUTS / "plain.yaml", None
+        facts = write("facts.yaml", "anna:\n  met_in_person: true\n")
+    else:
+        path, connections = INPUTS / "Invitations.csv", INPUTS / "Connections.csv"
+        facts = INPUTS / "Invitations.facts.yaml"
+    opened: list[str] = []
+    real_open = source.open_file
+
+    def counting_open(file, shown):
+        opened.append(str(file))
+        return real_open(file, shown)
+
+    monkeypatch.setattr(source, "open_file", counting_open)
+    invitations = open_invitations(path, facts=facts, connections=connections)
+    invitations.check()
+    first, second = list(invitations), list(invitations)
+    assert first == second
+    assert first[0].facts["met_in_person"] is True  # the facts are merged on every pass
+    # A CSV file is streamed on each pass (after its head is looked at); the
+    # YAML file and the side files are held whole once read.
+    expected = {str(facts): 1, str(path): 1 if kind == "yaml" else 4}
+    if connections is not None:
+        expected[str(connections)] = 1
+    assert {name: opened.count(name) for name in opened} == expected
+
+
+def test_skipped_counts_are_right_with_or_without_check():
+    unchecked = open_invitations(INPUTS / "Invitations.csv", connections=INPUTS / "Connections.csv")
+    assert len(list(unchecked)) == 3
+    assert unchecked.skipped == {"outgoing": 2, "already connected": 1}
+    checked = open_invitations(INPUTS / "Invitations.csv", connections=INPUTS / "Connections.csv")
+    checked.check()
+    # A pass under way does not clear the counts: they are shown once it has read all.
+    next(iter(checked))
+    assert checked.skipped == {"outgoing": 2, "already connected": 1}
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("bom.csv", b"id,name\r\n\xef\xbb\xbfa,A\r\n"),
+        ("bom.jsonl", b'{"id": "x", "name": "X"}\n\xef\xbb\xbf{"id": "a", "name": "A"}\n'),
+    ],
+)
+def test_a_byte_order_mark_after_the_first_line_is_not_dropped(write, name, content):
+    path = write(name, content)
+    if name.endswith(".csv"):
+        assert _facts(open_invitations(path))[0]["id"] == "\ufeffa"
+    else:
+        assert _problems(path) == [
+            f"{path}:2:1: invalid JSON: a byte-order mark (U+FEFF) is allowed "
+            "at the start of the file only"
+        ]
+
+
 # --- streaming -----------------------------------------------------------------------------
 
 
@@ -589,6 +647,23 @@ def test_already_connected_matches_names_when_a_file_has_no_urls():
     assert old_connections.skipped == {"outgoing": 2, "already connected": 2}
 
 
+def test_already_connected_names_match_whatever_the_apostrophe(write):
+    connections = write(
+        "Connections.csv",
+        "First Name,Last Name,Connected On\nSeán,O'Brien,08 Feb 2026\nAna,Silva,08 Feb 2026\n",
+    )
+    path = _linkedin(
+        write,
+        "Seán O\u2019Brien,Me,,,INCOMING,,\n"
+        "Sean  o'brien,Me,,,INCOMING,,\n"
+        "Ana O\u2019Brien,Me,,,INCOMING,,\n",
+    )
+    invitations = open_invitations(path, connections=connections)
+    # The curly apostrophe folds like the straight one, in the id too.
+    assert [i.id for i in invitations] == ["ana-o-brien"]
+    assert invitations.skipped == {"already connected": 2}
+
+
 def test_connections_file_problems_are_located(write):
     path = write(
         "Connections.csv",
@@ -608,12 +683,16 @@ def test_connections_file_problems_are_located(write):
     ]
 
 
-def test_connections_are_only_for_linkedin_exports():
+@pytest.mark.parametrize("name", ["plain.yaml", "plain.jsonl", "plain.csv"])
+def test_connections_are_only_for_linkedin_exports(name):
     connections = INPUTS / "Connections.csv"
-    plain = INPUTS / "plain.jsonl"
-    assert _problems(plain, connections=connections) == [
+    plain = INPUTS / name
+    # Refused as soon as the input is opened: nothing is read to know it.
+    with pytest.raises(InvpolicyError) as info:
+        open_invitations(plain, connections=connections)
+    assert [str(problem) for problem in info.value.problems] == [
         f"{connections}:1:1: only LinkedIn's Invitations.csv can be matched against "
-        f"connections, and {plain} is read as jsonl"
+        f"connections, and {plain} is read as {name.rsplit('.', 1)[1]}"
     ]
 
 
@@ -704,10 +783,11 @@ def test_facts_file_problems_point_into_the_facts_file(write):
         read_facts(facts)
 
 
-def test_facts_file_missing_empty_or_of_the_wrong_shape(write, tmp_path):
+@pytest.mark.parametrize("nothing_yet", ["", "# nothing added yet\n", "---\n# nothing added yet\n"])
+def test_facts_file_missing_empty_or_of_the_wrong_shape(write, tmp_path, nothing_yet):
     missing = tmp_path / "nope.facts.yaml"
     assert _problems(INPUTS / "plain.csv", facts=missing) == [f"{missing}:1:1: no such file"]
-    empty = write("empty.yaml", "# nothing added yet\n")
+    empty = write("empty.yaml", nothing_yet)
     assert read_facts(empty) == {}
     assert len(list(open_invitations(INPUTS / "plain.csv", facts=empty))) == 3
     listed = write("listed.yaml", "- anna\n")
@@ -728,12 +808,25 @@ def test_read_facts_and_its_default_place():
 def test_check_reports_every_problem_of_every_file_sorted(write):
     invitations = write("inv.jsonl", '{"id": "a", "name": "A", "exchanges": -1}\n{"id": 2}\n')
     facts = write("facts.yaml", "a:\n  met_in_person: maybe\n")
-    connections = write("connections.csv", "not,a,connections,file\n")
-    problems = _problems(invitations, facts=facts, connections=connections)
+    problems = _problems(invitations, facts=facts)
     assert [problem.split(": ", 1)[0] for problem in problems] == [
-        f"{connections}:1:1",
         f"{facts}:2:18",
         f"{invitations}:1:26",
         f"{invitations}:2:1",
         f"{invitations}:2:2",
+    ]
+    export = _linkedin(
+        write,
+        "Ana Silva,Me,,,INCOMING,https://www.linkedin.com/in/ana-silva,\n"
+        "Bo Chen,Me,,,SIDEWAYS,,\n"
+        "Cy Diaz,Me,yesterday,,INCOMING,,\n",
+    )
+    facts = write("facts.yaml", "ana-silva:\n  met_in_person: maybe\n")
+    connections = write("connections.csv", "not,a,connections,file\n")
+    problems = _problems(export, facts=facts, connections=connections)
+    assert [problem.split(": ", 1)[0] for problem in problems] == [
+        f"{export}:3:5",
+        f"{export}:4:3",
+        f"{connections}:1:1",
+        f"{facts}:2:18",
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from invpolicy.cli import cli
@@ -204,6 +205,17 @@ def test_a_new_facts_file_named_with_facts_is_created(tmp_path):
     path = tmp_path / "pending.json"
     path.write_text(json.dumps([{"id": "anna", "name": "Anna Berg"}]), encoding="utf-8")
     mine = tmp_path / "mine.yaml"
+    result = interact(path, "y\n", "--facts", str(mine))
+    assert result.exit_code == 0, result.output
+    assert "anna:\n  met_in_person: true\n" in mine.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("nothing_yet", ["# none yet\n", "---\n# none yet\n"])
+def test_a_facts_file_with_no_facts_yet_takes_the_answers(tmp_path, nothing_yet):
+    path = tmp_path / "pending.json"
+    path.write_text(json.dumps([{"id": "anna", "name": "Anna Berg"}]), encoding="utf-8")
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(nothing_yet, encoding="utf-8")
     result = interact(path, "y\n", "--facts", str(mine))
     assert result.exit_code == 0, result.output
     assert "anna:\n  met_in_person: true\n" in mine.read_text(encoding="utf-8")

@@ -6,7 +6,7 @@ import pytest
 
 from invpolicy.errors import InvpolicyError
 from invpolicy.invitations import load_invitations
-from invpolicy.source import MAX_DEPTH, load_document
+from invpolicy.source import MAX_DEPTH, load_document, parse_document
 
 
 def _problems(load, path) -> list[str]:
@@ -48,6 +48,16 @@ def test_tags_are_refused_and_never_run(write, tmp_path, tag):
     assert ":1:8: the YAML tag" in problem
     assert "is not allowed" in problem
     assert not marker.exists()
+
+
+@pytest.mark.parametrize("text", ["", "\n", "# nothing but a comment\n"])
+def test_text_with_no_document_is_refused_unless_allowed(text):
+    with pytest.raises(InvpolicyError) as info:
+        parse_document(text, "empty.yaml")
+    assert str(info.value) == "empty.yaml:1:1: file is empty"
+    # Allowed, it reads as an empty document ("---" alone) does: no data.
+    assert parse_document(text, "empty.yaml", allow_empty=True).data is None
+    assert parse_document("---\n", "empty.yaml").data is None
 
 
 def test_a_bom_is_accepted(write):

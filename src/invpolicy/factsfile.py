@@ -15,7 +15,7 @@ from typing import Any
 from invpolicy import source
 from invpolicy.errors import InvpolicyError, Problem
 from invpolicy.schemacheck import shown
-from invpolicy.source import Document, JsonPath, read_text
+from invpolicy.source import Document, JsonPath
 
 
 def read_facts(path: str | Path) -> dict[str, dict[str, Any]]:
@@ -44,12 +44,14 @@ class Facts:
 
 
 def load_facts(path: Path) -> Facts:
-    """The facts file, its problems kept for the caller to report."""
-    shown_as = str(path)
-    text = read_text(path)
-    if all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
-        return Facts(Document(shown_as, {}), {}, [])  # only comments: no facts yet
-    doc = source.parse_document(text, shown_as)
+    """The facts file, its problems kept for the caller to report.
+
+    A file with no facts yet (empty, only comments, or an empty document) is
+    fine: it has no entries.
+    """
+    doc = source.load_document(path, allow_empty=True)
+    if doc.data is None:
+        return Facts(doc, {}, [])
     if not isinstance(doc.data, dict):
         raise InvpolicyError(
             doc.problem((), "expected a mapping from invitation ids to their facts")

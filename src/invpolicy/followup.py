@@ -201,6 +201,9 @@ class FollowUp:
     cues: tuple[str, ...]
 
 
+# The same answer is classified once per follow-up criterion and per what-if
+# variant; a FollowUp is frozen, so a cached one can be shared.
+@lru_cache(maxsize=1024)
 def classify(text: str) -> FollowUp:
     """Classify an inviter's answer as ``pitch``, ``need`` or ``neither``.
 

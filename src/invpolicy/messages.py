@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from invpolicy.text import fold
 
@@ -68,6 +69,8 @@ def _core(text: str, sender: str = "") -> str:
 _STOCK = frozenset(_core(text) for text in _STOCK_TEXTS)
 
 
+# Asked of the same note by criteria and reply generators, for each what-if variant.
+@lru_cache(maxsize=1024)
 def is_personalized(message: str | None, sender: str = "") -> bool:
     """True when ``message`` says something of its own.
 

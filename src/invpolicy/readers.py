@@ -2,9 +2,10 @@
 
 This is the public side: :func:`open_invitations` chooses the format and gives an
 :class:`InvitationSource`, which merges the facts file's facts (from
-:mod:`invpolicy.factsfile`) and validates each invitation. YAML and JSON are
-read whole; JSON Lines and CSV (:mod:`invpolicy.records`) and LinkedIn's
-``Invitations.csv`` (:mod:`invpolicy.linkedin`) are read one record at a time:
+:mod:`invpolicy.factsfile`) and validates each invitation. YAML and JSON files
+are read whole, once, like the facts and connections files; JSON Lines and CSV
+(:mod:`invpolicy.records`) and LinkedIn's ``Invitations.csv``
+(:mod:`invpolicy.linkedin`) are read one record at a time, on each pass:
 checking or iterating one keeps, per invitation, only its id and the line it was
 on (to report a duplicate), never the invitation.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from invpolicy.errors import InvpolicyError, Problem
 from invpolicy.factsfile import Facts, load_facts, read_facts
@@ -47,16 +48,25 @@ _EXTENSIONS = {
 
 
 class InvitationSource:
-    """Invitations read from one file, lazily.
+    """Invitations read from one file.
 
-    Iterate it (as often as needed: each iteration reads the file again) to get
-    :class:`Invitation` objects. Call :meth:`check` first: iterating stops at the
-    first problem, :meth:`check` reports them all.
+    Iterate it (as often as needed) to get :class:`Invitation` objects. Call
+    :meth:`check` first: iterating stops at the first problem, :meth:`check`
+    reports them all. JSON Lines and CSV files are read again on each pass, one
+    record at a time; a YAML or JSON file, and the facts and connections files,
+    are read whole on the first pass that gets through them, and kept.
     """
 
     def __init__(
         self, file: Path, shown_as: str, kind: str, connections: Path | None, facts: Path | None
     ) -> None:
+        if connections is not None and kind != "linkedin":
+            # Ignoring it would leave in the people it was given to take out.
+            message = (
+                f"only LinkedIn's Invitations.csv can be matched against connections, "
+                f"and {shown_as} is read as {kind}"
+            )
+            raise InvpolicyError(Problem(str(connections), 1, 1, message))
         #: The file as given, as messages name it.
         self.path = shown_as
         #: ``yaml``, ``json``, ``jsonl``, ``csv`` or ``linkedin``.
@@ -65,11 +75,16 @@ class InvitationSource:
         #: taken, by reason (``outgoing``, ``already connected``).
         self.skipped: dict[str, int] = {}
         self._file = file
-        self._connections = connections
-        self._facts = facts
+        self._facts = _SideFile(load_facts, facts)
+        self._connections = _SideFile(read_connections, connections)
+        #: A YAML or JSON file's document and invitations, once read.
+        self._whole: tuple[Document, list[Invitation]] | None = None
 
     def check(self) -> None:
-        """Read the whole file once, keeping no invitation; raise every problem found."""
+        """Read the whole input; raise every problem found.
+
+        Of a JSON Lines or CSV file, no invitation is kept.
+        """
         problems: list[Problem] = []
         try:
             for _ in self._scan(problems):
@@ -85,25 +100,27 @@ class InvitationSource:
     def _scan(self, problems: list[Problem] | None) -> Iterator[Invitation]:
         # ``problems`` is a list when checking (collect and go on), None when
         # iterating (raise at the first problem).
-        self.skipped = {}
-        facts = _side_file(load_facts, self._facts, problems)
+        facts = self._facts.get(problems)
         if facts is not None and facts.problems:
             _report(facts.problems, problems)
-        connections = None
-        if self._connections is not None and self.kind != "linkedin":
-            # Ignoring it would leave in the people it was given to take out.
-            message = (
-                f"only LinkedIn's Invitations.csv can be matched against connections, "
-                f"and {self.path} is read as {self.kind}"
-            )
-            _report([Problem(str(self._connections), 1, 1, message)], problems)
-        else:
-            connections = _side_file(read_connections, self._connections, problems)
+        connections = self._connections.get(problems)
+        # Counted afresh on each pass, and shown once a pass has read the whole file.
+        skipped: dict[str, int] = {}
         if self.kind in ("yaml", "json"):
             yield from self._documents(facts, problems)
-            return
+        else:
+            yield from self._records(facts, connections, skipped, problems)
+        self.skipped = skipped
+
+    def _records(
+        self,
+        facts: Facts | None,
+        connections: Connections | None,
+        skipped: dict[str, int],
+        problems: list[Problem] | None,
+    ) -> Iterator[Invitation]:
         first_line: dict[str, int] = {}
-        for row in self._rows(connections, first_line):
+        for row in self._rows(connections, first_line, skipped):
             found = list(row.problems)
             data, doc = row.data, row.doc
             ident = data.get("id") if isinstance(data, dict) else None
@@ -126,8 +143,10 @@ class InvitationSource:
     def _documents(
         self, facts: Facts | None, problems: list[Problem] | None
     ) -> Iterator[Invitation]:
-        doc = load_document(self._file)
-        invitations = parse_invitations(doc)
+        if self._whole is None:
+            doc = load_document(self._file)
+            self._whole = doc, parse_invitations(doc)
+        doc, invitations = self._whole
         at: JsonPath = ("invitations",) if isinstance(doc.data, dict) else ()
         for index, invitation in enumerate(invitations):
             if facts is None or invitation.id not in facts.entries:
@@ -141,14 +160,37 @@ class InvitationSource:
             if merged is not None:
                 yield merged
 
-    def _rows(self, connections: Connections | None, first_line: dict[str, int]) -> Iterator[Row]:
+    def _rows(
+        self, connections: Connections | None, first_line: dict[str, int], skipped: dict[str, int]
+    ) -> Iterator[Row]:
         lines = read_lines(self._file, self.path)
         if self.kind == "jsonl":
             return jsonl_rows(lines, self.path)
         records = csv_records(lines, self.path)
         if self.kind == "linkedin":
-            return invitation_rows(records, self.path, connections, first_line, self.skipped)
+            return invitation_rows(records, self.path, connections, first_line, skipped)
         return csv_rows(records, self.path)
+
+
+class _SideFile(Generic[_Loaded]):
+    """The facts or connections file: read on first use, and kept once read."""
+
+    def __init__(self, load: Callable[[Path], _Loaded], path: Path | None) -> None:
+        self._load = load
+        self._path = path
+        self._loaded: _Loaded | None = None
+
+    def get(self, problems: list[Problem] | None) -> _Loaded | None:
+        """The file's content; when checking, a problem does not stop the check."""
+        if self._path is None or self._loaded is not None:
+            return self._loaded
+        try:
+            self._loaded = self._load(self._path)
+        except InvpolicyError as exc:
+            if problems is None:
+                raise
+            problems.extend(exc.problems)
+        return self._loaded
 
 
 def open_invitations(
@@ -163,9 +205,10 @@ def open_invitations(
     Without ``input_format``, the extension says which. A CSV file whose header
     is that of LinkedIn's ``Invitations.csv`` is read as LinkedIn's export.
     ``connections`` is LinkedIn's ``Connections.csv``: inviters found there are
-    skipped. ``facts`` is a YAML file of facts to add to invitations, by id.
-    Nothing is read here but the head of a CSV file; problems in the files
-    come from :meth:`InvitationSource.check` or the iteration.
+    skipped (any other input with ``connections`` is refused here). ``facts``
+    is a YAML file of facts to add to invitations, by id. Nothing is read here
+    but the head of a CSV file; problems in the files come from
+    :meth:`InvitationSource.check` or the iteration.
     """
     shown_as = str(path)
     choices = ", ".join(INPUT_FORMATS)
@@ -223,18 +266,3 @@ def _report(found: list[Problem], problems: list[Problem] | None) -> None:
         raise InvpolicyError(sorted(found))
     if problems is not None:
         problems.extend(found)
-
-
-def _side_file(
-    load: Callable[[Path], _Loaded], path: Path | None, problems: list[Problem] | None
-) -> _Loaded | None:
-    """Load the facts or connections file; when checking, a problem does not stop the check."""
-    if path is None:
-        return None
-    try:
-        return load(path)
-    except InvpolicyError as exc:
-        if problems is None:
-            raise
-        problems.extend(exc.problems)
-        return None

@@ -10,9 +10,8 @@ from __future__ import annotations
 import csv
 import json
 import re
-import stat
 from collections.abc import Generator, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,33 +40,16 @@ class Row:
 def read_lines(path: Path, shown_as: str) -> Generator[str, None, None]:
     """The file's lines, decoded one at a time, line endings kept."""
     limit = source.MAX_FILE_BYTES
-    too_large = Problem(shown_as, 1, 1, f"file is too large (more than {limit} bytes)")
-    try:
-        info = path.stat()
-        if stat.S_ISDIR(info.st_mode):
-            raise IsADirectoryError
-        if info.st_size > limit:
-            raise InvpolicyError(too_large)
-        stream = path.open("rb")
-    except OSError as exc:
-        raise InvpolicyError(source.open_problem(shown_as, exc)) from None
-    with stream:
+    with source.open_file(path, shown_as) as stream:
         total = 0
         number = 0
         while raw := stream.readline(limit + 1 - total):
             # A file that grows while read (or a pipe) is held to the same limit.
             total += len(raw)
             if total > limit:
-                raise InvpolicyError(too_large)
+                raise source.too_large(shown_as)
             number += 1
-            try:
-                text = decode_text(raw, shown_as)
-            except InvpolicyError as exc:
-                # decode_text counts lines from the start of what it is given.
-                raise InvpolicyError(
-                    [replace(p, line=p.line + number - 1) for p in exc.problems]
-                ) from None
-            yield text
+            yield decode_text(raw, shown_as, line=number)
 
 
 # --- JSON Lines -----------------------------------------------------------------------
@@ -112,9 +94,10 @@ def jsonl_rows(lines: Iterable[str], shown_as: str) -> Iterator[Row]:
                 text, object_pairs_hook=_object, parse_float=_finite, parse_constant=_constant
             )
         except json.JSONDecodeError as exc:
-            problem = Problem(
-                shown_as, number + exc.lineno - 1, exc.colno, f"invalid JSON: {exc.msg}"
-            )
+            what = exc.msg
+            if text.startswith("\ufeff"):  # json's own message is advice to programmers
+                what = "a byte-order mark (U+FEFF) is allowed at the start of the file only"
+            problem = Problem(shown_as, number + exc.lineno - 1, exc.colno, f"invalid JSON: {what}")
             yield Row(number, None, doc, [problem])
             continue
         except _Refused as exc:

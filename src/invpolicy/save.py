@@ -18,7 +18,8 @@ from invpolicy.atomic import atomic_write
 from invpolicy.errors import InvpolicyError, Problem
 
 
-def _yaml(text: str) -> Any:
+def _load(text: str) -> tuple[Any, Any]:
+    """A round-trip YAML for writing ``text`` back alike, and ``text``'s data (None if empty)."""
     from ruamel.yaml import YAML
     from ruamel.yaml.util import load_yaml_guess_indent
 
@@ -26,12 +27,15 @@ def _yaml(text: str) -> Any:
     yaml.preserve_quotes = True
     yaml.width = 4096
     # Keep the file's own list indentation: "key:\n  - item" or "key:\n- item".
-    indent, offset = 2, 0
+    data, indent, offset = None, None, None
     if text.strip():
-        _, indent, guessed = load_yaml_guess_indent(text)
-        offset = guessed or 0
+        data, indent, offset = load_yaml_guess_indent(text, yaml=yaml)
+    # Neither is guessed from a file without block lists or nested maps (only
+    # comments, flow style).
+    indent = 2 if indent is None else indent
+    offset = offset or 0
     yaml.indent(mapping=2, sequence=max(indent, offset + 2), offset=offset)
-    return yaml
+    return yaml, data
 
 
 class _File:
@@ -85,8 +89,7 @@ def _set(mapping: Any, key: str, value: Any) -> None:
 def save_into_invitations(path: str | Path, answers: dict[str, dict[str, Any]]) -> None:
     """Set each answered fact on its invitation in a YAML invitations file, in place."""
     file = _File(Path(path))
-    yaml = _yaml(file.text)
-    data = yaml.load(file.text)
+    yaml, data = _load(file.text)
     items = data.get("invitations") if hasattr(data, "get") else data
     if not isinstance(items, list):
         raise InvpolicyError(Problem(str(path), 1, 1, "expected a list of invitations"))
@@ -102,8 +105,7 @@ def save_facts_file(path: str | Path, answers: dict[str, dict[str, Any]], *, abo
     from ruamel.yaml.comments import CommentedMap
 
     file = _File(Path(path))
-    yaml = _yaml(file.text)
-    data = yaml.load(file.text) if file.text.strip() else None
+    yaml, data = _load(file.text)
     if data is None:
         data = CommentedMap()
         data.yaml_set_start_comment(

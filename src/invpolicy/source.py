@@ -13,9 +13,10 @@ into a node tree and turned into plain ``dict``/``list``/scalars here, so that:
 from __future__ import annotations
 
 import math
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -71,35 +72,64 @@ def open_problem(shown: str, exc: OSError) -> Problem:
     return Problem(shown, 1, 1, f"cannot read: {exc.strerror}")
 
 
+def open_file(path: Path, shown: str) -> BinaryIO:
+    """Open ``path`` to read its bytes.
+
+    A missing file, a folder, or a file already over :data:`MAX_FILE_BYTES` is
+    an error; the reader still holds what it reads to the limit (a file may
+    grow, a pipe has no size).
+    """
+    try:
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError
+        if info.st_size > MAX_FILE_BYTES:
+            raise too_large(shown)
+        return path.open("rb")
+    except OSError as exc:
+        raise InvpolicyError(open_problem(shown, exc)) from None
+
+
+def too_large(shown: str) -> InvpolicyError:
+    """The error for a file over :data:`MAX_FILE_BYTES`."""
+    return InvpolicyError(
+        Problem(shown, 1, 1, f"file is too large (more than {MAX_FILE_BYTES} bytes)")
+    )
+
+
 def read_text(path: str | Path) -> str:
     """Read a file as UTF-8 text; binary or badly encoded content is an error."""
     shown = str(path)
-    try:
-        with Path(path).open("rb") as stream:
+    with open_file(Path(path), shown) as stream:
+        try:
             # One byte past the limit is enough to know the file is too large.
             raw = stream.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise InvpolicyError(open_problem(shown, exc)) from None
+        except OSError as exc:
+            raise InvpolicyError(open_problem(shown, exc)) from None
     if len(raw) > MAX_FILE_BYTES:
-        raise InvpolicyError(
-            Problem(shown, 1, 1, f"file is too large (more than {MAX_FILE_BYTES} bytes)")
-        )
+        raise too_large(shown)
     return decode_text(raw, shown)
 
 
-def decode_text(raw: bytes, shown: str) -> str:
-    """Decode ``raw`` as UTF-8 (a BOM is allowed), refusing binary data."""
+def decode_text(raw: bytes, shown: str, *, line: int = 1) -> str:
+    """Decode ``raw``, which starts at ``line`` of the file, as UTF-8, refusing binary data.
+
+    Problems are located in the file. A byte-order mark is allowed at the start
+    of the file only: anywhere else, U+FEFF is a character of the text.
+    """
     nul = raw.find(b"\x00")
     if nul >= 0:
-        line, col = _line_col(raw, nul)
-        raise InvpolicyError(Problem(shown, line, col, "binary data (a NUL byte), not a text file"))
+        at, col = _line_col(raw, nul)
+        raise InvpolicyError(
+            Problem(shown, at + line - 1, col, "binary data (a NUL byte), not a text file")
+        )
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig" if line == 1 else "utf-8")
     except UnicodeDecodeError as exc:
-        line, col = _line_col(raw, exc.start)
+        at, col = _line_col(raw, exc.start)
         byte = raw[exc.start]
         raise InvpolicyError(
-            Problem(shown, line, col, f"not valid UTF-8 text (byte 0x{byte:02x})")
+            Problem(shown, at + line - 1, col, f"not valid UTF-8 text (byte 0x{byte:02x})")
         ) from None
     return text
 
@@ -111,14 +141,22 @@ def _line_col(raw: bytes, offset: int) -> tuple[int, int]:
     return line, col
 
 
-def load_document(path: str | Path) -> Document:
-    """Read and parse a YAML or JSON file into a :class:`Document`."""
+def load_document(path: str | Path, *, allow_empty: bool = False) -> Document:
+    """Read and parse a YAML or JSON file into a :class:`Document`.
+
+    ``allow_empty`` is as for :func:`parse_document`.
+    """
     shown = str(path)
-    return parse_document(read_text(path), shown)
+    return parse_document(read_text(path), shown, allow_empty=allow_empty)
 
 
-def parse_document(text: str, shown: str) -> Document:
-    """Parse YAML (or JSON, which YAML 1.2 reads) from ``text``."""
+def parse_document(text: str, shown: str, *, allow_empty: bool = False) -> Document:
+    """Parse YAML (or JSON, which YAML 1.2 reads) from ``text``.
+
+    Text with no document at all (nothing, or only comments) is an error,
+    unless ``allow_empty``: then the document's data is None, as for an
+    empty document (``---`` alone).
+    """
     kind = "JSON" if shown.lower().endswith(".json") else "YAML"
     yaml = YAML(typ="rt")
     try:
@@ -136,6 +174,8 @@ def parse_document(text: str, shown: str) -> Document:
     except RecursionError:
         raise InvpolicyError(Problem(shown, 1, 1, "nesting is too deep")) from None
     if root is None:
+        if allow_empty:
+            return Document(shown, None)
         raise InvpolicyError(Problem(shown, 1, 1, "file is empty"))
     return _Builder(shown).build(root)
 
