@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+import invpolicy.builtin.criteria
 from invpolicy import Criterion, ReplyGenerator, hookimpl, hookspecs
 from invpolicy.catalog import installed_policies
+from invpolicy.contract import is_valid_name
 from invpolicy.errors import PluginError
 from invpolicy.plugins import DEFAULT_PLUGINS, Registry, disabled_plugins, make_plugin_manager
 
@@ -74,6 +76,71 @@ def test_builtins_are_registered_like_any_plugin(registry):
         assert origin.distribution == "invpolicy"
 
 
+def test_plugin_objects_are_registered_last_under_their_module_or_class_name(testplugin):
+    class Extra:
+        @hookimpl
+        def invpolicy_criteria(self):
+            return []
+
+    pm = make_plugin_manager(
+        entry_points=False,
+        disabled=(),
+        plugins=[testplugin, Extra(), Extra(), invpolicy.builtin.criteria],
+    )
+    # The built-in passed again is not registered twice.
+    assert [name for name, _ in pm.list_name_plugin()] == [
+        *DEFAULT_PLUGINS,
+        "invpolicy_testplugin",
+        "Extra",
+        "Extra#2",
+    ]
+
+
+def test_the_builtins_can_be_left_out_and_plugin_objects_switched_off(testplugin):
+    class Extra:
+        @hookimpl
+        def invpolicy_criteria(self):
+            return []
+
+    pm = make_plugin_manager(
+        entry_points=False, disabled=("Extra",), builtins=False, plugins=[testplugin, Extra()]
+    )
+    assert [name for name, plugin in pm.list_name_plugin() if plugin is not None] == [
+        "invpolicy_testplugin"
+    ]
+
+
+def test_a_plugin_object_with_a_misspelled_hook_is_refused():
+    class Typo:
+        @hookimpl
+        def invpolicy_critera(self):
+            return []
+
+    with pytest.raises(PluginError, match=r"unknown hook 'invpolicy_critera' in plugin"):
+        make_plugin_manager(entry_points=False, disabled=(), plugins=[Typo()])
+
+
+@pytest.mark.parametrize(
+    ("name", "valid"),
+    [
+        ("met_in_person", True),
+        ("x2", True),
+        ("scored", True),
+        ("score", False),
+        ("not", False),
+        ("Met", False),
+        ("2x", False),
+        ("_x", False),
+        ("in-person", False),
+        ("", False),
+        ("x\n", False),
+        (7, False),
+    ],
+)
+def test_a_criterion_or_generator_name_is_lower_case_and_no_operator(name, valid):
+    assert is_valid_name(name) is valid
+
+
 def test_installed_policies_come_from_the_policy_paths_hook(tmp_path, registry):
     class Shipper:
         @hookimpl
@@ -112,6 +179,7 @@ def _criterion(name: str) -> Criterion:
         ),
         ([_criterion("Bad-Name")], r"'Bad-Name' is not a valid criterion name"),
         ([_criterion("any")], r"'any' is not a valid criterion name"),
+        ([_criterion(7)], r"'7' is not a valid criterion name"),  # type: ignore[arg-type]
     ],
 )
 def test_a_plugin_returning_the_wrong_thing_is_named(returned, message):

@@ -555,10 +555,40 @@ def test_a_policy_that_does_not_compile_fails(tmp_path):
     path.write_text(path.read_text().replace("{good: }", "{good: {strict: true}}"))
     with pytest.raises(
         AssertionError,
-        match=r"policy .*recruiters-first.yaml does not compile: criterion 'good'.* failed to "
-        r"compile: NotImplementedError: strict matching",
+        match=r"^plugin Strict: policy \S*recruiters-first.yaml does not compile: "
+        r"criterion 'good'.* failed to compile: NotImplementedError: strict matching$",
     ):
         check_plugin(Strict(folder))
+
+
+def test_each_policy_is_read_once(tmp_path, monkeypatch):
+    import invpolicy.policy
+
+    read: list[Path] = []
+    read_policy = invpolicy.policy.read_policy
+
+    def counting(path: Any, registry: Any) -> Any:
+        read.append(Path(path))
+        return read_policy(path, registry)
+
+    monkeypatch.setattr(invpolicy.policy, "read_policy", counting)
+    folder = _ship(tmp_path, extra=EXAMPLES)
+    (folder / "recruiters-first.test.yaml").write_text(
+        "policy: recruiters-first\n" + EXAMPLES, encoding="utf-8"
+    )
+    check_plugin(Shipper(folder))
+    assert read == [folder / "recruiters-first.yaml"]
+
+
+def test_a_test_file_that_cannot_run_fails_with_its_problems(tmp_path):
+    folder = _ship(tmp_path, extra=EXAMPLES)
+    (folder / "other.test.yaml").write_text("policy: no-such-policy\n" + EXAMPLES)
+    with pytest.raises(
+        AssertionError,
+        match=r"(?s)^plugin Shipper: the examples of \S*policies cannot run:\n  "
+        r"\S*other\.test\.yaml:1:\d+: policy: no file no-such-policy\.yaml beside this one",
+    ):
+        check_plugin(Shipper(folder))
 
 
 def test_a_policy_hidden_by_a_builtin_one_fails(tmp_path):

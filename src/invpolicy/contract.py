@@ -7,9 +7,10 @@ signature) happens once, not once per invitation.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 #: The facts of one invitation. An absent key is an unknown fact.
 Facts = Mapping[str, Any]
@@ -26,6 +27,27 @@ DECISIONS = ("accept", "accept_limited", "ask", "decline", "ignore", "defer")
 
 #: The keys of a condition that are not criteria; no criterion may take these names.
 OPERATORS = ("all", "any", "not", "score")
+
+#: What :func:`is_valid_name` accepts, told to the author of a name it refuses.
+NAME_RULE = (
+    f"lower-case letters, digits and '_', starting with a letter; not {', '.join(OPERATORS)}"
+)
+
+_NAME = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def is_valid_name(name: object) -> bool:
+    """Whether ``name`` can name a criterion or reply generator (see :data:`NAME_RULE`).
+
+    A policy writes the name as a key of a condition, beside the operators.
+    """
+    return isinstance(name, str) and _NAME.fullmatch(name) is not None and name not in OPERATORS
+
+
+def is_reply_text(text: object) -> TypeGuard[str]:
+    """Whether a renderer wrote a reply: a string with more than white space in it."""
+    return isinstance(text, str) and bool(text.strip())
+
 
 #: The parameter schema of something that takes no parameters.
 NO_PARAMS: Mapping[str, Any] = {"type": "object", "additionalProperties": False}

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from invpolicy.contract import Check, Facts, Render
+from invpolicy.contract import Check, Facts, Render, is_reply_text
 from invpolicy.errors import PluginError
 from invpolicy.policy import (
     AllOf,
@@ -522,7 +522,7 @@ class CompiledPolicy:
                 f"reply generator '{rule.generator}' of plugin {rule.owner} failed: "
                 f"{type(exc).__name__}: {exc}"
             ) from exc
-        if not isinstance(text, str) or not text.strip():
+        if not is_reply_text(text):
             raise PluginError(
                 f"reply generator '{rule.generator}' of plugin {rule.owner} wrote no text"
             )

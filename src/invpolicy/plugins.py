@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import importlib
 import os
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import pluggy
 
 from invpolicy import hookspecs
-from invpolicy.contract import DECISIONS, OPERATORS, Criterion, ReplyGenerator
+from invpolicy.contract import DECISIONS, NAME_RULE, Criterion, ReplyGenerator, is_valid_name
 from invpolicy.errors import PluginError
 
 if TYPE_CHECKING:
@@ -32,7 +32,6 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
 )
 ENTRY_POINT_GROUP = "invpolicy"
 DISABLE_ENV = "INVPOLICY_DISABLE_PLUGINS"
-_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 T = TypeVar("T")
 
@@ -57,18 +56,36 @@ def disabled_plugins(environ: Mapping[str, str] | None = None) -> frozenset[str]
     return frozenset(part.strip() for part in value.split(",") if part.strip())
 
 
+def plugin_name(plugin: object) -> str:
+    """The name :func:`make_plugin_manager` gives a plugin object: its module's or class's."""
+    if isinstance(plugin, ModuleType | type):
+        return plugin.__name__
+    return type(plugin).__name__
+
+
 def make_plugin_manager(
-    *, entry_points: bool = True, disabled: Iterable[str] | None = None
+    *,
+    entry_points: bool = True,
+    disabled: Iterable[str] | None = None,
+    builtins: bool = True,
+    plugins: Iterable[object] = (),
 ) -> pluggy.PluginManager:
-    """A plugin manager with the built-ins and (by default) installed plugins."""
+    """A plugin manager with the built-ins, (by default) installed plugins, and ``plugins``.
+
+    ``plugins`` are plugin objects (modules, or instances of classes with
+    hook implementations) registered last, under :func:`plugin_name`
+    (``Name#2`` for a second one of that name); one already registered is
+    skipped. ``disabled`` defaults to ``INVPOLICY_DISABLE_PLUGINS``.
+    """
     blocked = disabled_plugins() if disabled is None else frozenset(disabled)
     pm = pluggy.PluginManager("invpolicy")
     pm.add_hookspecs(hookspecs)
     for name in blocked:
         pm.set_blocked(name)
-    for module_name in DEFAULT_PLUGINS:
-        if module_name not in blocked:
-            pm.register(importlib.import_module(module_name), name=module_name)
+    if builtins:
+        for module_name in DEFAULT_PLUGINS:
+            if module_name not in blocked:
+                pm.register(importlib.import_module(module_name), name=module_name)
     if entry_points:
         from importlib.metadata import entry_points as installed_entry_points
 
@@ -80,6 +97,17 @@ def make_plugin_manager(
                 raise PluginError(
                     f"cannot load plugin {ep.name} ({ep.value}): {type(exc).__name__}: {exc}"
                 ) from exc
+    for plugin in plugins:
+        name = plugin_name(plugin)
+        if pm.is_registered(plugin) or name in blocked:
+            continue
+        taken = {registered for registered, _ in pm.list_name_plugin()}
+        unique = name
+        number = 1
+        while unique in taken:
+            number += 1
+            unique = f"{name}#{number}"
+        pm.register(plugin, name=unique)
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
@@ -166,10 +194,9 @@ class Registry:
         return results
 
     def _add(self, kind: str, name: str, item: T, origin: Origin, into: dict[str, T]) -> None:
-        if not _NAME.fullmatch(name) or name in OPERATORS:
+        if not is_valid_name(name):
             raise PluginError(
-                f"plugin {origin.plugin}: '{name}' is not a valid {kind} name "
-                f"(lower-case letters, digits and '_'; not {', '.join(OPERATORS)})"
+                f"plugin {origin.plugin}: '{name}' is not a valid {kind} name ({NAME_RULE})"
             )
         if name in into:
             first = self.origins[(kind, name)]
@@ -183,17 +210,26 @@ class Registry:
         """A JSON Schema validator for the parameters of a criterion or generator."""
         key = (kind, name)
         if key not in self._validators:
-            from jsonschema import Draft202012Validator
             from jsonschema.exceptions import SchemaError
 
             item = self.criteria[name] if kind == "criterion" else self.generators[name]
             try:
-                Draft202012Validator.check_schema(item.params_schema)
+                self._validators[key] = schema_validator(item.params_schema)
             except SchemaError as exc:
                 plugin = self.origins[key].plugin
                 raise PluginError(
                     f"plugin {plugin}: the parameter schema of {kind} '{name}' "
                     f"is not a valid JSON Schema: {exc.message}"
                 ) from exc
-            self._validators[key] = Draft202012Validator(item.params_schema)
         return self._validators[key]
+
+
+def schema_validator(schema: Mapping[str, Any] | bool) -> Validator:
+    """A validator for a parameter schema (JSON Schema draft 2020-12).
+
+    Raises :class:`jsonschema.exceptions.SchemaError` when ``schema`` is not one.
+    """
+    from jsonschema import Draft202012Validator
+
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)

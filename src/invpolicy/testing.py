@@ -17,17 +17,23 @@ needed at run time: the CLI never imports this module.
 from __future__ import annotations
 
 import copy
-import re
 import reprlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from invpolicy.contract import DECISIONS, OPERATORS, Criterion, ReplyGenerator
-from invpolicy.errors import InvpolicyError, PluginError
-from invpolicy.plugins import _NAME, Registry, make_plugin_manager
+from invpolicy.contract import (
+    DECISIONS,
+    NAME_RULE,
+    Criterion,
+    ReplyGenerator,
+    is_reply_text,
+    is_valid_name,
+)
+from invpolicy.errors import PluginError, Problem
+from invpolicy.plugins import Registry, make_plugin_manager, plugin_name, schema_validator
+from invpolicy.semantics import is_language
 
 if TYPE_CHECKING:
     from jsonschema.protocols import Validator
@@ -173,28 +179,23 @@ def _facts_to_try(
 
 
 def _check_header(what: str, name: Any, description: Any) -> None:
-    if not isinstance(name, str) or not _NAME.fullmatch(name) or name in OPERATORS:
-        raise _fail(
-            f"{what}: {name!r} is not a valid name (lower-case letters, digits and '_', "
-            f"starting with a letter; not {', '.join(OPERATORS)})"
-        )
+    if not is_valid_name(name):
+        raise _fail(f"{what}: {name!r} is not a valid name ({NAME_RULE})")
     if not isinstance(description, str) or not description.strip():
         raise _fail(f"{what}: the description must be a sentence for people, not {description!r}")
 
 
 def _schema_validator(what: str, schema: Any) -> Validator:
-    from jsonschema import Draft202012Validator
     from jsonschema.exceptions import SchemaError
 
     if not isinstance(schema, Mapping | bool):
         raise _fail(f"{what}: params_schema must be a mapping, not {type(schema).__name__}")
     try:
-        Draft202012Validator.check_schema(schema)
+        return schema_validator(schema)
     except SchemaError as exc:
         raise _fail(
             f"{what}: params_schema is not a valid JSON Schema (draft 2020-12): {exc.message}"
         ) from None
-    return Draft202012Validator(schema)
 
 
 def _param_sets(
@@ -316,13 +317,6 @@ def check_criterion(
 # --- reply generators ---------------------------------------------------------
 
 
-def _is_language(value: Any) -> bool:
-    from invpolicy.resources import load_schema
-
-    pattern = load_schema("policy")["properties"]["language"]["pattern"]
-    return isinstance(value, str) and re.fullmatch(pattern, value) is not None
-
-
 def check_reply_generator(
     generator: ReplyGenerator,
     facts: Sequence[Mapping[str, Any]] = (),
@@ -347,7 +341,7 @@ def check_reply_generator(
     languages = generator.languages
     if not isinstance(languages, tuple) or not languages:
         raise _fail(f"{what} must declare the languages it writes, such as ('fr', 'en')")
-    bad = [language for language in languages if not _is_language(language)]
+    bad = [language for language in languages if not is_language(language)]
     if bad:
         raise _fail(
             f"{what}: {', '.join(map(repr, bad))} is not a language code (such as 'de' or 'pt-BR')"
@@ -376,7 +370,7 @@ def check_reply_generator(
                         f"{what} with params {_short.repr(param_set)} raised "
                         f"{type(exc).__name__}: {exc} writing {language!r} for {label}"
                     ) from exc
-                if not isinstance(text, str) or not text.strip():
+                if not is_reply_text(text):
                     raise _fail(
                         f"{what} with params {_short.repr(param_set)} wrote "
                         f"{_short.repr(text)} in {language!r} for {label}; "
@@ -392,14 +386,6 @@ def check_reply_generator(
 # --- whole plugins ------------------------------------------------------------
 
 
-def _plugin_label(plugin: object) -> str:
-    if isinstance(plugin, ModuleType):
-        return plugin.__name__
-    if isinstance(plugin, type):
-        return plugin.__name__
-    return type(plugin).__name__
-
-
 def registry_with(*plugins: object, builtins: bool = True) -> Registry:
     """A :class:`~invpolicy.plugins.Registry` of the built-ins and ``plugins``, for tests.
 
@@ -409,30 +395,7 @@ def registry_with(*plugins: object, builtins: bool = True) -> Registry:
     :class:`~invpolicy.errors.PluginError`, as invpolicy does, when a plugin
     breaks the contract at registration (a misspelled hook, a name taken twice).
     """
-    import pluggy
-
-    from invpolicy import hookspecs
-
-    if builtins:
-        pm = make_plugin_manager(entry_points=False, disabled=())
-    else:
-        pm = pluggy.PluginManager(hookspecs.hookspec.project_name)
-        pm.add_hookspecs(hookspecs)
-    for plugin in plugins:
-        if pm.is_registered(plugin):
-            continue  # a built-in module passed again
-        name = _plugin_label(plugin)
-        taken = {registered for registered, _ in pm.list_name_plugin()}
-        unique = name
-        number = 1
-        while unique in taken:
-            number += 1
-            unique = f"{name}#{number}"
-        pm.register(plugin, name=unique)
-    try:
-        pm.check_pending()
-    except pluggy.PluginValidationError as exc:
-        raise PluginError(str(exc)) from exc
+    pm = make_plugin_manager(entry_points=False, disabled=(), builtins=builtins, plugins=plugins)
     return Registry(pm)
 
 
@@ -447,7 +410,7 @@ def check_plugin(plugin: object, facts: Sequence[Mapping[str, Any]] = ()) -> Non
     policies that validate, compile, are not hidden by a built-in policy of
     the same name, and decide as their ``examples`` say.
     """
-    label = _plugin_label(plugin)
+    label = plugin_name(plugin)
     if plugin is None or isinstance(plugin, str | Path):
         raise _fail(f"check_plugin needs the plugin object (a module), not {plugin!r}")
     try:
@@ -472,56 +435,65 @@ def check_plugin(plugin: object, facts: Sequence[Mapping[str, Any]] = ()) -> Non
             check_criterion(registry.criteria[item_name], facts)
         else:
             check_reply_generator(registry.generators[item_name], facts)
-    for path, origin in registry.policy_paths:
-        if origin.plugin == name:
-            _check_policy_path(path, registry, label)
+    paths = [path for path, origin in registry.policy_paths if origin.plugin == name]
+    if paths:
+        _check_policies(paths, registry, name, label)
 
 
-def _policy_files(path: Path, label: str) -> list[Path]:
-    from invpolicy.catalog import POLICY_SUFFIXES, is_test_file
-
-    if not path.exists():
-        raise _fail(
-            f"plugin {label}: the policy path {path} does not exist "
-            "(is the file included in the distribution?)"
-        )
-    if not path.is_dir():
-        return [path]
-    files = sorted(p for p in path.iterdir() if p.suffix in POLICY_SUFFIXES and not is_test_file(p))
-    if not files:
-        raise _fail(f"plugin {label}: the policy folder {path} has no *.yaml or *.yml policy")
-    return files
+#: How :func:`invpolicy.policytest.run_tests` words a plugin's failure to read
+#: or compile a policy, as a problem of the policy's file.
+_PLUGIN_ERROR = "plugin error: "
 
 
-def _check_policy_path(path: Path, registry: Registry, label: str) -> None:
+def _lines(problems: Iterable[Problem]) -> str:
+    return "\n".join(f"  {problem}" for problem in problems)
+
+
+def _check_policies(paths: list[Path], registry: Registry, name: str | None, label: str) -> None:
     from invpolicy.catalog import installed_policies
-    from invpolicy.policy import read_policy
     from invpolicy.policytest import failure_lines, run_tests
 
-    entries = {entry.path: entry for entry in installed_policies(registry)}
-    for file in _policy_files(path, label):
-        entry = entries.get(file)
-        if entry is not None and entry.shadowed_by is not None:
+    entries = [entry for entry in installed_policies(registry) if entry.origin.plugin == name]
+    for path in paths:
+        if not path.exists():
             raise _fail(
-                f"plugin {label}: policy '{file.stem}' ({file}) is never used: the name is "
-                f"taken by {entry.shadowed_by}; rename the file"
+                f"plugin {label}: the policy path {path} does not exist "
+                "(is the file included in the distribution?)"
             )
-        try:
-            read_policy(file, registry).compile(registry)
-        except InvpolicyError as exc:
-            problems = "\n".join(f"  {problem}" for problem in exc.problems)
-            raise _fail(f"plugin {label}: policy {file} does not validate:\n{problems}") from None
-        except PluginError as exc:
-            raise _fail(f"plugin {label}: policy {file} does not compile: {exc}") from None
-    # The policies' examples, and the test files (NAME.test.yaml) shipped beside them.
-    report = run_tests([path], registry)
-    if report.problems:
-        problems = "\n".join(f"  {problem}" for problem in report.problems)
-        raise _fail(f"plugin {label}: the examples of {path} cannot run:\n{problems}")
-    failures = report.failures()
-    if failures:
-        lines = [line for policy, result in failures for line in failure_lines(policy, result)]
-        raise _fail(
-            f"plugin {label}: {len(failures)} example(s) of {path} fail:\n"
-            + "\n".join(f"  {line}" for line in lines)
-        )
+        if path.is_dir() and not any(entry.path.parent == path for entry in entries):
+            raise _fail(f"plugin {label}: the policy folder {path} has no *.yaml or *.yml policy")
+    for entry in entries:
+        if entry.shadowed_by is not None:
+            raise _fail(
+                f"plugin {label}: policy '{entry.name}' ({entry.path}) is never used: the name "
+                f"is taken by {entry.shadowed_by}; rename the file"
+            )
+    policies = {str(entry.path) for entry in entries}
+    for path in paths:
+        # Each policy is read and compiled once, to run its examples and those
+        # of the test files (NAME.test.yaml) shipped beside it.
+        report = run_tests([path], registry)
+        by_file: dict[str, list[Problem]] = {}
+        for problem in report.problems:
+            by_file.setdefault(problem.path, []).append(problem)
+        for file, problems in by_file.items():
+            if file not in policies:
+                continue
+            first = problems[0].message
+            if first.startswith(_PLUGIN_ERROR):
+                raise _fail(
+                    f"plugin {label}: policy {file} does not compile: "
+                    + first.removeprefix(_PLUGIN_ERROR)
+                )
+            raise _fail(f"plugin {label}: policy {file} does not validate:\n{_lines(problems)}")
+        if report.problems:
+            raise _fail(
+                f"plugin {label}: the examples of {path} cannot run:\n{_lines(report.problems)}"
+            )
+        failures = report.failures()
+        if failures:
+            lines = [line for policy, result in failures for line in failure_lines(policy, result)]
+            raise _fail(
+                f"plugin {label}: {len(failures)} example(s) of {path} fail:\n"
+                + "\n".join(f"  {line}" for line in lines)
+            )
