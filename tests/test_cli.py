@@ -276,12 +276,6 @@ def test_plugins_lists_criteria_and_generators():
     assert "fr, en; for decline" in wide
 
 
-@pytest.mark.parametrize("which", ["policy", "invitation"])
-def test_schema_prints_json_schema(which):
-    data = json.loads(run("schema", which).stdout)
-    assert data["$schema"].endswith("2020-12/schema")
-
-
 def test_validate_compiles_so_a_failing_plugin_is_caught(write, monkeypatch):
     from invpolicy import Criterion, hookimpl
     from invpolicy import cli as cli_module

@@ -200,7 +200,12 @@ def browser(tmp_path_factory):
         if os.environ.get("INVPOLICY_BROWSER_TESTS") == "1":
             pytest.fail(reason)
         pytest.skip(reason)
-    webdriver = pytest.importorskip("selenium.webdriver", reason="needs selenium")
+    try:
+        from selenium import webdriver
+    except ImportError:
+        if os.environ.get("INVPOLICY_BROWSER_TESTS") == "1":
+            pytest.fail("INVPOLICY_BROWSER_TESTS=1 but selenium is not installed")
+        pytest.skip("needs selenium")
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()

@@ -779,7 +779,7 @@ def test_facts_file_problems_point_into_the_facts_file(write):
         f'{facts}:4:21: margaret-oneill-42: expected a mapping of facts, got "not a mapping"',
         f"{facts}:6:7: bastien-roux-8d2e.id: a facts file cannot change an invitation's id",
     ]
-    with pytest.raises(InvpolicyError):
+    with pytest.raises(InvpolicyError, match="margaret-oneill-42: expected a mapping of facts"):
         read_facts(facts)
 
 
