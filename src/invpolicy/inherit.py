@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from invpolicy.errors import InvpolicyError, Problem, did_you_mean
+from invpolicy.resources import load_schema
 from invpolicy.schemacheck import check, dotted
 from invpolicy.source import Document, JsonPath, load_document
 
@@ -84,6 +85,10 @@ def load_parent(doc: Document, registry: Registry, chain: tuple[str, ...]) -> Po
         shown = f"{ref}'" if ref == str(path) else f"{ref}' ({path})"
         first = doc.problem(("extends",), f"extends: '{shown} has problems, listed below")
         raise InvpolicyError([first, *exc.problems]) from None
+
+
+#: The most rules a policy may hold, as the schema says, counted once flattened.
+MAX_RULES: int = load_schema("policy")["properties"]["rules"]["maxItems"]
 
 
 def merge_rules(parent: Policy, doc: Document, registry: Registry) -> tuple[Rule, ...]:
@@ -187,6 +192,12 @@ class _Merger:
                 )
         if not rules:
             self._add(("drop",), "every rule is dropped: a policy needs a default rule")
+        elif len(rules) > MAX_RULES:
+            self._add(
+                ("insert",),
+                f"with the rules of policy '{self.parent.name}', this policy has "
+                f"{len(rules)} rules: a policy has at most {MAX_RULES} rules",
+            )
         elif rules[-1].when is not None:
             last = rules[-1]
             where = last.at if last.at.path == self.doc.path else None

@@ -31,6 +31,9 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 64
 #: Values that aliases may add, counted after expansion ("billion laughs").
 MAX_ALIAS_EXPANSION = 100_000
+#: Characters in one key or text value: several times the longest message a
+#: network lets anyone send, so that no single text can make the work slow.
+MAX_STRING_CHARS = 50_000
 
 _CORE = "tag:yaml.org,2002:"
 
@@ -134,6 +137,32 @@ def decode_text(raw: bytes, shown: str, *, line: int = 1) -> str:
     return text
 
 
+def too_long(text: str) -> str | None:
+    """Why ``text`` is refused as a key or value (over :data:`MAX_STRING_CHARS`), or None."""
+    if len(text) <= MAX_STRING_CHARS:
+        return None
+    return f"a text of {len(text)} characters is too long (at most {MAX_STRING_CHARS})"
+
+
+def long_texts(data: Any, doc: Document) -> list[Problem]:
+    """The keys and texts of a flat record (values, or lists of values) that are too long."""
+    if not isinstance(data, dict):
+        return []
+    problems = []
+    for key, value in data.items():
+        why = too_long(str(key))
+        if why is not None:
+            problems.append(doc.problem((key,), why, key=True))
+        for index, item in enumerate(value) if isinstance(value, list) else [(None, value)]:
+            why = too_long(item) if isinstance(item, str) else None
+            if why is not None:
+                where = key if index is None else f"{key}[{index}]"
+                problems.append(
+                    doc.problem((key,) if index is None else (key, index), f"{where}: {why}")
+                )
+    return problems
+
+
 def _line_col(raw: bytes, offset: int) -> tuple[int, int]:
     line = raw.count(b"\n", 0, offset) + 1
     start = raw.rfind(b"\n", 0, offset) + 1
@@ -230,6 +259,9 @@ class _Builder:
                 raise self._fail(key_node, "a key must be a plain string")
             self._check_scalar_tag(key_node)
             name = str(key_node.value)
+            why = too_long(name)
+            if why is not None:
+                raise self._fail(key_node, why)
             if name in result:
                 first = self.doc.key_positions[(*path, name)]
                 raise self._fail(key_node, f"duplicate key '{name}' (first at line {first[0]})")
@@ -253,6 +285,9 @@ class _Builder:
     def _scalar(self, node: Any) -> Any:
         kind = self._check_scalar_tag(node)
         text: str = node.value
+        why = too_long(text)
+        if why is not None:
+            raise self._fail(node, why)
         if node.style == ">":
             # ruamel marks where a folded block was folded with BEL characters
             # (for round-tripping); they are not part of the text.

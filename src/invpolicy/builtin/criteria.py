@@ -268,7 +268,9 @@ CRITERIA = [
                 "keywords": {
                     "type": "array",
                     "minItems": 1,
-                    "items": {"type": "string", "pattern": "[^*\\s]"},
+                    # Bounds on what one headline is searched for, as the text's length is.
+                    "maxItems": 200,
+                    "items": {"type": "string", "pattern": "[^*\\s]", "maxLength": 100},
                 }
             },
         },
