@@ -12,7 +12,7 @@ decided: the unknown criteria under a rule whose condition came out unknown
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -114,8 +114,15 @@ class _Eval:
         self.score: Score | None = None
 
 
+#: A compiled condition: its value for one decision, adding to ``missing`` when unknown.
+#: A test that comes out true or false leaves ``missing`` as it found it.
+Test = Callable[[_Eval], "bool | None"]
+
+
 class _Leaf:
-    __slots__ = ("check", "criterion", "facts", "owner", "params")
+    """One criterion of a plugin (built-in ones included), compiled with its parameters."""
+
+    __slots__ = ("check", "criterion", "facts", "owner", "params", "test")
 
     def __init__(
         self, node: CriterionCheck, check: Check, facts: tuple[str, ...], owner: str
@@ -125,32 +132,35 @@ class _Leaf:
         self.check = check
         self.facts = facts
         self.owner = owner
+        self.test = self._test()
 
-    def _run(self, facts: Facts) -> bool | None:
-        try:
-            result = self.check(facts)
-        except Exception as exc:
-            raise PluginError(
-                f"criterion '{self.criterion}' of plugin {self.owner} failed: "
-                f"{type(exc).__name__}: {exc}"
-            ) from exc
-        if result is not None and result is not True and result is not False:
-            raise PluginError(
-                f"criterion '{self.criterion}' of plugin {self.owner} returned "
-                f"{type(result).__name__}, expected True, False or None"
-            )
-        return result
+    def _test(self) -> Test:
+        check, reads, failed = self.check, self.facts, self._failed
 
-    def evaluate(self, ctx: _Eval) -> bool | None:
-        facts = ctx.facts
-        result = self._run(facts)
-        if result is None:
-            ctx.missing.extend(f for f in self.facts if f not in facts)
-        return result
+        def test(ctx: _Eval) -> bool | None:
+            facts = ctx.facts
+            try:
+                result = check(facts)
+            except Exception as exc:
+                raise failed(exc) from exc
+            if result is None:
+                ctx.missing.extend([fact for fact in reads if fact not in facts])
+                return None
+            if result is True or result is False:
+                return result
+            raise failed(result=result)
+
+        return test
+
+    def _failed(self, exc: Exception | None = None, *, result: object = None) -> PluginError:
+        what = f"criterion '{self.criterion}' of plugin {self.owner}"
+        if exc is not None:
+            return PluginError(f"{what} failed: {type(exc).__name__}: {exc}")
+        return PluginError(f"{what} returned {type(result).__name__}, expected True, False or None")
 
     def trace(self, ctx: _Eval) -> dict[str, Any]:
         mark = len(ctx.missing)
-        value = self.evaluate(ctx)
+        value = self.test(ctx)
         return {
             "criterion": self.criterion,
             "params": dict(self.params),
@@ -167,27 +177,35 @@ class _Leaf:
 class _Junction:
     """``all`` (decided by the first false part) or ``any`` (by the first true part)."""
 
-    __slots__ = ("decisive", "op", "parts")
+    __slots__ = ("decisive", "op", "parts", "test")
 
     def __init__(self, op: str, parts: list[_Node]) -> None:
         self.op = op
         self.parts = parts
         self.decisive = op == "any"
+        self.test = self._test()
 
-    def evaluate(self, ctx: _Eval) -> bool | None:
+    def _test(self) -> Test:
+        if len(self.parts) == 1:
+            return self.parts[0].test  # one part: its value, and its missing facts
+        tests = tuple(part.test for part in self.parts)
         decisive = self.decisive
-        missing = ctx.missing
-        mark = len(missing)
-        unknown = False
-        for part in self.parts:
-            result = part.evaluate(ctx)
-            if result is decisive:
-                # Decided anyway: the unknown parts before did not matter.
-                del missing[mark:]
-                return decisive
-            if result is None:
-                unknown = True
-        return None if unknown else not decisive
+
+        def test(ctx: _Eval) -> bool | None:
+            missing = ctx.missing
+            mark = len(missing)
+            unknown = False
+            for part in tests:
+                result = part(ctx)
+                if result is decisive:
+                    # Decided anyway: the unknown parts before did not matter.
+                    del missing[mark:]
+                    return decisive
+                if result is None:
+                    unknown = True
+            return None if unknown else not decisive
+
+        return test
 
     def trace(self, ctx: _Eval) -> dict[str, Any]:
         # Every part is traced (no short cut), and the value follows from theirs.
@@ -209,14 +227,17 @@ class _Junction:
 
 
 class _Not:
-    __slots__ = ("part",)
+    __slots__ = ("part", "test")
 
     def __init__(self, part: _Node) -> None:
         self.part = part
+        inner = part.test
 
-    def evaluate(self, ctx: _Eval) -> bool | None:
-        result = self.part.evaluate(ctx)
-        return None if result is None else not result
+        def test(ctx: _Eval) -> bool | None:
+            result = inner(ctx)
+            return None if result is None else not result
+
+        self.test: Test = test
 
     def trace(self, ctx: _Eval) -> dict[str, Any]:
         part = self.part.trace(ctx)
@@ -230,25 +251,28 @@ class _Not:
 class _ScoreTest:
     """``score: {at_least, below}``: decided by the bounds the score can still reach."""
 
-    __slots__ = ("scorer", "test")
+    __slots__ = ("node", "scorer", "test")
 
     def __init__(self, node: ScoreTest, scorer: _Scorer) -> None:
-        self.test = node
+        self.node = node
         self.scorer = scorer
+        compute, within = scorer.compute, node.within
 
-    def evaluate(self, ctx: _Eval) -> bool | None:
-        score = ctx.score if ctx.score is not None else self.scorer.compute(ctx)
-        value = self.test.within(score.low, score.high)
-        if value is None:
-            ctx.missing.extend(score.missing)
-        return value
+        def test(ctx: _Eval) -> bool | None:
+            score = ctx.score if ctx.score is not None else compute(ctx)
+            value = within(score.low, score.high)
+            if value is None:
+                ctx.missing.extend(score.missing)
+            return value
+
+        self.test: Test = test
 
     def trace(self, ctx: _Eval) -> dict[str, Any]:
         mark = len(ctx.missing)
-        value = self.evaluate(ctx)
+        value = self.test(ctx)
         assert ctx.score is not None
         return {
-            "score": self.test.bounds(),
+            "score": self.node.bounds(),
             "value": value,
             "total": ctx.score.total,
             "low": ctx.score.low,
@@ -361,7 +385,7 @@ class _Scorer:
                 condition = signal.when.trace(ctx)
                 value = condition["value"]
             else:
-                value = signal.when.evaluate(ctx)
+                value = signal.when.test(ctx)
             values.append(value)
             if value is None:
                 missing.extend(ctx.missing)
@@ -488,7 +512,7 @@ class CompiledPolicy:
                 condition = rule.when.trace(ctx)
                 value = condition["value"]
             else:
-                value = rule.when.evaluate(ctx)
+                value = rule.when.test(ctx)
             if explain:
                 steps.append(RuleTrace(rule.id, value, value is True, condition))
             if value is True:

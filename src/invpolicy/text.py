@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import cache
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 
@@ -14,8 +15,16 @@ def fold(text: str) -> str:
     "ressources humaines" and "RESSOURCES HUMAINES" fold to the same text, and
     so do "l'équipe" and the same word typed with a curly apostrophe.
     """
-    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_APOSTROPHES))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    folded = text.casefold().translate(_APOSTROPHES)
+    if folded.isascii():
+        return folded  # nothing to decompose
+    return unicodedata.normalize("NFKD", folded).translate(combining_marks())
+
+
+@cache
+def combining_marks() -> dict[int, None]:
+    """A table deleting every combining mark (U+0300 to U+1E94A hold them all)."""
+    return {code: None for code in range(0x300, 0x1E94B) if unicodedata.combining(chr(code))}
 
 
 #: Characters that steer a terminal or reorder text: control characters and bidi overrides.
