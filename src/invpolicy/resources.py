@@ -41,4 +41,39 @@ def validator(name: str, definition: str | None = None) -> Validator:
     schema = load_schema(name)
     if definition is not None:
         schema = {"$defs": schema["$defs"], "$ref": f"#/$defs/{definition}"}
-    return Draft202012Validator(schema)
+    return Draft202012Validator(_inlined(schema, schema.get("$defs", {}), ()))
+
+
+def _inlined(node: Any, defs: dict[str, Any], within: tuple[str, ...]) -> Any:
+    """``node`` with each ``$ref`` to one of ``defs`` replaced by the definition.
+
+    Following a reference costs more than the check it leads to, for every
+    invitation read; a definition that refers to itself (a condition holds
+    conditions) keeps its reference.
+    """
+    if isinstance(node, list):
+        return [_inlined(item, defs, within) for item in node]
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref")
+    name = ref.removeprefix("#/$defs/") if isinstance(ref, str) else None
+    rest = {key: _inlined(value, defs, within) for key, value in node.items() if key != "$ref"}
+    if name is None or name not in defs or name in within:
+        return {"$ref": ref, **rest} if ref is not None else rest
+    target = _inlined(defs[name], defs, (*within, name))
+    if set(rest) <= _ANNOTATIONS:
+        return {**target, **rest}
+    return {"allOf": [target], **rest}
+
+
+#: Keywords that check nothing, kept beside an inlined definition.
+_ANNOTATIONS = {
+    "$comment",
+    "$defs",
+    "$id",
+    "$schema",
+    "default",
+    "description",
+    "examples",
+    "title",
+}

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from invpolicy.errors import Problem, did_you_mean
@@ -37,10 +38,122 @@ def dotted(path: Iterable[str | int]) -> str:
 
 def check(validator: Validator, instance: Any, doc: Document, at: JsonPath = ()) -> list[Problem]:
     """Every problem the validator finds in ``instance`` (found at ``at`` in ``doc``)."""
+    if _quick(validator)(instance):
+        return []
     problems: list[Problem] = []
     for error in validator.iter_errors(instance):
         problems.extend(_problems(error, doc, at))
     return sorted(set(problems))
+
+
+_Quick = Callable[[Any], bool]
+
+
+def _never(_instance: Any) -> bool:
+    return False
+
+
+#: Quick tests by validator (which cannot be hashed), with the validator kept alive.
+_QUICK: dict[int, tuple[Validator, _Quick]] = {}
+
+
+def _quick(validator: Validator) -> _Quick:
+    """A plain function saying True only of what ``validator`` finds valid.
+
+    Built once per validator, for the keywords a flat record's schema uses (an
+    invitation's, read a million times); it answers False to what it cannot
+    tell, and ``validator`` then has the last word and says what is wrong.
+    """
+    known = _QUICK.get(id(validator))
+    if known is None:
+        known = _QUICK[id(validator)] = (validator, quick_test(validator.schema) or _never)
+    return known[1]
+
+
+def quick_test(schema: Any) -> _Quick | None:
+    """A test of ``schema``'s meaning, or None if it uses a keyword not handled here."""
+    if schema is True or schema == {}:
+        return lambda _instance: True
+    if not isinstance(schema, Mapping) or set(schema) - _HANDLED:
+        return None
+    tests: list[_Quick] = []
+    for keyword, value in schema.items():
+        test = _KEYWORDS[keyword](value) if keyword in _KEYWORDS else _skip
+        if test is None:
+            return None
+        if test is not _skip:
+            tests.append(test)
+    return lambda instance: all(test(instance) for test in tests)
+
+
+def _skip(_instance: Any) -> bool:
+    return True
+
+
+def _type_test(value: Any) -> _Quick:
+    names = value if isinstance(value, list) else [value]
+    # bool is an int to Python, never an integer or a number to JSON Schema.
+    kinds = tuple(kind for name in names for kind in _TYPES.get(name, ()))
+    return lambda instance: type(instance) in kinds
+
+
+def _properties_test(value: Mapping[str, Any]) -> _Quick | None:
+    tests = {name: quick_test(schema) for name, schema in value.items()}
+    if any(test is None for test in tests.values()):
+        return None
+    known: dict[str, _Quick] = {name: test for name, test in tests.items() if test is not None}
+
+    def test(instance: Any) -> bool:
+        if not isinstance(instance, dict):
+            return True
+        for key, item in instance.items():
+            check = known.get(key)
+            if check is not None and not check(item):
+                return False
+        return True
+
+    return test
+
+
+def _items_test(value: Any) -> _Quick | None:
+    each = quick_test(value)
+    if each is None:
+        return None
+    return lambda instance: not isinstance(instance, list) or all(each(i) for i in instance)
+
+
+def _enum_test(value: list[Any]) -> _Quick:
+    choices = [(type(choice), choice) for choice in value]
+    return lambda instance: (type(instance), instance) in choices
+
+
+def _pattern_test(value: str) -> _Quick:
+    pattern = re.compile(value)
+    return lambda instance: not isinstance(instance, str) or pattern.search(instance) is not None
+
+
+_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "null": (type(None),),
+    "array": (list,),
+    "object": (dict,),
+}
+_KEYWORDS: dict[str, Callable[[Any], _Quick | None]] = {
+    "type": _type_test,
+    "properties": _properties_test,
+    "items": _items_test,
+    "enum": _enum_test,
+    "pattern": _pattern_test,
+    "required": lambda names: lambda i: not isinstance(i, dict) or all(n in i for n in names),
+    "additionalProperties": lambda allowed: _skip if allowed is True else None,
+    "minLength": lambda least: lambda i: not isinstance(i, str) or len(i) >= least,
+    "minimum": lambda least: lambda i: type(i) not in (int, float) or i >= least,
+}
+#: What a quick test reads: its keywords, and those that check nothing.
+_HANDLED = {*_KEYWORDS, "$comment", "$defs", "$id", "$schema", "default", "description", "title"}
 
 
 def _problems(error: ValidationError, doc: Document, at: JsonPath) -> list[Problem]:

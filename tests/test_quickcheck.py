@@ -1,0 +1,61 @@
+"""The quick test of a flat record's schema agrees with the full validator.
+
+Invitations are checked by a plain function built from their schema; the
+JSON Schema validator speaks only when that function says no. It must never
+say yes to what the validator refuses.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from invpolicy.fields import invitation_fields
+from invpolicy.resources import validator
+from invpolicy.schemacheck import _quick, check, quick_test
+from invpolicy.source import Document
+
+INVITATION = validator("invitation", "invitation")
+FIELDS = sorted(invitation_fields())
+
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-3, max_value=3),
+    st.floats(allow_nan=False, allow_infinity=False, min_value=-3, max_value=3),
+    st.sampled_from(["", "en", "fr-CA", "english", "linkedin", "myspace", "x"]),
+    st.text(max_size=5),
+)
+values = st.one_of(scalars, st.lists(scalars, max_size=3), st.dictionaries(st.text(), scalars))
+records = st.dictionaries(st.sampled_from([*FIELDS, "extra"]), values, max_size=8)
+
+
+def _integral_floats(value: Any) -> bool:
+    items = value if isinstance(value, list) else [value]
+    return any(isinstance(item, float) and item.is_integer() for item in items)
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(records)
+def test_the_quick_test_says_yes_exactly_when_the_validator_does(record: dict[str, Any]) -> None:
+    quick = _quick(INVITATION)(record)
+    valid = INVITATION.is_valid(record)
+    assert not quick or valid
+    if not any(_integral_floats(v) for v in record.values()):
+        # 2.0 is an integer to JSON Schema; the quick test leaves it to the validator.
+        assert quick == valid
+
+
+def test_a_record_refused_quickly_is_still_explained_in_full() -> None:
+    doc = Document("inv.jsonl", {"id": "a", "name": "A", "exchanges": -1})
+    (problem,) = check(INVITATION, doc.data, doc)
+    assert problem.message == "exchanges: -1 is less than the minimum of 0"
+
+
+def test_schemas_with_other_keywords_have_no_quick_test() -> None:
+    assert quick_test({"type": "object", "oneOf": [{}]}) is None
+    assert quick_test({"properties": {"a": {"$ref": "#/$defs/a"}}}) is None
+    assert quick_test({"additionalProperties": False}) is None
+    assert _quick(validator("policy"))({"format": 1}) is False
