@@ -25,6 +25,10 @@ def _mentions(keywords, **facts):
         (["rh"], "Vigneron en Rhône-Alpes", False),  # whole words only
         (["market"], "Marketing manager", False),
         (["c.e.o"], "CEO", False),  # keywords are text, never patterns
+        # A pattern that backtracks for ages on "aaaa...!" in a regex engine: text here.
+        (["(a+)+$"], "a" * 40 + "!", False),
+        (["(a+)+$"], "a note that says (a+)+$ literally", True),
+        (["c++"], "Développeur C++ senior", True),
         (["marketing", "rh"], "Boulanger", False),
     ],
 )
