@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from invpolicy.text import fold
 
@@ -66,7 +66,10 @@ def _core(text: str, sender: str = "") -> str:
     return " ".join(kept)
 
 
-_STOCK = frozenset(_core(text) for text in _STOCK_TEXTS)
+@cache
+def _stock() -> frozenset[str]:
+    """The stock texts as :func:`_core` leaves them; made on first use, not at start-up."""
+    return frozenset(_core(text) for text in _STOCK_TEXTS)
 
 
 # Asked of the same note by criteria and reply generators, for each what-if variant.
@@ -85,4 +88,5 @@ def is_personalized(message: str | None, sender: str = "") -> bool:
     # "Bonjour Marie j'aimerais vous inviter..." with no comma: try without
     # the greeting and up to three words of name after it.
     skips = range(5) if words[0] in _GREETINGS else range(1)
-    return all(" ".join(words[skip:]) not in _STOCK for skip in skips)
+    stock = _stock()
+    return all(" ".join(words[skip:]) not in stock for skip in skips)
