@@ -8,7 +8,7 @@ and leaves out the people already among the connections.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from invpolicy.errors import InvpolicyError, Problem
+from invpolicy.idindex import IdIndex
 from invpolicy.records import Row, csv_records, read_lines, too_many_cells
 from invpolicy.schemacheck import shown
 from invpolicy.source import Document
@@ -65,7 +66,7 @@ def invitation_rows(
     records: Iterator[tuple[int, list[str]]],
     shown_as: str,
     connections: Connections | None,
-    first_line: dict[str, int],
+    first_line: IdIndex,
     skipped: dict[str, int],
 ) -> Iterator[Row]:
     """``Invitations.csv``'s incoming invitations, as rows in invpolicy's fields.
@@ -129,7 +130,7 @@ def invitation_rows(
         yield Row(line, data, doc, problems)
 
 
-def _unique(base: str, used: Mapping[str, int], suffixes: dict[str, int]) -> str:
+def _unique(base: str, used: IdIndex, suffixes: dict[str, int]) -> str:
     """``base``, or ``base-2``, ``base-3``... if taken; ``suffixes`` saves recounting."""
     if base not in used:
         return base

@@ -18,6 +18,7 @@ from typing import Any, Generic, TypeVar
 
 from invpolicy.errors import InvpolicyError, Problem
 from invpolicy.factsfile import Facts, load_facts, read_facts
+from invpolicy.idindex import IdIndex
 from invpolicy.invitations import Invitation, build_invitation, parse_invitations
 from invpolicy.linkedin import Connections, invitation_rows, looks_like_linkedin, read_connections
 from invpolicy.records import Row, csv_records, csv_rows, jsonl_rows, read_lines
@@ -119,22 +120,22 @@ class InvitationSource:
         skipped: dict[str, int],
         problems: list[Problem] | None,
     ) -> Iterator[Invitation]:
-        first_line: dict[str, int] = {}
+        first_line = IdIndex()
         for row in self._rows(connections, first_line, skipped):
             found = list(row.problems)
             data, doc = row.data, row.doc
             ident = data.get("id") if isinstance(data, dict) else None
             if isinstance(ident, str):
-                if ident in first_line:
+                first = first_line.get(ident)
+                if first is not None:
                     found.append(
                         doc.problem(
                             ("id",),
-                            f"id: duplicate invitation id '{ident}' "
-                            f"(first at line {first_line[ident]})",
+                            f"id: duplicate invitation id '{ident}' (first at line {first})",
                         )
                     )
                 else:
-                    first_line[ident] = row.line
+                    first_line.add(ident, row.line)
             invitation = None if data is None else _finish(data, doc, facts, found)
             _report(found, problems)
             if invitation is not None:
@@ -161,7 +162,7 @@ class InvitationSource:
                 yield merged
 
     def _rows(
-        self, connections: Connections | None, first_line: dict[str, int], skipped: dict[str, int]
+        self, connections: Connections | None, first_line: IdIndex, skipped: dict[str, int]
     ) -> Iterator[Row]:
         lines = read_lines(self._file, self.path)
         if self.kind == "jsonl":
