@@ -417,6 +417,7 @@ class _CompiledRule:
         "on_follow_up",
         "owner",
         "render",
+        "test",
         "when",
     )
 
@@ -431,6 +432,8 @@ class _CompiledRule:
         self.id = rule.id
         self.decision = rule.decision
         self.when = when
+        #: The condition's test; None for a rule that always fires.
+        self.test = None if when is None else when.test
         self.generator = rule.reply.generator if rule.reply else None
         #: The plugin that provides the generator, which error messages name.
         self.owner = owner
@@ -495,43 +498,53 @@ class CompiledPolicy:
         plugin's criterion or generator and the invitation, when a plugin fails.
         """
         try:
-            return self._decide(invitation, explain)
+            if explain:
+                return self._explained(invitation)
+            ctx = _Eval(invitation.facts, False)
+            for rule in self._rules:
+                test = rule.test
+                if test is None or test(ctx) is True:
+                    return self._decision(rule, invitation, ctx, None)
         except PluginError as exc:
             raise PluginError(
                 f"{exc} (policy '{self.name}', invitation '{invitation.id}')"
             ) from exc
+        raise AssertionError("a validated policy ends with a rule that always fires")
 
-    def _decide(self, invitation: Invitation, explain: bool) -> Decision:
-        ctx = _Eval(invitation.facts, explain)
+    def _explained(self, invitation: Invitation) -> Decision:
+        ctx = _Eval(invitation.facts, True)
         steps: list[RuleTrace] = []
         for rule in self._rules:
-            if rule.when is None:
-                value: bool | None = True
-                condition = None
-            elif explain:
-                condition = rule.when.trace(ctx)
-                value = condition["value"]
-            else:
-                value = rule.when.test(ctx)
-            if explain:
-                steps.append(RuleTrace(rule.id, value, value is True, condition))
+            condition = None if rule.when is None else rule.when.trace(ctx)
+            value: bool | None = True if condition is None else condition["value"]
+            steps.append(RuleTrace(rule.id, value, value is True, condition))
             if value is True:
-                if ctx.score is None and self._scorer.signals:
-                    # A scoring policy always gives its score, even when an
-                    # explicit rule decided before a threshold needed it.
-                    self._scorer.compute(ctx)
-                return Decision(
-                    policy=self.name,
-                    invitation=invitation.id,
-                    decision=rule.decision,
-                    rule=rule.id,
-                    reply=self._reply(rule, invitation),
-                    missing=tuple(dict.fromkeys(ctx.missing)),
-                    trace=tuple(steps) if explain else None,
-                    score=ctx.score,
-                    on_follow_up=rule.on_follow_up,
-                )
+                return self._decision(rule, invitation, ctx, tuple(steps))
         raise AssertionError("a validated policy ends with a rule that always fires")
+
+    def _decision(
+        self,
+        rule: _CompiledRule,
+        invitation: Invitation,
+        ctx: _Eval,
+        steps: tuple[RuleTrace, ...] | None,
+    ) -> Decision:
+        if ctx.score is None and self._scorer.signals:
+            # A scoring policy always gives its score, even when an
+            # explicit rule decided before a threshold needed it.
+            self._scorer.compute(ctx)
+        missing = ctx.missing
+        return Decision(
+            self.name,
+            invitation.id,
+            rule.decision,
+            rule.id,
+            None if rule.render is None else self._reply(rule, invitation),
+            tuple(dict.fromkeys(missing)) if missing else (),
+            steps,
+            ctx.score,
+            rule.on_follow_up,
+        )
 
     def _reply(self, rule: _CompiledRule, invitation: Invitation) -> Reply | None:
         if rule.render is None or rule.generator is None:
