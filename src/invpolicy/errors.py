@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from invpolicy.text import one_line
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -16,7 +18,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.message}"
+        # Paths and messages quote what files hold: shown inert, on one line.
+        return one_line(f"{self.path}:{self.line}:{self.col}: {self.message}")
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,14 @@ into a node tree and turned into plain ``dict``/``list``/scalars here, so that:
 from __future__ import annotations
 
 import math
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from ruamel.yaml import YAML
+from ruamel.yaml.composer import Composer
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
@@ -137,29 +139,50 @@ def decode_text(raw: bytes, shown: str, *, line: int = 1) -> str:
     return text
 
 
-def too_long(text: str) -> str | None:
-    """Why ``text`` is refused as a key or value (over :data:`MAX_STRING_CHARS`), or None."""
-    if len(text) <= MAX_STRING_CHARS:
-        return None
-    return f"a text of {len(text)} characters is too long (at most {MAX_STRING_CHARS})"
+def text_problem(text: str) -> str | None:
+    """Why ``text`` is refused as a key or value, or None.
+
+    Over :data:`MAX_STRING_CHARS` characters, or holding half of a UTF-16
+    surrogate pair (``"\\ud83d"`` alone in JSON), which is no character and
+    could not be printed or written.
+    """
+    if len(text) > MAX_STRING_CHARS:
+        return f"a text of {len(text)} characters is too long (at most {MAX_STRING_CHARS})"
+    lone = _SURROGATE.search(text)
+    if lone is not None:
+        return f"\\u{ord(lone[0]):04x} is half of a UTF-16 surrogate pair, not a character"
+    return None
 
 
-def long_texts(data: Any, doc: Document) -> list[Problem]:
-    """The keys and texts of a flat record (values, or lists of values) that are too long."""
+def characters(text: str) -> str:
+    """``text`` with each escaped UTF-16 surrogate pair joined into its character.
+
+    YAML reads ``"\\ud83d\\ude00"`` (how JSON writes an emoji) as two
+    surrogates; JSON means the emoji.
+    """
+    if _SURROGATE.search(text) is None:
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def text_problems(data: Any, doc: Document) -> list[Problem]:
+    """The refused keys and texts of a flat record (values, or lists of values)."""
     if not isinstance(data, dict):
         return []
     problems = []
     for key, value in data.items():
-        why = too_long(str(key))
+        why = text_problem(str(key))
         if why is not None:
             problems.append(doc.problem((key,), why, key=True))
         for index, item in enumerate(value) if isinstance(value, list) else [(None, value)]:
-            why = too_long(item) if isinstance(item, str) else None
+            why = text_problem(item) if isinstance(item, str) else None
             if why is not None:
                 where = key if index is None else f"{key}[{index}]"
-                problems.append(
-                    doc.problem((key,) if index is None else (key, index), f"{where}: {why}")
-                )
+                path: JsonPath = (key,) if index is None else (key, index)
+                problems.append(doc.problem(path, f"{where}: {why}"))
     return problems
 
 
@@ -188,8 +211,11 @@ def parse_document(text: str, shown: str, *, allow_empty: bool = False) -> Docum
     """
     kind = "JSON" if shown.lower().endswith(".json") else "YAML"
     yaml = YAML(typ="rt")
+    yaml.Composer = _ShallowComposer
     try:
         root = yaml.compose(text)
+    except _TooDeep as exc:
+        raise InvpolicyError(Problem(shown, exc.line + 1, exc.column + 1, _TOO_DEEP)) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
@@ -207,6 +233,35 @@ def parse_document(text: str, shown: str, *, allow_empty: bool = False) -> Docum
             return Document(shown, None)
         raise InvpolicyError(Problem(shown, 1, 1, "file is empty"))
     return _Builder(shown).build(root)
+
+
+_TOO_DEEP = f"nesting is too deep (more than {MAX_DEPTH} levels)"
+
+
+class _TooDeep(Exception):
+    def __init__(self, mark: Any) -> None:
+        super().__init__()
+        self.line: int = mark.line
+        self.column: int = mark.column
+
+
+class _ShallowComposer(Composer):
+    """Stops at the first node nested deeper than :data:`MAX_DEPTH`, as it is read.
+
+    The parser slows down with depth on every token, so a file of deep
+    brackets must be refused when the limit is reached, not once it is read.
+    """
+
+    nesting = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self.nesting += 1
+        try:
+            if self.nesting > MAX_DEPTH + 1:  # the root is at depth 0
+                raise _TooDeep(self.parser.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.nesting -= 1
 
 
 class _Builder:
@@ -228,7 +283,7 @@ class _Builder:
 
     def _node(self, node: Any, path: JsonPath, depth: int) -> Any:
         if depth > MAX_DEPTH:
-            raise self._fail(node, f"nesting is too deep (more than {MAX_DEPTH} levels)")
+            raise self._fail(node, _TOO_DEEP)
         key = id(node)
         if key in self.built:
             # An alias: share the value already built, but count what it expands to.
@@ -258,8 +313,8 @@ class _Builder:
             if not isinstance(key_node, ScalarNode):
                 raise self._fail(key_node, "a key must be a plain string")
             self._check_scalar_tag(key_node)
-            name = str(key_node.value)
-            why = too_long(name)
+            name = characters(str(key_node.value))
+            why = text_problem(name)
             if why is not None:
                 raise self._fail(key_node, why)
             if name in result:
@@ -284,8 +339,8 @@ class _Builder:
 
     def _scalar(self, node: Any) -> Any:
         kind = self._check_scalar_tag(node)
-        text: str = node.value
-        why = too_long(text)
+        text: str = characters(node.value)
+        why = text_problem(text)
         if why is not None:
             raise self._fail(node, why)
         if node.style == ">":

@@ -36,6 +36,8 @@ _STEERING = {
         *range(0x80, 0xA0),
         *range(0x202A, 0x202F),
         *range(0x2066, 0x206A),
+        # Half of a surrogate pair is no character: it could not even be printed.
+        *range(0xD800, 0xE000),
     ]
     if code not in (0x09, 0x0A)
 }
@@ -48,3 +50,22 @@ def inert(text: str) -> str:
     right-to-left override is written out instead of acting.
     """
     return text.translate(_STEERING)
+
+
+#: As :data:`_STEERING`, and line breaks too: what keeps a message on one line.
+_BREAKS = {
+    **_STEERING,
+    0x0A: "\\n",
+    0x0D: "\\r",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
+
+
+def one_line(text: str) -> str:
+    """``text`` as :func:`inert` makes it, with its line breaks written out too.
+
+    An error is one line ``path:line:col: message``; a key or a name quoted in
+    the message may hold a line break, which must not start another line.
+    """
+    return text.translate(_BREAKS)
