@@ -127,3 +127,20 @@ def test_keyword_lists_are_bounded(write: Write, keywords: list[str], message: s
     (line,) = lines
     assert "rules[0].when.headline_mentions.keywords" in line
     assert message in line
+
+
+def test_a_csv_cell_over_the_csv_module_limit_is_one_located_line(write: Write) -> None:
+    path = write("inv.csv", "id,name,message\na,A," + "x" * 140_000 + "\n")
+    assert _run("compare", str(path), "-p", "ask-first") == (
+        1,
+        [f"{path}:2:1: invalid CSV: field larger than field limit (131072)"],
+    )
+
+
+def test_a_json_key_over_the_yaml_key_limit_is_one_located_line(write: Write) -> None:
+    # YAML, which reads JSON files too, takes keys of up to 1024 characters.
+    path = write("inv.json", json.dumps([{"id": "a", "name": "A", "k" * 1100: 1}]))
+    assert _run("compare", str(path), "-p", "ask-first") == (
+        1,
+        [f"{path}:1:1129: invalid JSON: expected ',' or '}}', but got ':'"],
+    )
