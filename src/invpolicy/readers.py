@@ -24,7 +24,7 @@ from invpolicy.linkedin import Connections, invitation_rows, looks_like_linkedin
 from invpolicy.records import Row, csv_records, csv_rows, jsonl_rows, read_lines
 from invpolicy.resources import validator
 from invpolicy.schemacheck import check
-from invpolicy.source import Document, JsonPath, load_document, long_texts
+from invpolicy.source import Document, JsonPath, load_document, text_problems
 
 __all__ = [
     "INPUT_FORMATS",
@@ -257,7 +257,7 @@ def _finish(
     """
     if facts is not None:
         data, doc = facts.merged(data, doc)
-    found.extend(long_texts(data, doc))
+    found.extend(text_problems(data, doc))
     found.extend(check(validator("invitation", "invitation"), data, doc))
     return None if found else build_invitation(data)
 
