@@ -72,13 +72,23 @@ def test_an_entry_point_plugin_is_discovered_in_a_fresh_process(tmp_path, testpl
     assert "fact" not in {c["name"] for c in json.loads(result.stdout)["criteria"]}
 
 
-@pytest.mark.parametrize("module", ["jsonschema", "rich", "ruamel.yaml", "pluggy"])
+@pytest.mark.parametrize(
+    "module", ["jsonschema", "rich", "ruamel.yaml", "pluggy", "invpolicy.reporters"]
+)
 def test_start_up_does_not_import_what_only_commands_need(module):
     code = f"import invpolicy.cli, sys; print({module!r} in sys.modules)"
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "False"
+
+
+def test_the_format_choices_are_the_reporters_names():
+    from invpolicy.cli import LISTING_FORMATS, REPORT_FORMATS
+    from invpolicy.reporters import LISTING_BY_NAME, REPORTER_BY_NAME
+
+    assert REPORT_FORMATS == tuple(REPORTER_BY_NAME)
+    assert LISTING_FORMATS == tuple(LISTING_BY_NAME)
 
 
 def test_the_linkedin_workflow_end_to_end(tmp_path):

@@ -15,7 +15,6 @@ import click
 
 from invpolicy import __version__
 from invpolicy.errors import InvpolicyError, PluginError, Problem, ScaffoldError
-from invpolicy.reporters import LISTING_BY_NAME, REPORTER_BY_NAME
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -40,6 +39,12 @@ class ProblemsError(click.ClickException):
 
 #: Commands that live in their own module, imported only when they run (or
 #: when ``--help`` lists them), to keep start-up light.
+#: The values of ``--format`` for reports, and for listings: the names of the
+#: reporters (``invpolicy.reporters``), written here so that starting the CLI
+#: does not import every output format.
+REPORT_FORMATS = ("table", "json", "csv", "markdown", "html")
+LISTING_FORMATS = ("table", "json")
+
 LAZY_COMMANDS = {
     "fmt": "invpolicy.commands.fmt:fmt",
     "lint": "invpolicy.commands.lint:lint",
@@ -126,7 +131,7 @@ def _output_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The options that say what to write, and where."""
     for option in reversed(
         [
-            format_option(list(REPORTER_BY_NAME)),
+            format_option(list(REPORT_FORMATS)),
             click.option(
                 "--output",
                 "-o",
@@ -163,6 +168,8 @@ def load_registry() -> Registry:
 
 
 def _lister(output_format: str, **options: bool) -> ListingReporter:
+    from invpolicy.reporters import LISTING_BY_NAME
+
     return LISTING_BY_NAME[output_format](sys.stdout, **options)
 
 
@@ -233,6 +240,8 @@ def _run(
         only_disagreements=only_disagreements,
     )
     report.skipped = dict(source.skipped)
+    from invpolicy.reporters import REPORTER_BY_NAME
+
     reporter = REPORTER_BY_NAME[output_format]
     if output is None:
         reporter(sys.stdout, explain=explain, replies=replies).decisions(report)
@@ -452,7 +461,7 @@ def compare(
 
 
 @cli.command("policies")
-@format_option(list(LISTING_BY_NAME))
+@format_option(list(LISTING_FORMATS))
 @click.option(
     "--long", "-l", "long_", is_flag=True, help="Show each policy's summary in the table."
 )
@@ -465,7 +474,7 @@ def list_policies(output_format: str, long_: bool) -> None:
 
 
 @cli.command()
-@format_option(list(LISTING_BY_NAME))
+@format_option(list(LISTING_FORMATS))
 def plugins(output_format: str) -> None:
     """List the installed criteria and reply generators and where they come from."""
     _lister(output_format).plugins(load_registry())
