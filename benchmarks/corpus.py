@@ -19,21 +19,15 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from invpolicy.catalog import policy_files
 from invpolicy.engine import CompiledPolicy
 from invpolicy.invitations import Invitation, build_invitation
+from invpolicy.resources import data_dir
 
 SEED = 20240611
 
 #: The bundled policies, as ``invpolicy.load_policy`` names them.
-POLICIES = (
-    "accept-all",
-    "ask-first",
-    "benefit-of-the-doubt",
-    "common-ground",
-    "in-person-only",
-    "quality-over-quantity",
-    "strong-ties-only",
-)
+POLICIES = tuple(path.stem for path in policy_files(data_dir("policies")))
 
 FIRST_NAMES = (
     "Amélie", "Antoine", "Camille", "Chloé", "Claire", "Daniel", "Élodie", "Emma",
