@@ -87,8 +87,8 @@ def test_the_format_choices_are_the_reporters_names():
     from invpolicy.cli import LISTING_FORMATS, REPORT_FORMATS
     from invpolicy.reporters import LISTING_BY_NAME, REPORTER_BY_NAME
 
-    assert REPORT_FORMATS == tuple(REPORTER_BY_NAME)
-    assert LISTING_FORMATS == tuple(LISTING_BY_NAME)
+    assert tuple(REPORTER_BY_NAME) == REPORT_FORMATS
+    assert tuple(LISTING_BY_NAME) == LISTING_FORMATS
 
 
 def test_the_linkedin_workflow_end_to_end(tmp_path):
