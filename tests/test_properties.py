@@ -340,12 +340,14 @@ KNOWN_FIELDS = {
     "sent_at",
     "profile_url",
 }
-COUNT = st.integers(0, 12) | st.integers(min_value=0) | st.integers(0, 50).map(float)
+# Whole numbers of up to 64 bits, the limit of the files (invpolicy.source.MAX_INT_BITS).
+LARGEST = 2**64 - 1
+COUNT = st.integers(0, 12) | st.integers(0, LARGEST) | st.integers(0, 50).map(float)
 # YAML, which reads JSON files too, takes keys of up to 1024 characters as
 # written: 80 characters stay under it even when each is a 12-character escape.
 KEYS = texts(80)
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TEXT,
+    st.none() | st.booleans() | st.integers(-LARGEST, LARGEST) | st.floats(allow_nan=False) | TEXT,
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(KEYS, inner, max_size=3),
     max_leaves=5,
 )

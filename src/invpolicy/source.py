@@ -36,6 +36,8 @@ MAX_ALIAS_EXPANSION = 100_000
 #: Characters in one key or text value: several times the longest message a
 #: network lets anyone send, so that no single text can make the work slow.
 MAX_STRING_CHARS = 50_000
+#: Whole numbers are counts and thresholds: a 64-bit integer holds any of them.
+MAX_INT_BITS = 64
 
 _CORE = "tag:yaml.org,2002:"
 
@@ -169,21 +171,37 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def text_problems(data: Any, doc: Document) -> list[Problem]:
-    """The refused keys and texts of a flat record (values, or lists of values)."""
-    if not isinstance(data, dict):
-        return []
+    """The refused keys, texts and numbers of a record read by another parser than YAML's.
+
+    JSON Lines records are parsed by the ``json`` module, CSV cells by ours:
+    their keys, texts and whole numbers, at any depth, and their nesting are
+    held to the limits YAML files are.
+    """
     problems = []
-    for key, value in data.items():
-        why = text_problem(str(key))
-        if why is not None:
-            problems.append(doc.problem((key,), why, key=True))
-        for index, item in enumerate(value) if isinstance(value, list) else [(None, value)]:
-            why = text_problem(item) if isinstance(item, str) else None
+    stack: list[tuple[JsonPath, Any]] = [((), data)]
+    while stack:
+        path, value = stack.pop()
+        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+        prefix = f"{where}: " if where else ""
+        if len(path) > MAX_DEPTH:
+            problems.append(doc.problem(path, f"{prefix}{_TOO_DEEP}"))
+            continue
+        if isinstance(value, dict):
+            for key, item in value.items():
+                why = text_problem(str(key))
+                if why is not None:
+                    problems.append(doc.problem((*path, key), f"{prefix}{why}", key=True))
+                stack.append(((*path, key), item))
+        elif isinstance(value, list):
+            stack.extend(((*path, i), item) for i, item in enumerate(value))
+        elif isinstance(value, str):
+            why = text_problem(value)
             if why is not None:
-                where = key if index is None else f"{key}[{index}]"
-                path: JsonPath = (key,) if index is None else (key, index)
-                problems.append(doc.problem(path, f"{where}: {why}"))
-    return problems
+                problems.append(doc.problem(path, f"{prefix}{why}"))
+        elif isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
+            message = f"{prefix}{value} is too large a number (more than {MAX_INT_BITS} bits)"
+            problems.append(doc.problem(path, message))
+    return sorted(problems)
 
 
 def _line_col(raw: bytes, offset: int) -> tuple[int, int]:
@@ -271,7 +289,8 @@ class _Builder:
         self.doc = Document(shown, None)
         self.expanded = 0
         self.built: dict[int, Any] = {}
-        self.sizes: dict[int, int] = {}
+        #: Of each anchored value: how many values it holds, and how deep they nest.
+        self.sizes: dict[int, tuple[int, int]] = {}
 
     def build(self, root: Any) -> Document:
         self.doc.data = self._node(root, (), 0)
@@ -286,10 +305,14 @@ class _Builder:
             raise self._fail(node, _TOO_DEEP)
         key = id(node)
         if key in self.built:
-            # An alias: share the value already built, but count what it expands to.
-            self.expanded += self.sizes[key]
+            # An alias: share the value already built, but count what it expands to,
+            # and how deep it nests where it is used.
+            count, height = self.sizes[key]
+            self.expanded += count
             if self.expanded > MAX_ALIAS_EXPANSION:
                 raise self._fail(node, "aliases expand to too many values")
+            if depth + height > MAX_DEPTH:
+                raise self._fail(node, _TOO_DEEP)
             return self.built[key]
         self.doc.value_positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, MappingNode):
@@ -347,12 +370,16 @@ class _Builder:
             # ruamel marks where a folded block was folded with BEL characters
             # (for round-tripping); they are not part of the text.
             text = text.replace("\a", "")
+        shown = text if len(text) <= 40 else text[:37] + "..."
         try:
             return _SCALARS[kind](text)
+        except OverflowError:
+            message = f"'{shown}' is too large a number (more than {MAX_INT_BITS} bits)"
+            raise self._fail(node, message) from None
         except ValueError:
             if kind == "float":
-                raise self._fail(node, f"'{text}' is not a finite number") from None
-            raise self._fail(node, f"'{text}' is not a valid {kind}") from None
+                raise self._fail(node, f"'{shown}' is not a finite number") from None
+            raise self._fail(node, f"'{shown}' is not a valid {kind}") from None
 
 
 def _tag(node: Any) -> str:
@@ -368,8 +395,12 @@ def _tag_message(tag: str) -> str:
 def _int(text: str) -> int:
     clean = text.replace("_", "")
     if clean.lower().lstrip("+-").startswith(("0x", "0o", "0b")):
-        return int(clean, 0)
-    return int(clean, 10)
+        value = int(clean, 0)
+    else:
+        value = int(clean, 10)
+    if value.bit_length() > MAX_INT_BITS:
+        raise OverflowError(text)
+    return value
 
 
 def _float(text: str) -> float:
@@ -402,14 +433,16 @@ _SCALARS: dict[str, Any] = {
 }
 
 
-def _size(value: Any) -> int:
-    count = 0
-    stack = [value]
+def _size(value: Any) -> tuple[int, int]:
+    """How many values ``value`` holds (itself included), and how deep they nest."""
+    count = height = 0
+    stack = [(value, 0)]
     while stack:
-        item = stack.pop()
+        item, depth = stack.pop()
         count += 1
+        height = max(height, depth)
         if isinstance(item, dict):
-            stack.extend(item.values())
+            stack.extend((child, depth + 1) for child in item.values())
         elif isinstance(item, list):
-            stack.extend(item)
-    return count
+            stack.extend((child, depth + 1) for child in item)
+    return count, height
