@@ -224,12 +224,13 @@ def _run(
 ) -> None:
     from invpolicy.runner import compare_stream
 
-    paths = [ref for ref in refs if Path(ref).is_file()]
+    policies = _load_policies(refs, registry)
+    # The policies' files, those they extend included.
+    paths = [path for p in policies for path in (p.policy.path, *p.policy.parents)]
     if output is not None and _same_file(
         output, inputs.path, inputs.facts, inputs.connections, *paths
     ):
         raise click.UsageError(f"--output {output} would overwrite an input file")
-    policies = _load_policies(refs, registry)
     source = inputs.open()
     streams = output is None and output_format in ("json", "csv")
     report = compare_stream(

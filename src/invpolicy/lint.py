@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from invpolicy.errors import InvpolicyError, Location, PluginError, Problem
 from invpolicy.implication import Node, Prover
 from invpolicy.policy import AllOf, AnyOf, Condition, CriterionCheck, Not, ScoreTest
+from invpolicy.text import one_line
 
 if TYPE_CHECKING:
     from invpolicy.plugins import Registry
@@ -61,7 +62,7 @@ class Finding:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.location}: {self.severity}: {self.message} [{self.code}]"
+        return one_line(f"{self.location}: {self.severity}: {self.message} [{self.code}]")
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:

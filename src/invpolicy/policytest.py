@@ -34,6 +34,7 @@ from invpolicy.catalog import (
 )
 from invpolicy.errors import InvpolicyError, PluginError, Problem
 from invpolicy.source import Document, open_problem
+from invpolicy.text import one_line
 
 if TYPE_CHECKING:
     from invpolicy.engine import Decision
@@ -371,11 +372,12 @@ def failure_lines(policy: PolicyResult, result: ExampleResult) -> list[str]:
         f"expected {result.expected()}, got {result.got()}"
     )
     if result.decision is None:
-        return [head]
+        return [one_line(head)]
     lines = [head, *("    " + line for line in explanation_lines(result.decision))]
     if result.decision.missing:
         lines.append(f"    missing facts: {', '.join(result.decision.missing)}")
-    return lines
+    # Names and facts come from the file: each line stays one inert line.
+    return [one_line(line) for line in lines]
 
 
 def percent(value: float) -> str:
@@ -422,7 +424,7 @@ def passing_lines(policy: PolicyResult) -> Iterable[str]:
     for result in policy.results:
         if result.passed and result.decision is not None:
             d = result.decision
-            yield (
+            yield one_line(
                 f"{result.example.at}: ok: policy {policy.name}, example "
                 f"'{result.example.name}': {d.decision} by rule {d.rule}"
             )

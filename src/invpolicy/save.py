@@ -16,6 +16,7 @@ from typing import Any
 
 from invpolicy.atomic import atomic_write
 from invpolicy.errors import InvpolicyError, Problem
+from invpolicy.source import characters
 
 
 def _load(text: str) -> tuple[Any, Any]:
@@ -94,7 +95,9 @@ def save_into_invitations(path: str | Path, answers: dict[str, dict[str, Any]]) 
     if not isinstance(items, list):
         raise InvpolicyError(Problem(str(path), 1, 1, "expected a list of invitations"))
     for item in items:
-        given = answers.get(item.get("id")) if hasattr(item, "get") else None
+        ident = item.get("id") if hasattr(item, "get") else None
+        # Read as invpolicy reads it: an escaped surrogate pair is its character.
+        given = answers.get(characters(ident)) if isinstance(ident, str) else None
         for fact, value in (given or {}).items():
             _set(item, fact, value)
     file.write(yaml, data)
@@ -114,10 +117,13 @@ def save_facts_file(path: str | Path, answers: dict[str, dict[str, Any]], *, abo
         )
     if not isinstance(data, dict):
         raise InvpolicyError(Problem(str(path), 1, 1, "expected a mapping of invitation ids"))
+    # The keys as invpolicy reads them (an escaped surrogate pair is its character).
+    keys = {characters(key): key for key in data if isinstance(key, str)}
     for ident, given in answers.items():
-        entry = data.get(ident)
+        key = keys.get(ident, ident)
+        entry = data.get(key)
         if not isinstance(entry, dict):
-            entry = data[ident] = CommentedMap()
+            entry = data[key] = CommentedMap()
         for fact, value in given.items():
             _set(entry, fact, value)
     file.write(yaml, data)

@@ -66,7 +66,9 @@ def example_facts(index: int, example: dict[str, Any]) -> dict[str, Any]:
         "id": f"example-{index + 1}",
         "name": name if isinstance(name, str) and name else "example",
     }
-    return {**facts, **example["invitation"]}
+    given = example["invitation"]
+    # A null id or name is unknown, as an absent one: the made-up one stands.
+    return {**facts, **{k: v for k, v in given.items() if v is not None or k not in facts}}
 
 
 class Semantics:
