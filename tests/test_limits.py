@@ -144,3 +144,25 @@ def test_a_json_key_over_the_yaml_key_limit_is_one_located_line(write: Write) ->
         1,
         [f"{path}:1:1129: invalid JSON: expected ',' or '}}', but got ':'"],
     )
+
+
+def _scoring(signals: int) -> str:
+    lines = ["scoring:"]
+    for i in range(signals):
+        lines += [f"  - id: s{i}", "    weight: 1", "    when: {met_in_person: }"]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(("signals", "refused"), [(500, False), (501, True)])
+def test_a_policy_has_at_most_500_scoring_signals(
+    write: Write, signals: int, refused: bool
+) -> None:
+    path = write("big.yaml", _policy(1) + _scoring(signals))
+    code, lines = _run("validate", str(path))
+    if refused:
+        assert (code, lines) == (
+            1,
+            [f"{path}:11:3: scoring: a policy has at most 500 scoring signals"],
+        )
+    else:
+        assert (code, lines) == (0, [f"{path}: valid (big, 1 rule)"])

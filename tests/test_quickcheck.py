@@ -59,3 +59,10 @@ def test_schemas_with_other_keywords_have_no_quick_test() -> None:
     assert quick_test({"properties": {"a": {"$ref": "#/$defs/a"}}}) is None
     assert quick_test({"additionalProperties": False}) is None
     assert _quick(validator("policy"))({"format": 1}) is False
+
+
+def test_an_enum_of_lists_or_mappings_is_left_to_the_validator() -> None:
+    # To Python, [True] == [1] and {"a": False} == {"a": 0}; to JSON Schema, not.
+    assert quick_test({"enum": [[1]]}) is None
+    assert quick_test({"enum": [{"a": 0}]}) is None
+    assert quick_test({"enum": [1, "a", None]}) is not None

@@ -63,7 +63,7 @@ def _inlined(node: Any, defs: dict[str, Any], within: tuple[str, ...]) -> Any:
     target = _inlined(defs[name], defs, (*within, name))
     if set(rest) <= _ANNOTATIONS:
         return {**target, **rest}
-    return {"allOf": [target], **rest}
+    return {**rest, "allOf": [target, *rest.get("allOf", ())]}
 
 
 #: Keywords that check nothing, kept beside an inlined definition.

@@ -53,8 +53,11 @@ def _never(_instance: Any) -> bool:
     return False
 
 
-#: Quick tests by validator (which cannot be hashed), with the validator kept alive.
+#: Quick tests by validator (which cannot be hashed), with the validator kept
+#: alive so that its id is not reused; emptied when full, as a long-running
+#: program may build validators without end (one registry per policy loaded).
 _QUICK: dict[int, tuple[Validator, _Quick]] = {}
+_QUICK_MAX = 256
 
 
 def _quick(validator: Validator) -> _Quick:
@@ -66,6 +69,8 @@ def _quick(validator: Validator) -> _Quick:
     """
     known = _QUICK.get(id(validator))
     if known is None:
+        if len(_QUICK) >= _QUICK_MAX:
+            _QUICK.clear()
         known = _QUICK[id(validator)] = (validator, quick_test(validator.schema) or _never)
     return known[1]
 
@@ -122,7 +127,9 @@ def _items_test(value: Any) -> _Quick | None:
     return lambda instance: not isinstance(instance, list) or all(each(i) for i in instance)
 
 
-def _enum_test(value: list[Any]) -> _Quick:
+def _enum_test(value: list[Any]) -> _Quick | None:
+    if any(isinstance(choice, list | dict) for choice in value):
+        return None  # [1] == [True] to Python, not to JSON Schema
     choices = [(type(choice), choice) for choice in value]
     return lambda instance: (type(instance), instance) in choices
 
