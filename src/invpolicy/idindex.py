@@ -8,7 +8,8 @@ full, so that memory stays flat however long the file.
 
 Two different ids are taken for one only if their 64-bit hashes are equal: for
 a million ids, a chance of about 1 in 36 million. Python's string hash is
-seeded afresh in each process, so nobody can choose ids that collide.
+seeded afresh in each process (unless ``PYTHONHASHSEED`` fixes it), so nobody
+can choose ids that collide.
 """
 
 from __future__ import annotations
