@@ -38,8 +38,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from invpolicy.errors import InvpolicyError, Location, PluginError, Problem
 from invpolicy.implication import Node, Prover
-from invpolicy.policy import AllOf, AnyOf, Condition, CriterionCheck, Not, ScoreTest
-from invpolicy.text import one_line
+from invpolicy.policy import CriterionCheck, ScoreTest, leaves
 
 if TYPE_CHECKING:
     from invpolicy.plugins import Registry
@@ -62,7 +61,8 @@ class Finding:
     message: str
 
     def __str__(self) -> str:
-        return one_line(f"{self.location}: {self.severity}: {self.message} [{self.code}]")
+        # A problem's line: path:line:col, then the message, on one inert line.
+        return str(self.location.problem(f"{self.severity}: {self.message} [{self.code}]"))
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:
@@ -218,16 +218,6 @@ def _replies(policy: Policy, registry: Registry) -> Iterator[Finding]:
 # --- Facts -------------------------------------------------------------------
 
 
-def _checks(node: Condition) -> Iterator[CriterionCheck]:
-    if isinstance(node, CriterionCheck):
-        yield node
-    elif isinstance(node, AllOf | AnyOf):
-        for part in node.parts:
-            yield from _checks(part)
-    elif isinstance(node, Not):
-        yield from _checks(node.part)
-
-
 def _unknown_facts(policy: Policy, registry: Registry) -> Iterator[Finding]:
     from invpolicy.fields import invitation_fields
 
@@ -235,7 +225,7 @@ def _unknown_facts(policy: Policy, registry: Registry) -> Iterator[Finding]:
     places = [(f"rule '{r.id}'", r.at, r.when) for r in policy.rules]
     places += [(f"signal '{s.id}'", s.at, s.when) for s in policy.scoring]
     for what, at, when in places:
-        names = dict.fromkeys(c.criterion for c in _checks(when)) if when else {}
+        names = dict.fromkeys(c.criterion for c in leaves(when) if isinstance(c, CriterionCheck))
         for name in names:
             criterion = registry.criteria[name]
             for fact in criterion.facts:
@@ -253,16 +243,6 @@ def _unknown_facts(policy: Policy, registry: Registry) -> Iterator[Finding]:
 # --- Scoring -----------------------------------------------------------------
 
 
-def _score_tests(node: Condition | None) -> Iterator[ScoreTest]:
-    if isinstance(node, ScoreTest):
-        yield node
-    elif isinstance(node, AllOf | AnyOf):
-        for part in node.parts:
-            yield from _score_tests(part)
-    elif isinstance(node, Not):
-        yield from _score_tests(node.part)
-
-
 def _signals(policy: Policy, prover: Prover) -> Iterator[Finding]:
     if not policy.scoring:
         return
@@ -275,7 +255,11 @@ def _signals(policy: Policy, prover: Prover) -> Iterator[Finding]:
                 f"signal '{signal.id}' never adds its weight: no invitation makes its "
                 "condition true",
             )
-    tests = list(dict.fromkeys(t for rule in policy.rules for t in _score_tests(rule.when)))
+    tests = list(
+        dict.fromkeys(
+            t for rule in policy.rules for t in leaves(rule.when) if isinstance(t, ScoreTest)
+        )
+    )
     if not tests:
         yield Finding(
             "warning",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -80,6 +80,17 @@ class ScoreTest:
 
 
 Condition = CriterionCheck | AllOf | AnyOf | Not | ScoreTest
+
+
+def leaves(node: Condition | None) -> Iterator[CriterionCheck | ScoreTest]:
+    """The criterion checks and score tests of a condition, in the order written."""
+    if isinstance(node, CriterionCheck | ScoreTest):
+        yield node
+    elif isinstance(node, AllOf | AnyOf):
+        for part in node.parts:
+            yield from leaves(part)
+    elif isinstance(node, Not):
+        yield from leaves(node.part)
 
 
 @dataclass(frozen=True)
