@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from invpolicy.errors import InvpolicyError, Problem
+from invpolicy.idindex import IdIndex
 from invpolicy.resources import validator
-from invpolicy.schemacheck import check, dotted
+from invpolicy.schemacheck import check, dotted, quick_test
 from invpolicy.source import Document, JsonPath, load_document
 
 DEFAULT_NETWORK = "linkedin"
@@ -36,10 +38,42 @@ class Invitation:
         ``where`` names it in error messages.
         """
         doc = Document(where, dict(data))
-        problems = check(validator("invitation", "invitation"), doc.data, doc)
+        problems = invitation_problems(doc.data, doc)
         if problems:
             raise InvpolicyError(problems)
         return build_invitation(doc.data)
+
+
+def invitation_problems(data: Any, doc: Document, at: JsonPath = ()) -> list[Problem]:
+    """What the invitation schema finds wrong with ``data`` (at ``at`` in ``doc``).
+
+    A file may hold a million invitations: each is first given to a plain test
+    built once from the schema, and jsonschema runs only on those it refuses,
+    to say what is wrong.
+    """
+    if _quick_test()(data):
+        return []
+    return check(validator("invitation", "invitation"), data, doc, at)
+
+
+@cache
+def _quick_test() -> Callable[[Any], bool]:
+    test = quick_test(validator("invitation", "invitation").schema)
+    assert test is not None, "the invitation schema uses only keywords quick_test reads"
+    return test
+
+
+def duplicate_id(
+    doc: Document, path: JsonPath, ident: str, line: int, seen: IdIndex
+) -> Problem | None:
+    """The problem if ``ident`` was seen before; else None, and ``ident`` is remembered."""
+    first = seen.get(ident)
+    if first is None:
+        seen.add(ident, line)
+        return None
+    where = (*path, "id")
+    message = f"{dotted(where)}: duplicate invitation id '{ident}' (first at line {first})"
+    return doc.problem(where, message)
 
 
 def build_invitation(data: Mapping[str, Any]) -> Invitation:
@@ -60,25 +94,18 @@ def parse_invitations(doc: Document) -> list[Invitation]:
     """Validate a parsed invitations document; every problem is reported at once."""
     items, at = _items(doc)
     problems: list[Problem] = []
-    first_line: dict[str, int] = {}
+    seen = IdIndex()
     invitations: list[Invitation] = []
     for index, item in enumerate(items):
         path: JsonPath = (*at, index)
-        found = check(validator("invitation", "invitation"), item, doc, path)
+        found = invitation_problems(item, doc, path)
         problems.extend(found)
-        line, _ = doc.position(path)
         ident = item.get("id") if isinstance(item, dict) else None
         if isinstance(ident, str):
-            if ident in first_line:
-                problems.append(
-                    doc.problem(
-                        (*path, "id"),
-                        f"{dotted((*path, 'id'))}: duplicate invitation id '{ident}' "
-                        f"(first at line {first_line[ident]})",
-                    )
-                )
+            duplicate = duplicate_id(doc, path, ident, doc.position(path)[0], seen)
+            if duplicate is not None:
+                problems.append(duplicate)
                 continue
-            first_line[ident] = line
         if not found:
             invitations.append(build_invitation(item))
     if problems:

@@ -19,11 +19,15 @@ from typing import Any, Generic, TypeVar
 from invpolicy.errors import InvpolicyError, Problem
 from invpolicy.factsfile import Facts, load_facts, read_facts
 from invpolicy.idindex import IdIndex
-from invpolicy.invitations import Invitation, build_invitation, parse_invitations
+from invpolicy.invitations import (
+    Invitation,
+    build_invitation,
+    duplicate_id,
+    invitation_problems,
+    parse_invitations,
+)
 from invpolicy.linkedin import Connections, invitation_rows, looks_like_linkedin, read_connections
 from invpolicy.records import Row, csv_records, csv_rows, jsonl_rows, read_lines
-from invpolicy.resources import validator
-from invpolicy.schemacheck import check
 from invpolicy.source import Document, JsonPath, load_document, text_problems
 
 __all__ = [
@@ -126,16 +130,9 @@ class InvitationSource:
             data, doc = row.data, row.doc
             ident = data.get("id") if isinstance(data, dict) else None
             if isinstance(ident, str):
-                first = first_line.get(ident)
-                if first is not None:
-                    found.append(
-                        doc.problem(
-                            ("id",),
-                            f"id: duplicate invitation id '{ident}' (first at line {first})",
-                        )
-                    )
-                else:
-                    first_line.add(ident, row.line)
+                duplicate = duplicate_id(doc, (), ident, row.line, first_line)
+                if duplicate is not None:
+                    found.append(duplicate)
             invitation = None if data is None else _finish(data, doc, facts, found)
             _report(found, problems)
             if invitation is not None:
@@ -258,7 +255,7 @@ def _finish(
     if facts is not None:
         data, doc = facts.merged(data, doc)
     found.extend(text_problems(data, doc))
-    found.extend(check(validator("invitation", "invitation"), data, doc))
+    found.extend(invitation_problems(data, doc))
     return None if found else build_invitation(data)
 
 

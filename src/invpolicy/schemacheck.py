@@ -38,8 +38,6 @@ def dotted(path: Iterable[str | int]) -> str:
 
 def check(validator: Validator, instance: Any, doc: Document, at: JsonPath = ()) -> list[Problem]:
     """Every problem the validator finds in ``instance`` (found at ``at`` in ``doc``)."""
-    if _quick(validator)(instance):
-        return []
     problems: list[Problem] = []
     for error in validator.iter_errors(instance):
         problems.extend(_problems(error, doc, at))
@@ -47,32 +45,6 @@ def check(validator: Validator, instance: Any, doc: Document, at: JsonPath = ())
 
 
 _Quick = Callable[[Any], bool]
-
-
-def _never(_instance: Any) -> bool:
-    return False
-
-
-#: Quick tests by validator (which cannot be hashed), with the validator kept
-#: alive so that its id is not reused; emptied when full, as a long-running
-#: program may build validators without end (one registry per policy loaded).
-_QUICK: dict[int, tuple[Validator, _Quick]] = {}
-_QUICK_MAX = 256
-
-
-def _quick(validator: Validator) -> _Quick:
-    """A plain function saying True only of what ``validator`` finds valid.
-
-    Built once per validator, for the keywords a flat record's schema uses (an
-    invitation's, read a million times); it answers False to what it cannot
-    tell, and ``validator`` then has the last word and says what is wrong.
-    """
-    known = _QUICK.get(id(validator))
-    if known is None:
-        if len(_QUICK) >= _QUICK_MAX:
-            _QUICK.clear()
-        known = _QUICK[id(validator)] = (validator, quick_test(validator.schema) or _never)
-    return known[1]
 
 
 def quick_test(schema: Any) -> _Quick | None:
