@@ -440,12 +440,12 @@ def compare(
     INVITATIONS is a YAML, JSON, JSON Lines or CSV file, or LinkedIn's
     Invitations.csv as it comes in the data export.
     """
-    from invpolicy.catalog import installed_policies
+    from invpolicy.catalog import active_policies
 
     registry = load_registry()
     refs: list[str | Path] = list(policies)
     if not refs:
-        refs = [e.name for e in installed_policies(registry) if e.shadowed_by is None]
+        refs = [entry.name for entry in active_policies(registry)]
         if not refs:
             raise click.UsageError("no policy is installed: name one with --policy")
     _run(

@@ -107,18 +107,14 @@ def extension_of(
 ) -> str:
     """A short policy ``name`` that extends ``school``: its rules listed in a comment,
     the changes sketched, every reply signed, and the school's examples."""
-    from invpolicy.catalog import installed_policies, resolve_policy
+    from invpolicy.catalog import find_policy, resolve_policy
     from invpolicy.policy import parse_policy
 
     path = resolve_policy(school, registry)
     text, doc = _read(path)
     parent = parse_policy(doc, registry, stem=path.stem)
     shown = str(school)
-    installed = any(
-        e.name == shown and e.path == path and e.shadowed_by is None
-        for e in installed_policies(registry)
-    )
-    ref = shown if installed else _relative(path, folder)
+    ref = shown if find_policy(shown, registry) == path else _relative(path, folder)
     # Sign every reply, when the generator takes a signature.
     used = dict.fromkeys(rule.reply.generator for rule in parent.rules if rule.reply)
     signed = [

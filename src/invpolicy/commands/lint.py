@@ -85,9 +85,9 @@ def lint(policies: tuple[str, ...], strict: bool, output_format: str) -> None:
     registry = load_registry()
     refs = list(dict.fromkeys(policies))
     if not refs:
-        from invpolicy.catalog import installed_policies
+        from invpolicy.catalog import active_policies
 
-        refs = [e.name for e in installed_policies(registry) if e.shadowed_by is None]
+        refs = [entry.name for entry in active_policies(registry)]
         if not refs:
             raise click.UsageError("no policy is installed: name one")
     found: dict[Finding, None] = {}
