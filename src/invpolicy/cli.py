@@ -15,6 +15,7 @@ import click
 
 from invpolicy import __version__
 from invpolicy.errors import InvpolicyError, PluginError, Problem, ScaffoldError
+from invpolicy.text import counted
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -262,7 +263,7 @@ def _run(
             click.echo(f"plugin error: {error}", err=True)
         count = len(errors)
         raise click.ClickException(
-            f"{count} decision{'s' if count != 1 else ''} could not be made (see above); "
+            f"{counted(count, 'decision')} could not be made (see above); "
             "the report marks them 'error'"
         )
 
@@ -327,7 +328,7 @@ def validate(policies: tuple[str, ...]) -> None:
             problems.append(Problem(ref, 1, 1, f"plugin error: {exc}"))
             continue
         count = len(policy.rules)
-        click.echo(f"{policy.path}: valid ({policy.name}, {count} rule{'s' if count != 1 else ''})")
+        click.echo(f"{policy.path}: valid ({policy.name}, {counted(count, 'rule')})")
     if problems:
         raise InvpolicyError(problems)
 

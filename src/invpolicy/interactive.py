@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from invpolicy.fields import Field, invitation_fields, shown
-from invpolicy.text import inert
+from invpolicy.text import counted, inert
 
 if TYPE_CHECKING:
     from invpolicy.engine import CompiledPolicy, Decision
@@ -169,7 +169,7 @@ def run_interactive(
     if not count:
         click.echo("No answers to save.")
         return answers
-    click.echo(f"Saved {count} answer{'s' if count != 1 else ''} to {target}.")
+    click.echo(f"Saved {counted(count, 'answer')} to {target}.")
     return answers
 
 

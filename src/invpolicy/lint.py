@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from invpolicy.errors import InvpolicyError, Location, PluginError, Problem
 from invpolicy.implication import Node, Prover
 from invpolicy.policy import CriterionCheck, ScoreTest, leaves
+from invpolicy.text import counted
 
 if TYPE_CHECKING:
     from invpolicy.plugins import Registry
@@ -121,13 +122,9 @@ def summary(policies: int, findings: Sequence[Finding]) -> str:
     errors = sum(1 for finding in findings if finding.severity == "error")
     warnings = len(findings) - errors
     return (
-        f"{_count(policies, 'policy', 'policies')}: "
-        f"{_count(errors, 'error')}, {_count(warnings, 'warning')}"
+        f"{counted(policies, 'policy', 'policies')}: "
+        f"{counted(errors, 'error')}, {counted(warnings, 'warning')}"
     )
-
-
-def _count(n: int, one: str, many: str = "") -> str:
-    return f"{n} {one if n == 1 else many or one + 's'}"
 
 
 def _where(location: Location, here: Location) -> str:

@@ -34,7 +34,7 @@ from invpolicy.catalog import (
 )
 from invpolicy.errors import InvpolicyError, PluginError, Problem
 from invpolicy.source import Document, open_problem
-from invpolicy.text import one_line
+from invpolicy.text import counted, one_line
 
 if TYPE_CHECKING:
     from invpolicy.engine import Decision
@@ -401,22 +401,19 @@ def total_line(report: TestReport, min_coverage: float | None = None) -> str:
     examples = sum(len(p.results) for p in report.policies)
     failed = len(report.failures())
     parts = [
-        _count(len(report.policies), "policy", "policies"),
-        _count(examples, "example", "examples"),
+        counted(len(report.policies), "policy", "policies"),
+        counted(examples, "example", "examples"),
         f"{examples - failed} passed, {failed} failed",
     ]
     line = ", ".join(parts[:2]) + ": " + parts[2]
     low = len(report.below(min_coverage))
     if low:
-        line += f"; {_count(low, 'policy', 'policies')} below {percent(min_coverage or 0)} coverage"
+        below = percent(min_coverage or 0)
+        line += f"; {counted(low, 'policy', 'policies')} below {below} coverage"
     files = len({p.path for p in report.problems})
     if files:
-        line += f"; {_count(files, 'file', 'files')} with problems"
+        line += f"; {counted(files, 'file', 'files')} with problems"
     return line
-
-
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
 
 
 def passing_lines(policy: PolicyResult) -> Iterable[str]:

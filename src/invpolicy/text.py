@@ -62,6 +62,11 @@ _BREAKS = {
 }
 
 
+def counted(n: int, one: str, many: str = "") -> str:
+    """``n`` and its noun: ``1 rule``, ``3 rules``; ``many`` when it is not ``one + "s"``."""
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
 def one_line(text: str) -> str:
     """``text`` as :func:`inert` makes it, with its line breaks written out too.
 

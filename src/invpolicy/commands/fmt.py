@@ -73,8 +73,10 @@ def fmt(paths: tuple[str, ...], check: bool, verbose: bool) -> None:
 def _summary(
     changed: int, unchanged: int, failed: int, alone: int, *, check: bool, verbose: bool
 ) -> str:
-    def files(count: int) -> str:
-        return f"{count} file{'' if count == 1 else 's'}"
+    from invpolicy.text import counted
+
+    def files(n: int) -> str:
+        return counted(n, "file")
 
     verb = "would be reformatted" if check else "reformatted"
     parts = [f"{files(changed)} {verb}", f"{files(unchanged)} left unchanged"]
