@@ -535,15 +535,15 @@ class CompiledPolicy:
             self._scorer.compute(ctx)
         missing = ctx.missing
         return Decision(
-            self.name,
-            invitation.id,
-            rule.decision,
-            rule.id,
-            None if rule.render is None else self._reply(rule, invitation),
-            tuple(dict.fromkeys(missing)) if missing else (),
-            steps,
-            ctx.score,
-            rule.on_follow_up,
+            policy=self.name,
+            invitation=invitation.id,
+            decision=rule.decision,
+            rule=rule.id,
+            reply=None if rule.render is None else self._reply(rule, invitation),
+            missing=tuple(dict.fromkeys(missing)) if missing else (),
+            trace=steps,
+            score=ctx.score,
+            on_follow_up=rule.on_follow_up,
         )
 
     def _reply(self, rule: _CompiledRule, invitation: Invitation) -> Reply | None:

@@ -198,7 +198,15 @@ def _decide(policy: CompiledPolicy, invitation: Invitation, explain: bool) -> De
     try:
         return policy.decide(invitation, explain=explain)
     except PluginError as exc:
-        return Decision(policy.name, invitation.id, ERROR, "", None, (), error=str(exc))
+        return Decision(
+            policy=policy.name,
+            invitation=invitation.id,
+            decision=ERROR,
+            rule="",
+            reply=None,
+            missing=(),
+            error=str(exc),
+        )
 
 
 def _changes(policy: CompiledPolicy, invitation: Invitation, decision: Decision) -> list[Change]:
