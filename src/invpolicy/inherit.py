@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from invpolicy.errors import InvpolicyError, Problem, did_you_mean
 from invpolicy.resources import load_schema
-from invpolicy.schemacheck import check, dotted
-from invpolicy.source import Document, JsonPath, load_document
+from invpolicy.schemacheck import check
+from invpolicy.source import Document, JsonPath, dotted, load_document
 
 if TYPE_CHECKING:
     from invpolicy.plugins import Registry

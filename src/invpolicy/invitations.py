@@ -11,8 +11,8 @@ from typing import Any
 from invpolicy.errors import InvpolicyError, Problem
 from invpolicy.idindex import IdIndex
 from invpolicy.resources import validator
-from invpolicy.schemacheck import check, dotted, quick_test
-from invpolicy.source import Document, JsonPath, load_document
+from invpolicy.schemacheck import check, quick_test
+from invpolicy.source import Document, JsonPath, dotted, load_document
 
 DEFAULT_NETWORK = "linkedin"
 

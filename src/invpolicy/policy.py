@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from invpolicy.errors import InvpolicyError, Location, Problem, did_you_mean
-from invpolicy.schemacheck import check, dotted
-from invpolicy.source import Document, JsonPath, load_document
+from invpolicy.schemacheck import check
+from invpolicy.source import Document, JsonPath, dotted, load_document
 
 if TYPE_CHECKING:
     from invpolicy.engine import CompiledPolicy

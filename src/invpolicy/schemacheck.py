@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from invpolicy.errors import Problem, did_you_mean
-from invpolicy.source import Document, JsonPath
+from invpolicy.source import Document, JsonPath, dotted
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
@@ -23,17 +23,6 @@ _JSON_TYPES = {
     float: "a number",
     type(None): "null",
 }
-
-
-def dotted(path: Iterable[str | int]) -> str:
-    """``("rules", 0, "when")`` -> ``rules[0].when``."""
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out
 
 
 def check(validator: Validator, instance: Any, doc: Document, at: JsonPath = ()) -> list[Problem]:

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from invpolicy.contract import DECISIONS, OPERATORS
 from invpolicy.errors import Problem, did_you_mean
-from invpolicy.schemacheck import check, dotted
-from invpolicy.source import Document, JsonPath
+from invpolicy.schemacheck import check
+from invpolicy.source import Document, JsonPath, dotted
 
 if TYPE_CHECKING:
     from invpolicy.plugins import Registry

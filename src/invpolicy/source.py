@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -141,6 +142,17 @@ def decode_text(raw: bytes, shown: str, *, line: int = 1) -> str:
     return text
 
 
+def dotted(path: Iterable[str | int]) -> str:
+    """``("rules", 0, "when")`` -> ``rules[0].when``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
 def text_problem(text: str) -> str | None:
     """Why ``text`` is refused as a key or value, or None.
 
@@ -178,29 +190,31 @@ def text_problems(data: Any, doc: Document) -> list[Problem]:
     held to the limits YAML files are.
     """
     problems = []
+
+    def add(path: JsonPath, why: str, *, key: bool = False) -> None:
+        where = dotted(path[:-1] if key else path)
+        problems.append(doc.problem(path, f"{where}: {why}" if where else why, key=key))
+
     stack: list[tuple[JsonPath, Any]] = [((), data)]
     while stack:
         path, value = stack.pop()
-        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
-        prefix = f"{where}: " if where else ""
         if len(path) > MAX_DEPTH:
-            problems.append(doc.problem(path, f"{prefix}{_TOO_DEEP}"))
+            add(path, _TOO_DEEP)
             continue
         if isinstance(value, dict):
             for key, item in value.items():
                 why = text_problem(str(key))
                 if why is not None:
-                    problems.append(doc.problem((*path, key), f"{prefix}{why}", key=True))
+                    add((*path, key), why, key=True)
                 stack.append(((*path, key), item))
         elif isinstance(value, list):
             stack.extend(((*path, i), item) for i, item in enumerate(value))
         elif isinstance(value, str):
             why = text_problem(value)
             if why is not None:
-                problems.append(doc.problem(path, f"{prefix}{why}"))
+                add(path, why)
         elif isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
-            message = f"{prefix}{value} is too large a number (more than {MAX_INT_BITS} bits)"
-            problems.append(doc.problem(path, message))
+            add(path, f"{value} is too large a number (more than {MAX_INT_BITS} bits)")
     return sorted(problems)
 
 
