@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -64,9 +65,18 @@ def test_a_symbolic_link_is_written_through_and_stays_a_link(tmp_path: Path) -> 
     assert target.read_text(encoding="utf-8") == "new\n"
 
 
-def test_a_device_is_written_to_not_replaced() -> None:
-    atomic_write(os.devnull, "nothing\n")
-    assert not Path(os.devnull).is_file()
+def test_a_pipe_is_written_to_not_replaced(tmp_path: Path) -> None:
+    # A named pipe stands for /dev/null or /dev/stdout, without risking them.
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_text(encoding="utf-8")))
+    reader.start()
+    atomic_write(pipe, "through the pipe\n")
+    reader.join(timeout=10)
+    assert received == ["through the pipe\n"]
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+    assert _names(tmp_path) == ["pipe"]
 
 
 def test_a_report_interrupted_half_way_leaves_the_previous_one(

@@ -107,7 +107,14 @@ def test_the_peers_shared_work_gives_the_engines_outcome(
         assert contenders.same_outcome(policy.decide(invitation), shared(invitation))
 
 
-@pytest.mark.parametrize("label", ["json-logic-qubit", "rule-engine", "zen-engine"])
+PEER_LABELS = ["json-logic-qubit", "rule-engine", "zen-engine"]
+
+
+def test_every_peer_is_checked(bench: dict[str, ModuleType]) -> None:
+    assert sorted({peer.distribution for peer in bench["contenders"].PEERS}) == PEER_LABELS
+
+
+@pytest.mark.parametrize("label", PEER_LABELS)
 def test_each_installed_peer_gives_the_engines_outcome(
     bench: dict[str, ModuleType],
     registry: Registry,

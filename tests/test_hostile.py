@@ -101,7 +101,7 @@ def test_an_emoji_escaped_as_json_escapes_it_reads_as_the_emoji(write: Write) ->
 
 @pytest.mark.parametrize("where", ["invitation", "policy"])
 def test_an_escaped_lone_surrogate_does_not_crash_the_report(write: Write, where: str) -> None:
-    """``"\\ud800"`` in YAML is no character at all: a clean error, or a report, not a crash."""
+    """``"\\ud800"`` in YAML is no character at all: refused at its place, not a crash."""
     lone = '"Ann \\ud800"'
     invitations = write(
         "invitations.yaml", f"- id: a\n  name: {lone if where == 'invitation' else 'Ann'}\n"
@@ -113,11 +113,11 @@ def test_an_escaped_lone_surrogate_does_not_crash_the_report(write: Write, where
         )
     path = write("accept-all.yaml", policy)
     result = run("compare", str(invitations), "-p", str(path))
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
-        result.exception
+    where_it_is = f"{invitations}:2:9" if where == "invitation" else f"{path}:4:8"
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"{where_it_is}: \\ud800 is half of a UTF-16 surrogate pair, not a character\n",
     )
-    assert result.exit_code in (0, 1)
-    assert "Traceback" not in result.output
 
 
 # Found by a review of the limits: ways round them, and commands that quoted raw text.
@@ -189,9 +189,7 @@ def test_an_example_with_a_null_name_gets_a_made_up_one(write: Write) -> None:
 def test_the_output_may_not_replace_a_policy_that_a_compared_one_extends(
     write: Write, tmp_path: Path
 ) -> None:
-    parent = write("base.yaml", (POLICIES / "accept-all.yaml").read_text(encoding="utf-8"))
-    parent.rename(tmp_path / "accept-all.yaml")
-    parent = tmp_path / "accept-all.yaml"
+    parent = write("accept-all.yaml", (POLICIES / "accept-all.yaml").read_text(encoding="utf-8"))
     before = parent.read_bytes()
     child = write("mine.yaml", "format: 1\nname: mine\nextends: ./accept-all.yaml\n")
     invitations = write("inv.yaml", "- {id: a, name: A}\n")
