@@ -26,6 +26,7 @@ import measure
 import report
 
 from invpolicy import __version__, load_policy
+from invpolicy.atomic import atomic_write
 from invpolicy.cli import load_registry
 from invpolicy.engine import Decision
 from invpolicy.invitations import Invitation
@@ -245,20 +246,6 @@ def source() -> str:
     )
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file, so no reader sees half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, 0o644)  # mkstemp makes the file private; the page is not
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
-
-
 def benchmark(args: argparse.Namespace, arguments: list[str]) -> report.Results:
     sections = args.only or SECTIONS
     size = args.size or (QUICK_SIZE if args.quick else SIZE)
@@ -311,7 +298,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     print(report.summary(results), end="")
     if args.output != "-":
-        write_atomically(Path(args.output), report.document(results))
+        output = Path(args.output)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(output, report.document(results))
         note(f"Wrote {args.output}")
     return 0
 
