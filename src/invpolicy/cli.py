@@ -38,14 +38,14 @@ class ProblemsError(click.ClickException):
             click.echo(str(problem), err=True, file=file)
 
 
-#: Commands that live in their own module, imported only when they run (or
-#: when ``--help`` lists them), to keep start-up light.
 #: The values of ``--format`` for reports, and for listings: the names of the
 #: reporters (``invpolicy.reporters``), written here so that starting the CLI
 #: does not import every output format.
 REPORT_FORMATS = ("table", "json", "csv", "markdown", "html")
 LISTING_FORMATS = ("table", "json")
 
+#: Commands that live in their own module, imported only when they run (or
+#: when ``--help`` lists them), to keep start-up light.
 LAZY_COMMANDS = {
     "fmt": "invpolicy.commands.fmt:fmt",
     "lint": "invpolicy.commands.lint:lint",
