@@ -24,11 +24,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from invpolicy.contract import Render
-from invpolicy.engine import Decision, Reply
-from invpolicy.followup import classify
-from invpolicy.invitations import Invitation
-from invpolicy.plugins import Registry
+from invpolicy.builtin.followup import classify
+from invpolicy.engine.decision import Decision, Reply
+from invpolicy.model.invitation import Invitation
+from invpolicy.plugins.contract import Render
+from invpolicy.plugins.registry import Registry
 
 POLICY = "strong-ties-only"
 #: The policy's ``language``: replies are in it when the invitation asks for none.

@@ -19,9 +19,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from invpolicy.catalog import policy_files
-from invpolicy.engine import CompiledPolicy
-from invpolicy.invitations import Invitation, build_invitation
+from invpolicy.engine.compiled import CompiledPolicy
+from invpolicy.loading.catalog import policy_files
+from invpolicy.model.invitation import Invitation, build_invitation
 from invpolicy.resources import data_dir
 
 SEED = 20240611

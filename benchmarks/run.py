@@ -26,11 +26,11 @@ import measure
 import report
 
 from invpolicy import __version__, load_policy
-from invpolicy.atomic import atomic_write
-from invpolicy.cli import load_registry
-from invpolicy.engine import Decision
-from invpolicy.invitations import Invitation
-from invpolicy.plugins import Registry
+from invpolicy.cli.options import load_registry
+from invpolicy.engine.decision import Decision
+from invpolicy.io.atomic import atomic_write
+from invpolicy.model.invitation import Invitation
+from invpolicy.plugins.registry import Registry
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT = ROOT / "docs" / "benchmarks.md"

@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
-from invpolicy.engine import CompiledPolicy
-from invpolicy.invitations import Invitation
-from invpolicy.plugins import Registry, make_plugin_manager
-from invpolicy.policy import read_policy
+from invpolicy.engine.compiled import CompiledPolicy
+from invpolicy.loading.parse import read_policy
+from invpolicy.model.invitation import Invitation
+from invpolicy.plugins.manager import make_plugin_manager
+from invpolicy.plugins.registry import Registry
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
@@ -131,7 +132,7 @@ def make_policy(
         )
         path = write(f"{name}.yaml", text)
         used = reg or registry
-        return read_policy(path, used).compile(used)
+        return CompiledPolicy(read_policy(path, used), used)
 
     return make
 

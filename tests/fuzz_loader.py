@@ -32,12 +32,12 @@ import atheris  # type: ignore[import-untyped]
 LAZY_MODULES = [
     "invpolicy.builtin.criteria",
     "invpolicy.builtin.replies",
-    "invpolicy.catalog",
-    "invpolicy.engine",
-    "invpolicy.followup",
-    "invpolicy.inherit",
-    "invpolicy.messages",
-    "invpolicy.semantics",
+    "invpolicy.builtin.followup",
+    "invpolicy.builtin.messages",
+    "invpolicy.engine.compiled",
+    "invpolicy.loading.catalog",
+    "invpolicy.loading.inherit",
+    "invpolicy.loading.semantics",
     "invpolicy.text",
 ]
 
@@ -46,11 +46,15 @@ with atheris.instrument_imports(include=["invpolicy", "ruamel"]):
     # instrumented too.
     for module in LAZY_MODULES:
         importlib.import_module(module)
+    from invpolicy.engine.compiled import CompiledPolicy
     from invpolicy.errors import InvpolicyError
-    from invpolicy.invitations import Invitation, parse_invitations
-    from invpolicy.plugins import Registry, make_plugin_manager
-    from invpolicy.policy import parse_policy
-    from invpolicy.source import decode_text, parse_document
+    from invpolicy.io.files import decode_text
+    from invpolicy.io.safeload import parse_document
+    from invpolicy.loading.invitations import parse_invitations
+    from invpolicy.loading.parse import parse_policy
+    from invpolicy.model.invitation import Invitation
+    from invpolicy.plugins.manager import make_plugin_manager
+    from invpolicy.plugins.registry import Registry
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -98,7 +102,7 @@ def check(data: bytes) -> None:
         return
     try:
         # No stem: a policy whose name is not "fuzz" is still built and compiled.
-        policy = parse_policy(doc, REGISTRY).compile(REGISTRY)
+        policy = CompiledPolicy(parse_policy(doc, REGISTRY), REGISTRY)
     except InvpolicyError as exc:
         _located(exc)
     else:

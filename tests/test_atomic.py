@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from invpolicy import engine
-from invpolicy.atomic import atomic_open, atomic_write
 from invpolicy.cli import cli
+from invpolicy.engine import compiled as engine
+from invpolicy.io.atomic import atomic_open, atomic_write
 
 from .conftest import EXAMPLES
 

@@ -17,9 +17,9 @@ from types import ModuleType
 import pytest
 
 from invpolicy import load_policy
-from invpolicy.cli import load_registry
-from invpolicy.invitations import Invitation
-from invpolicy.plugins import Registry
+from invpolicy.cli.options import load_registry
+from invpolicy.model.invitation import Invitation
+from invpolicy.plugins.registry import Registry
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS = ROOT / "benchmarks"

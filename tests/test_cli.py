@@ -278,8 +278,9 @@ def test_plugins_lists_criteria_and_generators():
 
 def test_validate_compiles_so_a_failing_plugin_is_caught(write, monkeypatch):
     from invpolicy import Criterion, hookimpl
-    from invpolicy import cli as cli_module
-    from invpolicy.plugins import Registry, make_plugin_manager
+    from invpolicy.cli import options as cli_module
+    from invpolicy.plugins.manager import make_plugin_manager
+    from invpolicy.plugins.registry import Registry
 
     def compile_fails(params):
         raise KeyError("threshold")
@@ -303,7 +304,7 @@ def test_validate_compiles_so_a_failing_plugin_is_caught(write, monkeypatch):
 
 
 def test_show_resolved_is_laid_out_as_fmt_lays_out_policies(write):
-    from invpolicy.fmt import format_text
+    from invpolicy.authoring.fmt.formatter import format_text
 
     path = write(
         "mine.yaml",
@@ -332,9 +333,10 @@ def test_an_empty_invitation_list_is_reported_not_an_error(write):
 
 
 def test_policies_says_which_installed_policy_does_not_validate(tmp_path, monkeypatch):
-    from invpolicy import cli as cli_module
     from invpolicy import hookimpl
-    from invpolicy.plugins import Registry, make_plugin_manager
+    from invpolicy.cli import options as cli_module
+    from invpolicy.plugins.manager import make_plugin_manager
+    from invpolicy.plugins.registry import Registry
 
     class Shipper:
         @hookimpl

@@ -10,12 +10,12 @@ import pytest
 from click.testing import CliRunner
 from jsonschema import Draft202012Validator
 
-from invpolicy import cli as cli_module
+from invpolicy.authoring.editorschema import policy_schema
 from invpolicy.cli import cli
-from invpolicy.editorschema import policy_schema
-from invpolicy.plugins import Registry
+from invpolicy.cli import options as cli_module
+from invpolicy.io.safeload import load_document
+from invpolicy.plugins.registry import Registry
 from invpolicy.resources import load_schema
-from invpolicy.source import load_document
 
 from .conftest import SCHOOLS
 

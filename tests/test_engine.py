@@ -8,7 +8,8 @@ import pytest
 
 from invpolicy import Criterion, hookimpl
 from invpolicy.errors import PluginError
-from invpolicy.plugins import Registry, make_plugin_manager
+from invpolicy.plugins.manager import make_plugin_manager
+from invpolicy.plugins.registry import Registry
 
 TRI = (True, False, None)
 

@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from invpolicy import CompiledPolicy
 from invpolicy.cli import cli
 from invpolicy.errors import InvpolicyError
-from invpolicy.invitations import build_invitation
-from invpolicy.plugins import Registry
-from invpolicy.policy import read_policy
+from invpolicy.loading.parse import read_policy
+from invpolicy.model.invitation import build_invitation
+from invpolicy.plugins.registry import Registry
 
 Write = Callable[[str, str | bytes], Path]
 
@@ -65,7 +66,7 @@ def test_an_extending_policy_inherits_and_changes_the_rules(
     assert policy.rules[1].at.line == 11
     assert Path(policy.rules[0].at.path).name == "strong-ties-only.yaml"
 
-    compiled = policy.compile(registry)
+    compiled = CompiledPolicy(policy, registry)
 
     def decide(**facts: object) -> tuple[str, str]:
         invitation = build_invitation({"id": "x", "name": "Lou", **facts})
@@ -325,7 +326,7 @@ def test_show_refuses_what_is_not_a_policy_file() -> None:
 
 def test_reply_params_are_checked_against_every_rule_they_change(write: Write) -> None:
     from invpolicy import ReplyGenerator, hookimpl
-    from invpolicy.plugins import make_plugin_manager
+    from invpolicy.plugins.manager import make_plugin_manager
 
     class OneOf:
         @hookimpl

@@ -14,11 +14,11 @@ import pytest
 from click.testing import CliRunner, Result
 from ruamel.yaml import YAML
 
+from invpolicy.authoring.fmt.formatter import format_file, format_text, preview_file
+from invpolicy.authoring.fmt.style import plain_is_safe
 from invpolicy.cli import cli
 from invpolicy.errors import InvpolicyError
-from invpolicy.fmt import format_file, format_text, preview_file
-from invpolicy.fmtstyle import plain_is_safe
-from invpolicy.source import load_document
+from invpolicy.io.safeload import load_document
 
 from .conftest import REPO, SCHOOLS
 

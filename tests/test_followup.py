@@ -13,7 +13,7 @@ from collections import Counter
 import pytest
 from ruamel.yaml import YAML
 
-from invpolicy.followup import NEED, NEITHER, PITCH, classify
+from invpolicy.builtin.followup import NEED, NEITHER, PITCH, classify
 
 from .conftest import DATA
 

@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from invpolicy.contract import DECISIONS
-from invpolicy.htmlpage import render_report
-from invpolicy.invitations import Invitation, load_invitations
-from invpolicy.policy import load_policy, read_policy
+from invpolicy import CompiledPolicy, load_policy, read_policy
+from invpolicy.engine.runner import compare, compare_stream
+from invpolicy.loading.invitations import load_invitations
+from invpolicy.model.invitation import Invitation
+from invpolicy.plugins.contract import DECISIONS
 from invpolicy.reporters import explanation_lines
-from invpolicy.runner import compare, compare_stream
+from invpolicy.reporters.html import render_report
 
 from .conftest import EXAMPLES
 
@@ -128,7 +129,7 @@ def hostile(registry, write):
     )
     policies = [
         load_policy("strong-ties-only", registry),
-        read_policy(path, registry).compile(registry),
+        CompiledPolicy(read_policy(path, registry), registry),
     ]
     invitation = Invitation(
         "x-<b>",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tracemalloc
 
-from invpolicy.idindex import IdIndex
+from invpolicy.loading.idindex import IdIndex
 
 
 def test_it_answers_like_a_dict_of_first_lines_as_it_grows() -> None:

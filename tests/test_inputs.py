@@ -9,16 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from invpolicy import source
 from invpolicy.errors import InvpolicyError
-from invpolicy.invitations import build_invitation
-from invpolicy.readers import (
+from invpolicy.io import files as source
+from invpolicy.loading.readers import (
     INPUT_FORMATS,
     InvitationSource,
     facts_path_for,
     open_invitations,
     read_facts,
 )
+from invpolicy.model.invitation import build_invitation
 
 TESTS = Path(__file__).resolve().parent
 INPUTS = TESTS / "data" / "inputs"

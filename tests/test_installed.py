@@ -84,7 +84,7 @@ def test_start_up_does_not_import_what_only_commands_need(module):
 
 
 def test_the_format_choices_are_the_reporters_names():
-    from invpolicy.cli import LISTING_FORMATS, REPORT_FORMATS
+    from invpolicy.cli.options import LISTING_FORMATS, REPORT_FORMATS
     from invpolicy.reporters import LISTING_BY_NAME, REPORTER_BY_NAME
 
     assert tuple(REPORTER_BY_NAME) == REPORT_FORMATS

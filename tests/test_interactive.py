@@ -80,8 +80,8 @@ def test_an_answer_that_does_not_fit_is_asked_again(tmp_path):
 
 
 def test_numbers_must_be_finite_and_not_negative():
-    from invpolicy.fields import invitation_fields
-    from invpolicy.interactive import parse_answer
+    from invpolicy.cli.interactive import parse_answer
+    from invpolicy.schema.fields import invitation_fields
 
     fields = invitation_fields()
     for answer in ("inf", "1e400", "nan", "-1", "many"):

@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from invpolicy.cli import cli
-from invpolicy.inherit import MAX_RULES
-from invpolicy.source import MAX_STRING_CHARS
+from invpolicy.io.limits import MAX_STRING_CHARS
+from invpolicy.loading.inherit import MAX_RULES
 
 Write = Callable[[str, str | bytes], Path]
 

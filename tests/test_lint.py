@@ -16,23 +16,14 @@ import pytest
 from click.testing import CliRunner, Result
 
 from invpolicy import Criterion, ReplyGenerator, hookimpl
+from invpolicy.authoring.lint import Finding, lint_file, lint_policy
 from invpolicy.cli import cli
-from invpolicy.engine import CompiledPolicy
-from invpolicy.invitations import Invitation, build_invitation
-from invpolicy.lint import Finding, lint_file, lint_policy
-from invpolicy.plugins import Registry, make_plugin_manager
-from invpolicy.policy import (
-    AllOf,
-    AnyOf,
-    Condition,
-    CriterionCheck,
-    Not,
-    Policy,
-    Rule,
-    ScoreTest,
-    Signal,
-    Source,
-)
+from invpolicy.engine.compiled import CompiledPolicy
+from invpolicy.model.conditions import AllOf, AnyOf, Condition, CriterionCheck, Not, ScoreTest
+from invpolicy.model.invitation import Invitation, build_invitation
+from invpolicy.model.policy import Policy, Rule, Signal, Source
+from invpolicy.plugins.manager import make_plugin_manager
+from invpolicy.plugins.registry import Registry
 
 from .conftest import REPO, SCHOOLS
 
@@ -71,7 +62,7 @@ def run(*args: str) -> Result:
 @pytest.fixture
 def builtins_only(monkeypatch: pytest.MonkeyPatch, registry: Registry) -> Registry:
     """The CLI sees the built-in plugins only, whatever is installed."""
-    monkeypatch.setattr("invpolicy.cli.load_registry", lambda: registry)
+    monkeypatch.setattr("invpolicy.cli.options.load_registry", lambda: registry)
     return registry
 
 
@@ -471,7 +462,7 @@ class _Values:
                 Rule("false", Not(condition), "decline"),
                 Rule("unknown", None, "ignore"),
             )
-            compiled = replace(policy, rules=rules).compile(self.registry)
+            compiled = CompiledPolicy(replace(policy, rules=rules), self.registry)
             value = {"true": True, "false": False, "unknown": None}
             self.cache[key] = [value[compiled.decide(i).rule] for i in self.invitations]
         return self.cache[key]
@@ -761,7 +752,7 @@ def test_a_signal_reported_inert_changes_no_decision(plugged: Registry) -> None:
             for f in lint_policy(policy, plugged)
             if f.code == "inert-signal"
         ]
-        compiled = policy.compile(plugged)
+        compiled = CompiledPolicy(policy, plugged)
         for i in inert:
             reported += 1
             for others in itertools.product((True, False, None), repeat=count - 1):

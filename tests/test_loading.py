@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from invpolicy.errors import InvpolicyError
-from invpolicy.invitations import load_invitations
-from invpolicy.source import MAX_DEPTH, load_document, parse_document
+from invpolicy.io.limits import MAX_DEPTH
+from invpolicy.io.safeload import load_document, parse_document
+from invpolicy.loading.invitations import load_invitations
 
 
 def _problems(load, path) -> list[str]:
@@ -159,7 +160,7 @@ def test_invitation_files_of_the_wrong_shape(write, content, message):
 def test_a_file_over_the_size_limit_is_refused_without_reading_it_all(write, monkeypatch):
     import tracemalloc
 
-    from invpolicy import source
+    from invpolicy.io import files as source
 
     monkeypatch.setattr(source, "MAX_FILE_BYTES", 10)
     path = write("big.yaml", "a: " + "1" * 20_000_000 + "\n")

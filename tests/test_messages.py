@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from invpolicy.messages import is_personalized
+from invpolicy.builtin.messages import is_personalized
 
 
 @pytest.mark.parametrize(

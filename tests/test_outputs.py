@@ -171,7 +171,7 @@ def test_no_progress_line_when_stderr_is_not_a_terminal():
 def test_the_progress_line_counts_invitations_only_on_a_terminal(terminal):
     from rich.console import Console
 
-    from invpolicy.cli import _progress
+    from invpolicy.cli.running import progress as _progress
 
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=terminal, width=80)
@@ -188,10 +188,10 @@ def test_the_progress_line_counts_invitations_only_on_a_terminal(terminal):
 
 @pytest.mark.parametrize("fmt", ["json", "csv"])
 def test_json_and_csv_write_each_row_as_soon_as_it_is_decided(registry, fmt):
-    from invpolicy.invitations import Invitation
-    from invpolicy.policy import load_policy
+    from invpolicy import load_policy
+    from invpolicy.engine.runner import compare_stream
+    from invpolicy.model.invitation import Invitation
     from invpolicy.reporters import REPORTER_BY_NAME
-    from invpolicy.runner import compare_stream
 
     stream = io.StringIO()
 
@@ -278,7 +278,7 @@ def test_control_characters_and_markup_from_files_stay_inert_in_the_table(write)
 
 
 def test_forced_colour_does_not_put_the_progress_line_into_a_redirected_stderr(monkeypatch, capsys):
-    from invpolicy.cli import _progress
+    from invpolicy.cli.running import progress as _progress
 
     monkeypatch.setenv("FORCE_COLOR", "1")
     monkeypatch.setattr("sys.stderr.isatty", lambda: False, raising=False)
@@ -287,18 +287,18 @@ def test_forced_colour_does_not_put_the_progress_line_into_a_redirected_stderr(m
 
 
 def test_the_cli_offers_every_input_format_the_readers_know():
-    from invpolicy.cli import INPUT_FORMATS
-    from invpolicy.readers import INPUT_FORMATS as READ
+    from invpolicy.cli.options import INPUT_FORMATS
+    from invpolicy.loading.readers import INPUT_FORMATS as READ
 
     assert INPUT_FORMATS == READ
 
 
 @pytest.mark.parametrize("count", [0, 1, 14])
 def test_the_streamed_json_is_the_document_report_to_json_gives(registry, count):
-    from invpolicy.invitations import load_invitations
-    from invpolicy.policy import load_policy
+    from invpolicy import load_policy
+    from invpolicy.engine.runner import compare
+    from invpolicy.loading.invitations import load_invitations
     from invpolicy.reporters.jsonfile import JsonReporter
-    from invpolicy.runner import compare
 
     policies = [load_policy(name, registry) for name in ("strong-ties-only", "ask-first")]
     invitations = load_invitations(EXAMPLES / "invitations.yaml")[:count]

@@ -11,9 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from invpolicy import Criterion, ReplyGenerator, hookimpl
-from invpolicy import cli as cli_module
 from invpolicy.cli import cli
-from invpolicy.plugins import Registry, make_plugin_manager
+from invpolicy.cli import options as cli_module
+from invpolicy.plugins.manager import make_plugin_manager
+from invpolicy.plugins.registry import Registry
 
 Write = Callable[[str, str | bytes], Path]
 
@@ -148,8 +149,8 @@ def test_the_table_marks_the_failed_cells_and_a_file_is_still_written(
 def test_the_library_raises_for_one_decision(
     fragile: tuple[Path, Path], make_invitation: Any
 ) -> None:
+    from invpolicy import load_policy
     from invpolicy.errors import PluginError
-    from invpolicy.policy import load_policy
 
     _, policy = fragile
     compiled = load_policy(policy, cli_module.load_registry())

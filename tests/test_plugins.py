@@ -9,11 +9,13 @@ from pathlib import Path
 import pytest
 
 import invpolicy.builtin.criteria
-from invpolicy import Criterion, ReplyGenerator, hookimpl, hookspecs
-from invpolicy.catalog import installed_policies
-from invpolicy.contract import is_valid_name
+from invpolicy import Criterion, ReplyGenerator, hookimpl
 from invpolicy.errors import PluginError
-from invpolicy.plugins import DEFAULT_PLUGINS, Registry, disabled_plugins, make_plugin_manager
+from invpolicy.loading.catalog import installed_policies
+from invpolicy.plugins import hookspecs
+from invpolicy.plugins.contract import is_valid_name
+from invpolicy.plugins.manager import DEFAULT_PLUGINS, disabled_plugins, make_plugin_manager
+from invpolicy.plugins.registry import Registry
 
 TESTS = Path(__file__).resolve().parent
 DOCS = TESTS.parent / "docs"

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 import invpolicy
-from invpolicy.catalog import installed_policies, resolve_policy
 from invpolicy.errors import InvpolicyError
-from invpolicy.policy import FORMAT_VERSION, read_policy
+from invpolicy.loading.catalog import installed_policies, resolve_policy
+from invpolicy.loading.parse import read_policy
+from invpolicy.model.policy import FORMAT_VERSION
 from invpolicy.resources import data_dir
 
 REPO = Path(__file__).resolve().parent.parent
@@ -215,7 +216,7 @@ def test_resolve_by_name_or_path(write, registry):
 
 
 def test_the_schema_words_a_condition_with_every_operator():
-    from invpolicy.contract import OPERATORS
+    from invpolicy.plugins.contract import OPERATORS
     from invpolicy.resources import load_schema
 
     words = load_schema("policy")["$defs"]["condition"]["x-messages"]

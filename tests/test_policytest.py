@@ -12,12 +12,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from invpolicy import cli as cli_module
-from invpolicy.catalog import installed_policies
+from invpolicy.authoring.policytest import TestReport, run_tests
 from invpolicy.cli import cli
-from invpolicy.plugins import Registry, make_plugin_manager
-from invpolicy.policy import read_policy
-from invpolicy.policytest import TestReport, run_tests
+from invpolicy.cli import options as cli_module
+from invpolicy.loading.catalog import installed_policies
+from invpolicy.loading.parse import read_policy
+from invpolicy.plugins.manager import make_plugin_manager
+from invpolicy.plugins.registry import Registry
 
 from .conftest import POLICY_HEADER, REPO, SCHOOLS
 
@@ -524,7 +525,7 @@ def test_no_target_and_no_installed_policy_says_so(monkeypatch: pytest.MonkeyPat
 
 
 def test_test_files_are_known_by_name_in_any_case(tmp_path: Path) -> None:
-    from invpolicy.catalog import is_test_file, policy_files
+    from invpolicy.loading.catalog import is_test_file, policy_files
 
     for name in ("a.yaml", "b.YML", "c.test.yaml", "D.TEST.YML", "notes.txt"):
         (tmp_path / name).write_text("x: 1\n", encoding="utf-8")

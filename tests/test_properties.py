@@ -31,9 +31,11 @@ from ruamel.yaml import YAML
 
 from invpolicy import Invitation, compare, load_policy
 from invpolicy.cli import cli
-from invpolicy.engine import CompiledPolicy, Decision, Score
-from invpolicy.fields import invitation_fields
-from invpolicy.plugins import Registry, make_plugin_manager
+from invpolicy.engine.compiled import CompiledPolicy
+from invpolicy.engine.decision import Decision, Score
+from invpolicy.plugins.manager import make_plugin_manager
+from invpolicy.plugins.registry import Registry
+from invpolicy.schema.fields import invitation_fields
 from invpolicy.text import inert
 
 REPO = Path(__file__).resolve().parent.parent

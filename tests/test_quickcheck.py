@@ -13,11 +13,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from invpolicy.fields import invitation_fields
-from invpolicy.invitations import _quick_test, invitation_problems
+from invpolicy.io.document import Document
+from invpolicy.model.invitation import _quick_test, invitation_problems
 from invpolicy.resources import validator
-from invpolicy.schemacheck import quick_test
-from invpolicy.source import Document
+from invpolicy.schema.check import quick_test
+from invpolicy.schema.fields import invitation_fields
 
 INVITATION = validator("invitation", "invitation")
 FIELDS = sorted(invitation_fields())

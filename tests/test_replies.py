@@ -8,7 +8,8 @@ import re
 import pytest
 from jsonschema import Draft202012Validator
 
-from invpolicy.builtin.replies import GENERATORS, REASONS, letter
+from invpolicy.builtin.letter import REASONS, letter
+from invpolicy.builtin.replies import GENERATORS
 
 from . import seed_runs
 

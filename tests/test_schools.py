@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from invpolicy.policy import load_policy
+from invpolicy import load_policy
 
 from .conftest import SCHOOLS
 
@@ -498,8 +498,8 @@ def test_every_school_cites_its_article_and_explains_itself(school):
 
 
 def test_the_schools_agree_and_differ_on_the_shipped_examples(registry):
-    from invpolicy.invitations import load_invitations
-    from invpolicy.runner import compare
+    from invpolicy.engine.runner import compare
+    from invpolicy.loading.invitations import load_invitations
 
     invitations = load_invitations(EXAMPLES / "invitations.yaml")
     assert len(invitations) >= 14

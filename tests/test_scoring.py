@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from invpolicy.errors import InvpolicyError
-from invpolicy.policy import read_policy
+from invpolicy.loading.parse import read_policy
 
 SCORING = """\
 scoring:

@@ -20,9 +20,9 @@ from typing import Any
 
 import pytest
 
-from invpolicy.catalog import installed_policies
-from invpolicy.plugins import Registry
-from invpolicy.policy import load_policy, read_policy
+from invpolicy import load_policy, read_policy
+from invpolicy.loading.catalog import installed_policies
+from invpolicy.plugins.registry import Registry
 from invpolicy.resources import load_schema
 from invpolicy.testing import check_plugin
 

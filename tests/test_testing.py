@@ -14,8 +14,8 @@ import invpolicy.builtin.policies
 import invpolicy.builtin.replies
 from invpolicy import Criterion, ReplyGenerator, hookimpl
 from invpolicy.errors import PluginError
-from invpolicy.fields import invitation_fields
-from invpolicy.invitations import Invitation
+from invpolicy.model.invitation import Invitation
+from invpolicy.schema.fields import invitation_fields
 from invpolicy.testing import (
     check_criterion,
     check_plugin,
@@ -237,7 +237,7 @@ def test_every_builtin_generator_passes_with_and_without_parameters(generator):
     check_reply_generator(generator)
     full = {"signature": "Alex", "channel": "Mastodon (@alex)", "page": "https://alex.example"}
     if "reason" in generator.params_schema["properties"]:
-        sets = [{**full, "reason": reason} for reason in invpolicy.builtin.replies.REASONS]
+        sets = [{**full, "reason": reason} for reason in invpolicy.builtin.letter.REASONS]
     else:
         sets = [full]
     check_reply_generator(generator, params=sets)
@@ -562,16 +562,16 @@ def test_a_policy_that_does_not_compile_fails(tmp_path):
 
 
 def test_each_policy_is_read_once(tmp_path, monkeypatch):
-    import invpolicy.policy
+    import invpolicy.loading.parse
 
     read: list[Path] = []
-    read_policy = invpolicy.policy.read_policy
+    read_policy = invpolicy.loading.parse.read_policy
 
     def counting(path: Any, registry: Any) -> Any:
         read.append(Path(path))
         return read_policy(path, registry)
 
-    monkeypatch.setattr(invpolicy.policy, "read_policy", counting)
+    monkeypatch.setattr(invpolicy.loading.parse, "read_policy", counting)
     folder = _ship(tmp_path, extra=EXAMPLES)
     (folder / "recruiters-first.test.yaml").write_text(
         "policy: recruiters-first\n" + EXAMPLES, encoding="utf-8"

@@ -7,11 +7,12 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from invpolicy import load_policy
 from invpolicy.cli import cli
-from invpolicy.invitations import Invitation, load_invitations
-from invpolicy.policy import load_policy
-from invpolicy.runner import compare
-from invpolicy.whatif import Change, what_would_change
+from invpolicy.engine.runner import compare
+from invpolicy.engine.whatif import Change, what_would_change
+from invpolicy.loading.invitations import load_invitations
+from invpolicy.model.invitation import Invitation
 
 from .conftest import EXAMPLES, SCHOOLS
 

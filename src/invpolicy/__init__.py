@@ -1,25 +1,31 @@
 """invpolicy: decide what to do with connection invitations, by policies written as data.
 
-The package root stays light (the CLI imports it at start-up); the engine's
-functions are imported on first use.
+This module is the public face of the library: the names below are the ones
+to import. It stays light (the CLI imports it at start-up); each name is
+imported from its layer on first use. The layers themselves are described in
+``docs/architecture.md``.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from invpolicy.contract import Check, Criterion, Facts, Render, ReplyGenerator
 from invpolicy.errors import InvpolicyError, PluginError, Problem
+from invpolicy.plugins.contract import Check, Criterion, Facts, Render, ReplyGenerator
+from invpolicy.version import __version__
 
 if TYPE_CHECKING:
-    from invpolicy.engine import CompiledPolicy, Decision, Reply
-    from invpolicy.hookspecs import hookimpl
-    from invpolicy.invitations import Invitation, load_invitations
-    from invpolicy.plugins import Registry
-    from invpolicy.policy import Policy, load_policy
-    from invpolicy.runner import Report, compare
-
-__version__ = "0.1.0"
+    from invpolicy.engine.compiled import CompiledPolicy
+    from invpolicy.engine.decision import Decision, Reply
+    from invpolicy.engine.runner import Report, compare, compare_stream
+    from invpolicy.loading.invitations import load_invitations
+    from invpolicy.loading.parse import read_policy
+    from invpolicy.loading.readers import open_invitations
+    from invpolicy.model.invitation import Invitation
+    from invpolicy.model.policy import Policy
+    from invpolicy.plugins.hookspecs import hookimpl
+    from invpolicy.plugins.registry import Registry
 
 __all__ = [
     "Check",
@@ -39,25 +45,45 @@ __all__ = [
     "Report",
     "__version__",
     "compare",
+    "compare_stream",
     "hookimpl",
     "load_invitations",
     "load_policy",
+    "open_invitations",
+    "read_policy",
 ]
 
 _LAZY = {
     # Plugins import hookimpl when they load; --version need not import pluggy.
-    "hookimpl": "invpolicy.hookspecs",
-    "CompiledPolicy": "invpolicy.engine",
-    "Decision": "invpolicy.engine",
-    "Reply": "invpolicy.engine",
-    "Invitation": "invpolicy.invitations",
-    "load_invitations": "invpolicy.invitations",
-    "Registry": "invpolicy.plugins",
-    "Policy": "invpolicy.policy",
-    "load_policy": "invpolicy.policy",
-    "Report": "invpolicy.runner",
-    "compare": "invpolicy.runner",
+    "hookimpl": "invpolicy.plugins.hookspecs",
+    "CompiledPolicy": "invpolicy.engine.compiled",
+    "Decision": "invpolicy.engine.decision",
+    "Reply": "invpolicy.engine.decision",
+    "Invitation": "invpolicy.model.invitation",
+    "load_invitations": "invpolicy.loading.invitations",
+    "open_invitations": "invpolicy.loading.readers",
+    "read_policy": "invpolicy.loading.parse",
+    "Registry": "invpolicy.plugins.registry",
+    "Policy": "invpolicy.model.policy",
+    "Report": "invpolicy.engine.runner",
+    "compare": "invpolicy.engine.runner",
+    "compare_stream": "invpolicy.engine.runner",
 }
+
+
+def load_policy(ref: str | Path, registry: Registry | None = None) -> CompiledPolicy:
+    """A compiled policy, ready to decide, from an installed policy's name or a file path.
+
+    ``registry`` defaults to everything installed (:meth:`Registry.default`).
+    Raises :class:`InvpolicyError` with every problem of the file.
+    """
+    from invpolicy.engine.compiled import CompiledPolicy
+    from invpolicy.loading.catalog import resolve_policy
+    from invpolicy.loading.parse import read_policy
+    from invpolicy.plugins.registry import Registry
+
+    registry = registry if registry is not None else Registry.default()
+    return CompiledPolicy(read_policy(resolve_policy(ref, registry), registry), registry)
 
 
 def __getattr__(name: str) -> Any:

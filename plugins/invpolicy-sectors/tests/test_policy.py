@@ -6,8 +6,9 @@ import invpolicy_sectors
 import pytest
 from invpolicy_sectors.replies import GENERATORS
 
-from invpolicy.invitations import Invitation
-from invpolicy.policy import read_policy
+from invpolicy import CompiledPolicy
+from invpolicy.loading.parse import read_policy
+from invpolicy.model.invitation import Invitation
 from invpolicy.resources import load_schema
 from invpolicy.testing import registry_with
 
@@ -45,7 +46,7 @@ def test_the_examples_cover_every_rule(policy):
 
 
 def test_every_example_decides_as_it_says(policy, registry):
-    compiled = policy.compile(registry)
+    compiled = CompiledPolicy(policy, registry)
     for example in policy.examples:
         decision = compiled.decide(example.invitation)
         reply = decision.reply.generator if decision.reply else None
@@ -57,7 +58,7 @@ def test_every_example_decides_as_it_says(policy, registry):
 
 
 def test_every_reply_is_german_whatever_the_invitation_asks(policy, registry):
-    compiled = policy.compile(registry)
+    compiled = CompiledPolicy(policy, registry)
     lea = Invitation.from_dict(
         {"id": "lea", "name": "Léa Martin", "language": "fr", "headline": "Chargée de recrutement"}
     )

@@ -10,13 +10,13 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from invpolicy.contract import Check, Criterion, Facts
-from invpolicy.fields import invitation_fields
-from invpolicy.followup import NEED, PITCH
-from invpolicy.followup import classify as classify_follow_up
-from invpolicy.hookspecs import hookimpl
-from invpolicy.invitations import DEFAULT_NETWORK
-from invpolicy.messages import is_personalized
+from invpolicy.builtin.followup import NEED, PITCH
+from invpolicy.builtin.followup import classify as classify_follow_up
+from invpolicy.builtin.messages import is_personalized
+from invpolicy.model.invitation import DEFAULT_NETWORK
+from invpolicy.plugins.contract import Check, Criterion, Facts
+from invpolicy.plugins.hookspecs import hookimpl
+from invpolicy.schema.fields import invitation_fields
 from invpolicy.text import fold
 
 #: The networks an invitation can come through, as the invitation schema lists them.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from invpolicy.hookspecs import hookimpl
+from invpolicy.plugins.hookspecs import hookimpl
 from invpolicy.resources import data_dir
 
 

@@ -15,120 +15,22 @@ Each text reads well with or without any of them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from invpolicy.contract import Facts, Render, ReplyGenerator
-from invpolicy.hookspecs import hookimpl
-from invpolicy.messages import is_personalized
-
-LANGUAGES = ("fr", "en")
-
-#: A text in each language.
-_Text = Mapping[str, str]
-
-_SIGNATURE = {
-    "type": "string",
-    "minLength": 1,
-    "description": "Your name, written under the reply.",
-}
-_CHANNEL = {
-    "type": "string",
-    "minLength": 1,
-    "description": "Another place to reach you, e.g. 'Twitter (@handle)'.",
-}
-_PAGE = {
-    "type": "string",
-    "pattern": r"^https?://\S+$",
-    "description": "The address (http or https) of a page explaining how you handle invitations.",
-}
-
-
-#: Why a decline declines: each school gives its own reason.
-REASONS = ("strong_ties", "met_in_person", "common_ground", "relevance")
-_DEFAULT_REASON = "strong_ties"
-_REASON = {
-    "enum": list(REASONS),
-    "default": _DEFAULT_REASON,
-    "description": (
-        "The reason given: strong_ties (we have neither met nor really talked), "
-        "met_in_person (we have not met in real life), common_ground (we have "
-        "nothing in common), relevance (our fields are too far apart)."
-    ),
-}
-
-
-def _params_schema(**extra: Any) -> dict[str, Any]:
-    """The parameters every generator takes (a fresh copy for each), plus ``extra``."""
-    return {
-        "type": "object",
-        "additionalProperties": False,
-        "properties": {"signature": _SIGNATURE, "channel": _CHANNEL, "page": _PAGE, **extra},
-    }
-
-
-_GREETING = {"fr": "Bonjour {name},", "en": "Hello {name},"}
-_CLOSING = {"fr": "Bien à vous,", "en": "Kind regards,"}
-
-
-def letter(language: str, name: str, paragraphs: list[str], signature: str | None) -> str:
-    """Greeting, paragraphs and closing, separated by blank lines."""
-    closing = _CLOSING[language] + (f"\n{signature}" if signature else "")
-    return "\n\n".join([_GREETING[language].format(name=name), *paragraphs, closing])
-
-
-@dataclass(frozen=True)
-class _Params:
-    """The parameters every generator takes; an absent or empty one is ``None``."""
-
-    signature: str | None
-    channel: str | None
-    page: str | None
-    reason: str = _DEFAULT_REASON
-
-    @classmethod
-    def read(cls, params: Mapping[str, Any]) -> _Params:
-        return cls(
-            params.get("signature") or None,
-            params.get("channel") or None,
-            params.get("page") or None,
-            params.get("reason") or _DEFAULT_REASON,
-        )
-
-
-def _optional(language: str, *lines: tuple[_Text, str | None]) -> list[str]:
-    """One paragraph of the ``lines`` whose value is given, or none.
-
-    Each line is a text with one ``{}`` filled with its value.
-    """
-    filled = [line[language].format(value) for line, value in lines if value]
-    return ["\n".join(filled)] if filled else []
-
-
-def _either(texts: Mapping[str, str], key: str, channel: str | None) -> str:
-    """``texts[key + '_channel']`` naming the channel when there is one, else ``texts[key]``."""
-    return texts[f"{key}_channel"].format(channel=channel) if channel else texts[key]
-
-
-#: Writes the paragraphs between greeting and closing.
-_Body = Callable[[Facts, str, _Params], list[str]]
-
-
-def _compiler(body: _Body) -> Callable[[Mapping[str, Any]], Render]:
-    """A generator's ``compile``: reads the parameters once, then writes letters."""
-
-    def compile_(params: Mapping[str, Any]) -> Render:
-        read = _Params.read(params)
-
-        def render(facts: Facts, language: str) -> str:
-            paragraphs = body(facts, language, read)
-            return letter(language, facts.get("name", ""), paragraphs, read.signature)
-
-        return render
-
-    return compile_
-
+from invpolicy.builtin.letter import (
+    LANGUAGES,
+    REASON_PARAM,
+    Body,
+    Params,
+    Text,
+    compiler,
+    either,
+    optional,
+    params_schema,
+)
+from invpolicy.builtin.messages import is_personalized
+from invpolicy.plugins.contract import Facts, ReplyGenerator
+from invpolicy.plugins.hookspecs import hookimpl
 
 # The page line, worded for what the reply does.
 _PAGE_EXPLAINS = {
@@ -230,14 +132,14 @@ _DECLINE = {
 }
 
 
-def _three_part_decline(facts: Facts, language: str, params: _Params) -> list[str]:
+def _three_part_decline(facts: Facts, language: str, params: Params) -> list[str]:
     text = _DECLINE[language]
     # Part one thanks for the note only when there was a note of their own.
     note = is_personalized(facts.get("message"), facts.get("name", ""))
     thanks = text["thanks_note"] if note else text["thanks"]
-    opening = _either(text, "open", params.channel)
+    opening = either(text, "open", params.channel)
     goal = text[f"goal_{params.reason}"]
-    return [thanks, goal, opening, *_optional(language, (_PAGE_EXPLAINS, params.page))]
+    return [thanks, goal, opening, *optional(language, (_PAGE_EXPLAINS, params.page))]
 
 
 _SHORT_DECLINE = {
@@ -297,11 +199,11 @@ _SHORT_DECLINE = {
 }
 
 
-def _short_decline(facts: Facts, language: str, params: _Params) -> list[str]:
+def _short_decline(facts: Facts, language: str, params: Params) -> list[str]:
     # Two sentences; the page, when given, is a third short line of its own.
     text = _SHORT_DECLINE[language]
-    sentences = f"{text[params.reason]} {_either(text, 'open', params.channel)}"
-    return [sentences, *_optional(language, (_PAGE_SHORT, params.page))]
+    sentences = f"{text[params.reason]} {either(text, 'open', params.channel)}"
+    return [sentences, *optional(language, (_PAGE_SHORT, params.page))]
 
 
 _WELCOME = {
@@ -317,10 +219,10 @@ _WELCOME = {
 }
 
 
-def _welcome(facts: Facts, language: str, params: _Params) -> list[str]:
+def _welcome(facts: Facts, language: str, params: Params) -> list[str]:
     # Nothing about what they will see of the profile, nor a promised meeting:
     # the same words suit an acceptance with limited access.
-    extra = _optional(language, (_CHANNEL_FIND, params.channel), (_PAGE_IF_CURIOUS, params.page))
+    extra = optional(language, (_CHANNEL_FIND, params.channel), (_PAGE_IF_CURIOUS, params.page))
     return [_WELCOME[language], *extra]
 
 
@@ -360,11 +262,11 @@ _WHAT_CAN_I_DO = {
 }
 
 
-def _question(paragraph: _Text) -> _Body:
+def _question(paragraph: Text) -> Body:
     """A reply that asks ``paragraph``'s question; channel and page follow it."""
 
-    def body(facts: Facts, language: str, params: _Params) -> list[str]:
-        extra = _optional(
+    def body(facts: Facts, language: str, params: Params) -> list[str]:
+        extra = optional(
             language, (_CHANNEL_ANSWER, params.channel), (_PAGE_BEFORE_CONNECTING, params.page)
         )
         return [paragraph[language], *extra]
@@ -399,25 +301,25 @@ _PROPOSE_MEETING = {
 }
 
 
-def _propose_meeting(facts: Facts, language: str, params: _Params) -> list[str]:
+def _propose_meeting(facts: Facts, language: str, params: Params) -> list[str]:
     text = _PROPOSE_MEETING[language]
     return [
         f"{text['thanks']} {text['meet']}",
-        _either(text, "reach", params.channel),
-        *_optional(language, (_PAGE_EXPLAINS, params.page)),
+        either(text, "reach", params.channel),
+        *optional(language, (_PAGE_EXPLAINS, params.page)),
     ]
 
 
 def _generator(
-    name: str, description: str, body: _Body, decisions: tuple[str, ...], **extra: Any
+    name: str, description: str, body: Body, decisions: tuple[str, ...], **extra: Any
 ) -> ReplyGenerator:
     """A generator in :data:`LANGUAGES` taking the common parameters, plus ``extra`` ones."""
     return ReplyGenerator(
         name=name,
         description=description,
         languages=LANGUAGES,
-        compile=_compiler(body),
-        params_schema=_params_schema(**extra),
+        compile=compiler(body),
+        params_schema=params_schema(**extra),
         decisions=decisions,
     )
 
@@ -430,7 +332,7 @@ GENERATORS = [
         "open door.",
         _three_part_decline,
         ("decline",),
-        reason=_REASON,
+        reason=REASON_PARAM,
     ),
     _generator(
         "short_decline",
@@ -438,7 +340,7 @@ GENERATORS = [
         "connect with people met or really talked with), then the open door.",
         _short_decline,
         ("decline",),
-        reason=_REASON,
+        reason=REASON_PARAM,
     ),
     _generator(
         "welcome",

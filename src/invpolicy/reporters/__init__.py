@@ -12,8 +12,8 @@ spreadsheet formula).
 
 from __future__ import annotations
 
+from invpolicy.engine.explain import explanation_lines
 from invpolicy.reporters.base import DECISION_STYLES, ListingReporter, Reporter
-from invpolicy.reporters.explain import explanation_lines
 from invpolicy.reporters.files import CsvReporter, HtmlReporter, MarkdownReporter
 from invpolicy.reporters.jsonfile import JsonReporter
 from invpolicy.reporters.tables import TableReporter

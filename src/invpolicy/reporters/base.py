@@ -6,12 +6,12 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from typing import IO, TYPE_CHECKING, ClassVar
 
-from invpolicy.contract import DECISIONS
+from invpolicy.plugins.contract import DECISIONS
 
 if TYPE_CHECKING:
-    from invpolicy.catalog import PolicyEntry
-    from invpolicy.plugins import Registry
-    from invpolicy.runner import Report
+    from invpolicy.engine.runner import Report
+    from invpolicy.loading.catalog import PolicyEntry
+    from invpolicy.plugins.registry import Registry
 
 DECISION_STYLES = {
     "accept": "green",

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from invpolicy.engine.explain import decision_notes, explanation_lines
 from invpolicy.reporters.base import Reporter, decision_counts, input_notes, report_title
-from invpolicy.reporters.explain import decision_notes, explanation_lines
 from invpolicy.text import inert
 
 if TYPE_CHECKING:
-    from invpolicy.engine import Decision
-    from invpolicy.runner import Report, Row
+    from invpolicy.engine.decision import Decision
+    from invpolicy.engine.runner import Report, Row
 
 #: Cells that a spreadsheet would run as a formula start with one of these.
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
@@ -187,7 +187,7 @@ class HtmlReporter(Reporter):
     name = "html"
 
     def decisions(self, report: Report) -> None:
-        from invpolicy.htmlpage import render_report
+        from invpolicy.reporters.html import render_report
 
         self.stream.write(
             render_report(report, replies=self.replies, explain_lines=explanation_lines)

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 from invpolicy.reporters.base import ListingReporter
 
 if TYPE_CHECKING:
-    from invpolicy.catalog import PolicyEntry
-    from invpolicy.plugins import Registry
-    from invpolicy.runner import Report
+    from invpolicy.engine.runner import Report
+    from invpolicy.loading.catalog import PolicyEntry
+    from invpolicy.plugins.registry import Registry
 
 
 class JsonReporter(ListingReporter):
@@ -37,7 +37,9 @@ class JsonReporter(ListingReporter):
         write("\n}\n")
 
     def policies(self, entries: list[PolicyEntry], registry: Registry) -> None:
-        abouts = [e.about(registry) for e in entries]
+        from invpolicy.loading.about import about
+
+        abouts = [about(e, registry) for e in entries]
         self._dump(
             [
                 {

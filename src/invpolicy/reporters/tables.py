@@ -10,6 +10,7 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from invpolicy.engine.explain import decision_notes, explanation_lines, score_label
 from invpolicy.reporters.base import (
     DECISION_STYLES,
     ListingReporter,
@@ -17,16 +18,15 @@ from invpolicy.reporters.base import (
     input_notes,
     report_title,
 )
-from invpolicy.reporters.explain import decision_notes, explanation_lines, score_label
 from invpolicy.text import inert
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from invpolicy.catalog import PolicyEntry
-    from invpolicy.engine import Decision
-    from invpolicy.plugins import Registry
-    from invpolicy.runner import Report
+    from invpolicy.engine.decision import Decision
+    from invpolicy.engine.runner import Report
+    from invpolicy.loading.catalog import PolicyEntry
+    from invpolicy.plugins.registry import Registry
 
 
 class TableReporter(ListingReporter):
@@ -282,6 +282,8 @@ class TableReporter(ListingReporter):
         from rich.padding import Padding
         from rich.table import Table
 
+        from invpolicy.loading.about import about as policy_about
+
         console = self._console()
         table = Table(title="Installed policies", title_justify="left")
         table.add_column("name", overflow="fold")
@@ -291,7 +293,7 @@ class TableReporter(ListingReporter):
             origin = str(e.origin)
             if e.shadowed_by is not None:
                 origin += f"; not used: the name is taken by {e.shadowed_by.plugin}"
-            about = e.about(registry)
+            about = policy_about(e, registry)
             title = _text(about.title)
             if about.author:
                 title.append(f"\n{inert(about.author)}", style="dim")

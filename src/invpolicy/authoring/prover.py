@@ -1,0 +1,410 @@
+"""Whether a rule can never fire: the proof behind lint's dead-rule findings.
+
+A condition is rewritten in negation normal form, its criteria read as what
+they are true for (a number fact in a range, a fact among a few values, words
+found), and :class:`Prover` decides whether one condition's invitations hold
+another's, with the score's possible range for the score tests.
+
+Whether a rule can fire is decided with the engine's three-valued logic: a
+rule fires only when its condition is true, so it is dead when every
+invitation making it true makes an earlier rule true. The prover answers
+"always" only when it can show it, and "not shown" otherwise: a rule is never
+reported dead while some invitation could make it fire. It assumes that a
+criterion answers the same for the same facts and parameters; it knows what
+the built-in criteria mean, and of a plugin's criterion only that it agrees
+with itself.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from invpolicy.engine.scoring import score_range
+from invpolicy.model.conditions import AllOf, AnyOf, Condition, CriterionCheck, Not, ScoreTest
+
+if TYPE_CHECKING:
+    from invpolicy.model.policy import Policy, Rule
+    from invpolicy.plugins.registry import Registry
+
+#: Above this many signals, the score's bounds are not tried for every combination
+#: of the signals' values (3 ** n), and whether each signal can change a score test
+#: is not checked.
+MAX_SIGNALS = 10
+
+
+# Conditions in negation normal form. The engine's three-valued logic obeys
+# De Morgan's laws, so "when is C true" and "when is C false" are both unions
+# and intersections of literals: a criterion (or score test) being true, or false.
+
+
+@dataclass(frozen=True)
+class _Lit:
+    atom: _Atom
+    true: bool
+
+
+@dataclass(frozen=True)
+class _And:
+    parts: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class _Or:
+    parts: tuple[Node, ...]
+
+
+#: A condition in negation normal form: the invitations where it is true (or false).
+Node = _Lit | _And | _Or
+
+
+def _negated(node: Node) -> Node:
+    """The invitations where the condition is false instead of true (or the reverse)."""
+    if isinstance(node, _Lit):
+        return _Lit(node.atom, not node.true)
+    parts = tuple(_negated(part) for part in node.parts)
+    return _Or(parts) if isinstance(node, _And) else _And(parts)
+
+
+@dataclass(frozen=True)
+class _Atom:
+    """What a criterion check is true for, as far as lint knows it.
+
+    Atoms with the same ``key`` read one fact, and are unknown on exactly the
+    same invitations (when the fact is absent, unless ``always_known``). The
+    relations answer for the known invitations; an opaque atom (a plugin's
+    criterion) is only known to equal itself.
+    """
+
+    key: tuple[str, ...]
+    always_known: bool = False
+
+    def subset(self, other: _Atom) -> bool:
+        return self == other
+
+    def disjoint(self, other: _Atom) -> bool:
+        return self.empty()
+
+    def covers(self, other: _Atom) -> bool:
+        """Whether every known invitation makes one of the two true."""
+        return self.full() or other.full()
+
+    def empty(self) -> bool:
+        return False
+
+    def full(self) -> bool:
+        return False
+
+
+@dataclass(frozen=True)
+class _Range(_Atom):
+    """A number fact in ``[low, high)``; facts are never below 0 (the invitation schema)."""
+
+    low: float = 0
+    high: float | None = None
+
+    def subset(self, other: _Atom) -> bool:
+        assert isinstance(other, _Range)
+        return self.empty() or (
+            self.low >= other.low
+            and (other.high is None or (self.high is not None and self.high <= other.high))
+        )
+
+    def disjoint(self, other: _Atom) -> bool:
+        assert isinstance(other, _Range)
+        return (
+            self.empty()
+            or other.empty()
+            or (self.high is not None and self.high <= other.low)
+            or (other.high is not None and other.high <= self.low)
+        )
+
+    def covers(self, other: _Atom) -> bool:
+        assert isinstance(other, _Range)
+        if self.full() or other.full():
+            return True
+        first, second = (self, other) if self.low <= other.low else (other, self)
+        return (
+            first.low <= 0
+            and first.high is not None
+            and second.high is None
+            and second.low <= first.high
+        )
+
+    def empty(self) -> bool:
+        return self.high is not None and self.low >= self.high
+
+    def full(self) -> bool:
+        return self.low <= 0 and self.high is None
+
+
+@dataclass(frozen=True)
+class _Choice(_Atom):
+    """A fact with a few possible values; true for ``values``."""
+
+    values: frozenset[Any] = frozenset()
+    domain: frozenset[Any] = frozenset()
+
+    def subset(self, other: _Atom) -> bool:
+        assert isinstance(other, _Choice)
+        return self.values & self.domain <= other.values
+
+    def disjoint(self, other: _Atom) -> bool:
+        assert isinstance(other, _Choice)
+        return not self.values & other.values & self.domain
+
+    def covers(self, other: _Atom) -> bool:
+        assert isinstance(other, _Choice)
+        return self.domain <= self.values | other.values
+
+    def empty(self) -> bool:
+        return not self.values & self.domain
+
+    def full(self) -> bool:
+        return self.domain <= self.values
+
+
+@dataclass(frozen=True)
+class _Words(_Atom):
+    """True when one of ``words`` is found; ``None``: when anything is (a non-empty list)."""
+
+    words: frozenset[str] | None = None
+
+    def subset(self, other: _Atom) -> bool:
+        assert isinstance(other, _Words)
+        return other.words is None or (self.words is not None and self.words <= other.words)
+
+
+@dataclass(frozen=True)
+class _Score(_Atom):
+    """A score test. The score's bounds lie between ``least`` and ``most``.
+
+    ``at_least`` and ``below`` are None when every score satisfies them; the
+    relations follow the engine: true when ``low >= at_least`` and
+    ``high < below``, false when ``high < at_least`` or ``low >= below``.
+    """
+
+    at_least: float | None = None
+    below: float | None = None
+    never: bool = False
+
+    def relation(self, true: bool, other: _Score, other_true: bool) -> bool:
+        """Whether this test being ``true`` (or false) makes ``other`` be ``other_true``."""
+        a2, b2, a1, b1 = self.at_least, self.below, other.at_least, other.below
+        if true and other_true:
+            return (a1 is None or (a2 is not None and a2 >= a1)) and (
+                b1 is None or (b2 is not None and b2 <= b1)
+            )
+        if not true and not other_true:
+            return (a2 is None or (a1 is not None and a2 <= a1)) and (
+                b2 is None or (b1 is not None and b2 >= b1)
+            )
+        if true:
+            return (a1 is not None and b2 is not None and b2 <= a1) or (
+                b1 is not None and a2 is not None and a2 >= b1
+            )
+        return (a2 is None or (a1 is None and (b1 is None or a2 <= b1))) and (
+            b2 is None or (b1 is None and (a1 is None or b2 >= a1))
+        )
+
+    def empty(self) -> bool:
+        return self.never
+
+    def full(self) -> bool:
+        return self.at_least is None and self.below is None
+
+
+#: A margin for the score's sums when they are not tried one by one.
+_EPSILON = 1e-6
+
+#: The built-in counting criteria and the fact each one counts.
+_COUNTS = {
+    "exchanges": "exchanges",
+    "mutual_connections": "mutual_connections",
+    "mutual_in_sector": "mutual_in_sector",
+    "shared_groups": "shared_groups",
+    "publishes": "posts",
+}
+_FOLLOW_UP = frozenset({"pitch", "need", "neither"})
+
+
+class Prover:
+    """Decides, soundly but not completely, whether one set of invitations holds another."""
+
+    def __init__(self, policy: Policy, registry: Registry) -> None:
+        self.registry = registry
+        #: The criteria whose meaning the prover knows: invpolicy's own (a
+        #: plugin's criterion of the same name would be refused as a duplicate).
+        self.builtin = {
+            name
+            for (kind, name), origin in registry.origins.items()
+            if kind == "criterion" and origin.builtin
+        }
+        weights = [signal.weight for signal in policy.scoring]
+        #: The score's bounds for each combination of the signals' values, when
+        #: there are few enough signals to try them all.
+        self.bounds: dict[tuple[bool | None, ...], tuple[float, float]] | None = None
+        if len(weights) <= MAX_SIGNALS:
+            self.bounds = {
+                values: score_range(weights, values)[1:]
+                for values in itertools.product((True, False, None), repeat=len(weights))
+            }
+            self.least = min(low for low, _ in self.bounds.values())
+            self.most = max(high for _, high in self.bounds.values())
+        else:
+            # The engine rounds its sums to 9 decimals: keep clear of that.
+            self.least = math.fsum(w for w in weights if w < 0) - _EPSILON
+            self.most = math.fsum(w for w in weights if w > 0) + _EPSILON
+        self.memo: dict[tuple[Node, Node], bool] = {}
+
+    def nnf(self, node: Condition, true: bool) -> Node:
+        """Where ``node`` is ``true`` (or false), as a union and intersection of literals."""
+        if isinstance(node, Not):
+            return self.nnf(node.part, not true)
+        if isinstance(node, AllOf | AnyOf):
+            parts = tuple(self.nnf(part, true) for part in node.parts)
+            return _And(parts) if isinstance(node, AllOf) == true else _Or(parts)
+        return _Lit(self.atom(node), true)
+
+    def atom(self, node: CriterionCheck | ScoreTest) -> _Atom:
+        if isinstance(node, ScoreTest):
+            return self._score(node)
+        name, params = node.criterion, node.params
+        if name not in self.builtin:
+            return _Atom(("opaque", name, json.dumps(params, sort_keys=True, default=str)))
+        from invpolicy.schema.fields import invitation_fields
+        from invpolicy.text import fold
+
+        if name in _COUNTS:
+            return _Range(("range", _COUNTS[name]), low=params.get("at_least", 1))
+        if name == "experience":
+            return _Range(
+                ("range", "experience_years"),
+                low=max(params.get("at_least", 0), 0),
+                high=params.get("below"),
+            )
+        if name in ("met_in_person", "profile_visible"):
+            return _Choice(
+                ("choice", name), values=frozenset({True}), domain=frozenset({True, False})
+            )
+        if name == "network":
+            return _Choice(
+                ("choice", "network"),
+                True,
+                frozenset(params["in"]),
+                frozenset(invitation_fields()["network"].choices),
+            )
+        if name in ("follow_up_pitch", "follow_up_need"):
+            kind = name.removeprefix("follow_up_")
+            return _Choice(("choice", "follow_up"), True, frozenset({kind}), _FOLLOW_UP)
+        if name == "headline_mentions":
+            words = frozenset(fold(k).strip() for k in params["keywords"])
+            return _Words(("words", "headline"), words=words)
+        if name == "common_ground":
+            wanted = params.get("any_of")
+            return _Words(
+                ("words", "common_ground"),
+                words=None if wanted is None else frozenset(fold(w) for w in wanted),
+            )
+        return _Atom(("opaque", name, json.dumps(params, sort_keys=True, default=str)))
+
+    def _score(self, node: ScoreTest) -> _Score:
+        least, most = self.least, self.most
+        # A bound that every score the engine can reach meets says nothing.
+        at_least = None if node.at_least is None or node.at_least <= least else node.at_least
+        below = None if node.below is None or node.below > most else node.below
+        never = (
+            (at_least is not None and at_least > most)
+            or (below is not None and below <= least)
+            or (at_least is not None and below is not None and at_least >= below)
+        )
+        return _Score(("score",), False, at_least, below, never)
+
+    def empty(self, node: Node) -> bool:
+        """Whether no invitation is in ``node``."""
+        if isinstance(node, _Lit):
+            return node.atom.empty() if node.true else node.atom.full()
+        if isinstance(node, _Or):
+            return all(self.empty(part) for part in node.parts)
+        # A part true where another is false: the intersection is empty.
+        return any(self.empty(part) for part in node.parts) or any(
+            self.subset(p, _negated(q)) for p, q in itertools.permutations(node.parts, 2)
+        )
+
+    def universal(self, node: Node) -> bool:
+        """Whether every invitation is in ``node``."""
+        if isinstance(node, _Lit):
+            atom = node.atom
+            if isinstance(atom, _Score):
+                return node.true and atom.full()
+            return atom.always_known and (atom.full() if node.true else atom.empty())
+        if isinstance(node, _And):
+            return all(self.universal(part) for part in node.parts)
+        # A part that is never unknown is true or false: with another part
+        # true wherever it is false, one of them is true.
+        return any(self.universal(part) for part in node.parts) or any(
+            self.two_valued(p) and self.subset(_negated(p), q)
+            for p, q in itertools.permutations(node.parts, 2)
+        )
+
+    def two_valued(self, node: Node) -> bool:
+        """Whether ``node`` is true or false for every invitation, never unknown."""
+        if isinstance(node, _Lit):
+            return node.atom.always_known and not isinstance(node.atom, _Score)
+        return all(self.two_valued(part) for part in node.parts)
+
+    def subset(self, x: Node, y: Node) -> bool:
+        """Whether every invitation in ``x`` is in ``y`` (False when it cannot tell)."""
+        key = (x, y)
+        if key not in self.memo:
+            self.memo[key] = False  # guards against a cycle; none is expected
+            self.memo[key] = self._subset(x, y)
+        return self.memo[key]
+
+    def _subset(self, x: Node, y: Node) -> bool:
+        if self.empty(x) or self.universal(y):
+            return True
+        # Exact: a union is inside when each part is; inside an intersection when inside each.
+        if isinstance(x, _Or):
+            return all(self.subset(part, y) for part in x.parts)
+        if isinstance(y, _And):
+            return all(self.subset(x, part) for part in y.parts)
+        # Enough, not necessary: one part of an intersection inside, or inside one part of a union.
+        if isinstance(x, _And) and any(self.subset(part, y) for part in x.parts):
+            return True
+        if isinstance(y, _Or) and any(self.subset(x, part) for part in y.parts):
+            return True
+        return isinstance(x, _Lit) and isinstance(y, _Lit) and _literal_subset(x, y)
+
+    def covering(self, node: Node, earlier: list[tuple[Rule, Node]]) -> list[Rule]:
+        """The fewest earlier rules that are true wherever ``node`` is (none if not shown)."""
+        for rule, other in earlier:
+            if self.subset(node, other):
+                return [rule]
+        if len(earlier) < 2 or not self.subset(node, _Or(tuple(n for _, n in earlier))):
+            return []
+        kept = list(earlier)
+        for item in list(kept):
+            trial = [other for other in kept if other is not item]
+            if self.subset(node, _Or(tuple(n for _, n in trial))):
+                kept = trial
+        return [rule for rule, _ in kept]
+
+
+def _literal_subset(x: _Lit, y: _Lit) -> bool:
+    a, b = x.atom, y.atom
+    if isinstance(a, _Score) and isinstance(b, _Score):
+        return a.relation(x.true, b, y.true)
+    if a.key != b.key:
+        return False
+    # Same fact: false means "known, and not true", for both.
+    if x.true and y.true:
+        return a.subset(b)
+    if not x.true and not y.true:
+        return b.subset(a)
+    if x.true:
+        return a.disjoint(b)
+    return a.covers(b)

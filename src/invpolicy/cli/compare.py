@@ -1,0 +1,67 @@
+"""``invpolicy compare``: several policies side by side."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from invpolicy.cli import options
+from invpolicy.cli.options import input_options, output_options
+from invpolicy.cli.running import Inputs, run_report
+
+
+@click.command()
+@click.argument("invitations", metavar="INVITATIONS")
+@click.option(
+    "--policy",
+    "-p",
+    "policies",
+    multiple=True,
+    help="A policy's name or path; repeat it. Default: every installed policy.",
+)
+@input_options
+@output_options
+@click.option("--replies", is_flag=True, help="Also give the drafted replies.")
+@click.option(
+    "--only-disagreements",
+    is_flag=True,
+    help="List only the invitations on which the policies disagree (the summary counts all).",
+)
+def compare(
+    invitations: str,
+    policies: tuple[str, ...],
+    input_format: str | None,
+    connections: str | None,
+    facts_path: str | None,
+    output_format: str,
+    output: str | None,
+    explain: bool,
+    what_if: bool,
+    replies: bool,
+    only_disagreements: bool,
+) -> None:
+    """Show side by side what each policy decides for each invitation in INVITATIONS.
+
+    INVITATIONS is a YAML, JSON, JSON Lines or CSV file, or LinkedIn's
+    Invitations.csv as it comes in the data export.
+    """
+    from invpolicy.loading.catalog import active_policies
+
+    registry = options.load_registry()
+    refs: list[str | Path] = list(policies)
+    if not refs:
+        refs = [entry.name for entry in active_policies(registry)]
+        if not refs:
+            raise click.UsageError("no policy is installed: name one with --policy")
+    run_report(
+        registry,
+        Inputs(invitations, input_format, connections, facts_path),
+        refs,
+        output_format,
+        output,
+        explain=explain,
+        what_if=what_if,
+        replies=replies,
+        only_disagreements=only_disagreements,
+    )

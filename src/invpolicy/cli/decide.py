@@ -1,0 +1,82 @@
+"""``invpolicy decide``: one policy, its decisions, and the drafted replies."""
+
+from __future__ import annotations
+
+import click
+
+from invpolicy.cli import options
+from invpolicy.cli.options import input_options, load_policies, output_options
+from invpolicy.cli.running import Inputs, run_report
+
+
+@click.command()
+@click.argument("invitations", metavar="INVITATIONS")
+@click.option(
+    "--policy",
+    "-p",
+    "policy",
+    required=True,
+    help="An installed policy's name, or a path to a policy file.",
+)
+@input_options
+@output_options
+@click.option(
+    "--interactive",
+    "-i",
+    is_flag=True,
+    help="Ask for the facts the policy still needs, then save your answers.",
+)
+def decide(
+    invitations: str,
+    policy: str,
+    input_format: str | None,
+    connections: str | None,
+    facts_path: str | None,
+    output_format: str,
+    output: str | None,
+    explain: bool,
+    what_if: bool,
+    interactive: bool,
+) -> None:
+    """Decide each invitation in INVITATIONS with one policy, and draft the replies.
+
+    INVITATIONS is a YAML, JSON, JSON Lines or CSV file, or LinkedIn's
+    Invitations.csv as it comes in the data export.
+    """
+    registry = options.load_registry()
+    inputs = Inputs(invitations, input_format, connections, facts_path)
+    if interactive:
+        from invpolicy.cli.interactive import answers_target, run_interactive
+
+        ignored = [
+            name
+            for name, given in (
+                ("--output", output is not None),
+                ("--format", output_format != "table"),
+                ("--explain", explain),
+                ("--what-if", what_if),
+            )
+            if given
+        ]
+        if ignored:
+            raise click.UsageError(f"--interactive does not go with {', '.join(ignored)}")
+
+        compiled = load_policies([policy], registry)[0]
+        target, in_place = answers_target(invitations, input_format, facts_path)
+        # Answers saved before are merged in, so that they are not asked again.
+        merged = str(target) if not in_place and target.exists() else None
+        source = Inputs(invitations, input_format, connections, merged).open()
+        run_interactive(source, compiled, target, in_place=in_place)
+        if not in_place and facts_path is None and target.exists():
+            click.echo(f"Later runs read them with: --facts {target}")
+        return
+    run_report(
+        registry,
+        inputs,
+        [policy],
+        output_format,
+        output,
+        explain=explain,
+        what_if=what_if,
+        replies=True,
+    )

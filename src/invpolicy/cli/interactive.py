@@ -1,0 +1,186 @@
+"""``invpolicy decide --interactive``: ask for the facts a policy still needs.
+
+For each invitation, the policy decides with what is known; if the decision
+lacked facts, the first one the rules needed is asked, and the policy decides
+again with the answer. So only the facts that matter are asked, in the order
+the rules read them, and an invitation the policy can already settle is not
+asked about at all. Enter skips a question (the fact stays unknown).
+
+The answers of each invitation are saved as soon as it is settled: into the
+invitations file itself when it is YAML (comments and order kept), else into
+a facts file (``--facts``, by default ``<input>.facts.yaml`` beside the input)
+that later runs merge in with ``--facts``, and that ``--interactive`` reads
+first, so that nothing is asked twice.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from invpolicy.schema.fields import Field, invitation_fields, shown
+from invpolicy.text import counted, inert
+
+if TYPE_CHECKING:
+    from invpolicy.engine.compiled import CompiledPolicy
+    from invpolicy.engine.decision import Decision
+    from invpolicy.loading.readers import InvitationSource
+    from invpolicy.model.invitation import Invitation
+
+#: Answers: invitation id -> fact -> value.
+Answers = dict[str, dict[str, Any]]
+
+_YES = {"y", "yes", "o", "oui", "true", "1"}
+_NO = {"n", "no", "non", "false", "0"}
+
+
+def ask_for(field: Field) -> Any:
+    """Ask for one fact at the terminal; None when the user skips it."""
+    hint = {
+        "boolean": "y/n",
+        "integer": "a whole number",
+        "number": "a number",
+        "strings": "items separated by ';', or - for none",
+        "choice": "/".join(field.choices),
+        "string": "text",
+    }[field.kind]
+    question = f"  {field.name}"
+    if field.description:
+        question += f" ({field.description.rstrip('.')})"
+    while True:
+        answer = click.prompt(
+            f"{question} [{hint}, Enter to skip]", default="", show_default=False
+        ).strip()
+        if not answer:
+            return None
+        value = parse_answer(field, answer)
+        if value is not None:
+            return value
+        click.echo(f"  Please answer with {hint}, or press Enter to skip.")
+
+
+def parse_answer(field: Field, answer: str) -> Any:
+    """The value an answer gives ``field``; None if it does not fit."""
+    kind = field.kind
+    if kind == "boolean":
+        folded = answer.lower()
+        return True if folded in _YES else False if folded in _NO else None
+    if kind in ("integer", "number"):
+        try:
+            number = int(answer) if kind == "integer" else float(answer)
+        except ValueError:
+            return None
+        if not math.isfinite(number):
+            return None
+        if isinstance(number, float) and number.is_integer():
+            number = int(number)
+        return number if number >= 0 else None
+    if kind == "strings":
+        if answer == "-":
+            return []
+        return [item.strip() for item in answer.split(";") if item.strip()]
+    if kind == "choice":
+        return answer if answer in field.choices else None
+    return answer
+
+
+def decide_asking(
+    policy: CompiledPolicy, invitation: Invitation
+) -> tuple[Decision, dict[str, Any]]:
+    """Decide ``invitation``, asking for each fact the decision still lacks; return the answers."""
+    from invpolicy.engine.whatif import could_change
+    from invpolicy.model.invitation import Invitation
+
+    fields = invitation_fields()
+    facts = dict(invitation.facts)
+    answers: dict[str, Any] = {}
+    asked: set[str] = set()
+    while True:
+        known = Invitation(invitation.id, invitation.name, facts)
+        decision = policy.decide(known)
+        # A fact missing from a rule that did not fire matters only if it could
+        # change the decision; the first such fact, in rule order, is asked.
+        fact = next(
+            (
+                f
+                for f in decision.missing
+                if f not in asked and f in fields and could_change(policy, known, f, decision)
+            ),
+            None,
+        )
+        if fact is None:
+            return decision, answers
+        asked.add(fact)
+        value = ask_for(fields[fact])
+        if value is not None:
+            facts[fact] = answers[fact] = value
+
+
+def answers_target(
+    invitations: str | Path, input_format: str | None, facts_path: str | Path | None
+) -> tuple[Path, bool]:
+    """Where the answers go, and whether that is the invitations file itself.
+
+    A YAML invitations file takes them in place; any other input (an export
+    is never edited) gives them to ``facts_path``, by default the facts file
+    beside the input.
+    """
+    from invpolicy.loading.readers import facts_path_for
+
+    path = Path(invitations)
+    if facts_path is not None:
+        return Path(facts_path), False
+    if input_format in (None, "yaml") and path.suffix.lower() in (".yaml", ".yml"):
+        return path, True
+    return facts_path_for(path), False
+
+
+def run_interactive(
+    source: InvitationSource, policy: CompiledPolicy, target: Path, *, in_place: bool
+) -> Answers:
+    """The whole session: every invitation in turn, its answers saved as soon as it is settled.
+
+    Saving after each invitation means that stopping half-way (Ctrl-C, the
+    end of the input) loses nothing already answered.
+    """
+    from invpolicy.io.save import save_facts_file, save_into_invitations
+
+    answers: Answers = {}
+    for invitation in source:
+        click.echo(_heading(invitation))
+        decision, given = decide_asking(policy, invitation)
+        missing = f"; still unknown: {', '.join(decision.missing)}" if decision.missing else ""
+        click.echo(f"  {policy.name}: {decision.decision} (rule {decision.rule}){missing}")
+        if decision.reply is not None:
+            click.echo(f"  reply by {decision.reply.generator}:")
+            click.echo(textwrap.indent(inert(decision.reply.text), "    "))
+        if given:
+            answers[invitation.id] = given
+            if in_place:
+                save_into_invitations(target, {invitation.id: given})
+            else:
+                save_facts_file(target, {invitation.id: given}, about=source.path)
+            click.echo(f"  saved to {target}")
+        click.echo()
+    count = sum(len(given) for given in answers.values())
+    if not count:
+        click.echo("No answers to save.")
+        return answers
+    click.echo(f"Saved {counted(count, 'answer')} to {target}.")
+    return answers
+
+
+def _heading(invitation: Invitation) -> str:
+    facts = invitation.facts
+    line = click.style(inert(f"{invitation.id} ({invitation.name})"), bold=True)
+    known = [f"{key}: {shown(facts[key])}" for key in ("headline", "company") if key in facts]
+    if known:
+        line += inert(" - " + "; ".join(known))
+    message = facts.get("message")
+    if isinstance(message, str) and message.strip():
+        line += "\n  message: " + inert(" ".join(message.split()))
+    return line

@@ -1,0 +1,129 @@
+"""What several commands share: the options, the formats, the registry, the policies to load."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from invpolicy.errors import InvpolicyError, Problem
+
+if TYPE_CHECKING:
+    from invpolicy.engine.compiled import CompiledPolicy
+    from invpolicy.plugins.registry import Registry
+    from invpolicy.reporters import ListingReporter
+
+
+#: The values of ``--format`` for reports, and for listings: the names of the
+#: reporters (``invpolicy.reporters``), written here so that starting the CLI
+#: does not import every output format.
+REPORT_FORMATS = ("table", "json", "csv", "markdown", "html")
+LISTING_FORMATS = ("table", "json")
+
+#: The same as ``readers.INPUT_FORMATS``, written here to keep start-up light.
+INPUT_FORMATS = ("yaml", "json", "jsonl", "csv")
+
+
+def format_option(
+    choices: Sequence[str], default: str = "table", help: str = "Output format."
+) -> Callable[[Any], Any]:
+    """The ``--format`` option of a command, read as ``output_format``: one of ``choices``."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(list(choices)),
+        default=default,
+        show_default=True,
+        help=help,
+    )
+
+
+def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options that say what to read: the invitations' format, and what to merge in."""
+    for option in reversed(
+        [
+            click.option(
+                "--input-format",
+                type=click.Choice(list(INPUT_FORMATS)),
+                help="Format of INVITATIONS. Default: from its extension (.yaml, .yml, .json, "
+                ".jsonl, .ndjson, .csv); LinkedIn's Invitations.csv is recognised by its header.",
+            ),
+            click.option(
+                "--connections",
+                type=click.Path(dir_okay=False),
+                help="LinkedIn's Connections.csv: inviters already connected are not pending.",
+            ),
+            click.option(
+                "--facts",
+                "facts_path",
+                type=click.Path(dir_okay=False),
+                help="A YAML file of facts you added, keyed by invitation id, merged in.",
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+def output_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options that say what to write, and where."""
+    for option in reversed(
+        [
+            format_option(list(REPORT_FORMATS)),
+            click.option(
+                "--output",
+                "-o",
+                type=click.Path(dir_okay=False, writable=True),
+                help="Write the report to this file (replaced only once it is complete).",
+            ),
+            click.option(
+                "--explain",
+                is_flag=True,
+                help="Show every rule tried, what each criterion saw, and the rule that fired.",
+            ),
+            click.option(
+                "--what-if",
+                "what_if",
+                is_flag=True,
+                help="Name the facts whose value would change a decision, for the invitations "
+                "that lacked facts or on which the policies disagree.",
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+def load_registry() -> Registry:
+    """The registry of everything installed: the one place every command gets it.
+
+    Tests replace it (``monkeypatch.setattr(invpolicy.cli.options, "load_registry", ...)``)
+    to run a command with the plugins they register.
+    """
+    from invpolicy.plugins.registry import Registry
+
+    return Registry.default()
+
+
+def lister(output_format: str, **options: bool) -> ListingReporter:
+    from invpolicy.reporters import LISTING_BY_NAME
+
+    return LISTING_BY_NAME[output_format](sys.stdout, **options)
+
+
+def load_policies(refs: Sequence[str | Path], registry: Registry) -> list[CompiledPolicy]:
+    from invpolicy import load_policy
+
+    policies: list[CompiledPolicy] = []
+    problems: list[Problem] = []
+    for ref in refs:
+        try:
+            policies.append(load_policy(ref, registry))
+        except InvpolicyError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InvpolicyError(problems)
+    return policies

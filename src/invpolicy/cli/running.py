@@ -1,0 +1,129 @@
+"""What ``decide`` and ``compare`` share: read the invitations, decide, write the report."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+import click
+
+from invpolicy.cli.options import load_policies
+from invpolicy.errors import InvpolicyError, Problem
+from invpolicy.text import counted
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from invpolicy.loading.readers import InvitationSource
+    from invpolicy.plugins.registry import Registry
+
+T = TypeVar("T")
+
+
+class Inputs:
+    """What ``decide`` and ``compare`` read."""
+
+    def __init__(
+        self, path: str, input_format: str | None, connections: str | None, facts: str | None
+    ) -> None:
+        self.path = path
+        self.input_format = input_format
+        self.connections = connections
+        self.facts = facts
+
+    def open(self) -> InvitationSource:
+        """The invitations, checked from end to end before anything is decided."""
+        from invpolicy.loading.readers import open_invitations
+
+        source = open_invitations(
+            self.path, self.input_format, connections=self.connections, facts=self.facts
+        )
+        source.check()
+        return source
+
+
+def run_report(
+    registry: Registry,
+    inputs: Inputs,
+    refs: Sequence[str | Path],
+    output_format: str,
+    output: str | None,
+    *,
+    explain: bool,
+    what_if: bool,
+    replies: bool,
+    only_disagreements: bool = False,
+) -> None:
+    from invpolicy.engine.runner import compare_stream
+
+    policies = load_policies(refs, registry)
+    # The policies' files, those they extend included.
+    paths = [path for p in policies for path in (p.policy.path, *p.policy.parents)]
+    if output is not None and same_file(
+        output, inputs.path, inputs.facts, inputs.connections, *paths
+    ):
+        raise click.UsageError(f"--output {output} would overwrite an input file")
+    source = inputs.open()
+    streams = output is None and output_format in ("json", "csv")
+    report = compare_stream(
+        progress(source, quiet=streams and sys.stdout.isatty()),
+        policies,
+        explain=explain,
+        what_if=what_if,
+        only_disagreements=only_disagreements,
+    )
+    report.skipped = dict(source.skipped)
+    from invpolicy.reporters import REPORTER_BY_NAME
+
+    reporter = REPORTER_BY_NAME[output_format]
+    if output is None:
+        reporter(sys.stdout, explain=explain, replies=replies).decisions(report)
+    else:
+        from invpolicy.io.atomic import atomic_open
+
+        try:
+            with atomic_open(output) as stream:
+                reporter(stream, explain=explain, replies=replies, color=False).decisions(report)
+        except OSError as exc:
+            raise InvpolicyError(Problem(output, 1, 1, f"cannot write: {exc.strerror}")) from None
+        click.echo(f"Wrote {output}", err=True)
+    errors = report.summary.errors
+    if errors:
+        # The report is complete; the exit code still says that some decisions failed.
+        for error in errors:
+            click.echo(f"plugin error: {error}", err=True)
+        count = len(errors)
+        raise click.ClickException(
+            f"{counted(count, 'decision')} could not be made (see above); "
+            "the report marks them 'error'"
+        )
+
+
+def same_file(output: str, *inputs: str | Path | None) -> bool:
+    target = Path(output).resolve()
+    return any(path is not None and Path(path).resolve() == target for path in inputs)
+
+
+def progress(items: Iterable[T], *, quiet: bool, console: Console | None = None) -> Iterator[T]:
+    """``items``, with a progress line on stderr when stderr is a terminal.
+
+    ``quiet`` keeps it off when the report itself streams to the same terminal.
+    """
+    from rich.console import Console
+
+    if console is None:
+        # FORCE_COLOR makes rich take any stream for a terminal: ask the stream.
+        console = Console(stderr=True, force_terminal=sys.stderr.isatty())
+    if quiet or not console.is_terminal:
+        yield from items
+        return
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = (SpinnerColumn(), TextColumn("{task.completed} invitations decided"))
+    with Progress(*columns, TimeElapsedColumn(), console=console, transient=True) as progress:
+        task = progress.add_task("deciding", total=None)
+        for item in items:
+            yield item
+            progress.advance(task)

@@ -1,1 +1,0 @@
-"""Commands that are imported only when they run."""

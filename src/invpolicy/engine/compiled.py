@@ -1,0 +1,194 @@
+"""Compile a policy once, then decide (and explain) many invitations.
+
+Compiling resolves each criterion and reply generator through the registry and
+turns every condition into a node of :mod:`invpolicy.engine.nodes`; deciding
+runs the rules' nodes in order until one fires.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from invpolicy.engine.decision import Decision, Reply, RuleTrace
+from invpolicy.engine.nodes import Eval, Junction, Leaf, Node, NotNode
+from invpolicy.engine.scoring import ScoreNode, Scorer, SignalNode
+from invpolicy.errors import PluginError
+from invpolicy.model.conditions import AllOf, AnyOf, Condition, CriterionCheck, ScoreTest
+from invpolicy.model.policy import Policy, Rule
+from invpolicy.plugins.contract import Render, is_reply_text
+
+#: The invitation field holding the inviter's answer to your message.
+FOLLOW_UP = "follow_up"
+
+#: The decision given when a plugin failed, so that the other decisions stand.
+ERROR = "error"
+
+if TYPE_CHECKING:
+    from invpolicy.model.invitation import Invitation
+    from invpolicy.plugins.registry import Registry
+
+
+class _CompiledRule:
+    __slots__ = (
+        "decision",
+        "generator",
+        "id",
+        "languages",
+        "on_follow_up",
+        "owner",
+        "render",
+        "test",
+        "when",
+    )
+
+    def __init__(
+        self,
+        rule: Rule,
+        when: Node | None,
+        render: Render | None,
+        languages: tuple[str, ...],
+        owner: str = "",
+    ) -> None:
+        self.id = rule.id
+        self.decision = rule.decision
+        self.when = when
+        #: The condition's test; None for a rule that always fires.
+        self.test = None if when is None else when.test
+        self.generator = rule.reply.generator if rule.reply else None
+        #: The plugin that provides the generator, which error messages name.
+        self.owner = owner
+        self.render = render
+        self.languages = languages
+        # A rule that reads the inviter's answer decides on the follow-up.
+        self.on_follow_up = when is not None and FOLLOW_UP in when.reads()
+
+
+class CompiledPolicy:
+    """A policy ready to decide: criteria and generators resolved and compiled once."""
+
+    def __init__(self, policy: Policy, registry: Registry) -> None:
+        self.policy = policy
+        self.name = policy.name
+        self.language = policy.language
+        #: Each criterion check compiled: the facts it reads and its parameters.
+        self.checks: list[tuple[tuple[str, ...], Mapping[str, Any]]] = []
+        self._scorer = Scorer(
+            [
+                SignalNode(signal, self._compile(signal.when, registry, None))
+                for signal in policy.scoring
+            ]
+        )
+        self._rules = [self._compile_rule(rule, registry) for rule in policy.rules]
+
+    def _compile_rule(self, rule: Rule, registry: Registry) -> _CompiledRule:
+        when = self._compile(rule.when, registry, self._scorer) if rule.when is not None else None
+        if rule.reply is None:
+            return _CompiledRule(rule, when, None, ())
+        generator = registry.generators[rule.reply.generator]
+        owner = registry.origins[("reply generator", generator.name)].plugin
+        render = _call_plugin(
+            f"reply generator '{generator.name}' of plugin {owner}",
+            generator.compile,
+            rule.reply.params,
+        )
+        return _CompiledRule(rule, when, render, generator.languages, owner)
+
+    def _compile(self, node: Condition, registry: Registry, scorer: Scorer | None) -> Node:
+        if isinstance(node, CriterionCheck):
+            criterion = registry.criteria[node.criterion]
+            owner = registry.origins[("criterion", criterion.name)].plugin
+            check = _call_plugin(
+                f"criterion '{criterion.name}' of plugin {owner}", criterion.compile, node.params
+            )
+            self.checks.append((criterion.facts, node.params))
+            return Leaf(node, check, criterion.facts, owner)
+        if isinstance(node, ScoreTest):
+            assert scorer is not None, "validation keeps score tests out of signals"
+            return ScoreNode(node, scorer)
+        if isinstance(node, AllOf | AnyOf):
+            op = "all" if isinstance(node, AllOf) else "any"
+            return Junction(op, [self._compile(p, registry, scorer) for p in node.parts])
+        return NotNode(self._compile(node.part, registry, scorer))
+
+    def decide(self, invitation: Invitation, *, explain: bool = False) -> Decision:
+        """The decision for one invitation; with ``explain``, the trace of every rule tried.
+
+        Each criterion runs once per rule tried, and the score (if the policy
+        scores) once per decision, whichever rule decides. Raises :class:`PluginError`, naming the
+        plugin's criterion or generator and the invitation, when a plugin fails.
+        """
+        try:
+            if explain:
+                return self._explained(invitation)
+            ctx = Eval(invitation.facts, False)
+            for rule in self._rules:
+                test = rule.test
+                if test is None or test(ctx) is True:
+                    return self._decision(rule, invitation, ctx, None)
+        except PluginError as exc:
+            raise PluginError(
+                f"{exc} (policy '{self.name}', invitation '{invitation.id}')"
+            ) from exc
+        raise AssertionError("a validated policy ends with a rule that always fires")
+
+    def _explained(self, invitation: Invitation) -> Decision:
+        ctx = Eval(invitation.facts, True)
+        steps: list[RuleTrace] = []
+        for rule in self._rules:
+            condition = None if rule.when is None else rule.when.trace(ctx)
+            value: bool | None = True if condition is None else condition["value"]
+            steps.append(RuleTrace(rule.id, value, value is True, condition))
+            if value is True:
+                return self._decision(rule, invitation, ctx, tuple(steps))
+        raise AssertionError("a validated policy ends with a rule that always fires")
+
+    def _decision(
+        self,
+        rule: _CompiledRule,
+        invitation: Invitation,
+        ctx: Eval,
+        steps: tuple[RuleTrace, ...] | None,
+    ) -> Decision:
+        if ctx.score is None and self._scorer.signals:
+            # A scoring policy always gives its score, even when an
+            # explicit rule decided before a threshold needed it.
+            self._scorer.compute(ctx)
+        missing = ctx.missing
+        return Decision(
+            policy=self.name,
+            invitation=invitation.id,
+            decision=rule.decision,
+            rule=rule.id,
+            reply=None if rule.render is None else self._reply(rule, invitation),
+            missing=tuple(dict.fromkeys(missing)) if missing else (),
+            trace=steps,
+            score=ctx.score,
+            on_follow_up=rule.on_follow_up,
+        )
+
+    def _reply(self, rule: _CompiledRule, invitation: Invitation) -> Reply | None:
+        if rule.render is None or rule.generator is None:
+            return None
+        language = invitation.language or self.language
+        if language not in rule.languages:
+            language = self.language
+        try:
+            text = rule.render(invitation.facts, language)
+        except Exception as exc:
+            raise PluginError(
+                f"reply generator '{rule.generator}' of plugin {rule.owner} failed: "
+                f"{type(exc).__name__}: {exc}"
+            ) from exc
+        if not is_reply_text(text):
+            raise PluginError(
+                f"reply generator '{rule.generator}' of plugin {rule.owner} wrote no text"
+            )
+        return Reply(rule.generator, language, text)
+
+
+def _call_plugin(what: str, compile_: Any, params: Mapping[str, Any]) -> Any:
+    try:
+        return compile_(params)
+    except Exception as exc:
+        raise PluginError(f"{what} failed to compile: {type(exc).__name__}: {exc}") from exc

@@ -1,0 +1,90 @@
+"""Read a facts file, and merge its facts over the invitations they are about.
+
+A facts file is YAML: a mapping from invitation ids to mappings of facts (what
+``decide --interactive`` saves). A merged invitation's problems with a fact
+point into the facts file, at that fact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from invpolicy.errors import InvpolicyError, Problem
+from invpolicy.io import safeload
+from invpolicy.io.document import Document, JsonPath
+from invpolicy.schema.check import shown
+
+
+def read_facts(path: str | Path) -> dict[str, dict[str, Any]]:
+    """The facts file: a mapping from invitation ids to mappings of facts."""
+    facts = load_facts(Path(path))
+    if facts.problems:
+        raise InvpolicyError(sorted(facts.problems))
+    return facts.entries
+
+
+@dataclass
+class Facts:
+    """The facts file: the entries that are mappings, and what is wrong with the others."""
+
+    doc: Document
+    entries: dict[str, dict[str, Any]]
+    problems: list[Problem]
+
+    def merged(self, data: Any, doc: Document) -> tuple[Any, Document]:
+        """``data`` with its entry's facts over it, and where each of its values is."""
+        ident = data.get("id") if isinstance(data, dict) else None
+        if not isinstance(ident, str) or not (entry := self.entries.get(ident)):
+            return data, doc
+        data = {**data, **entry}
+        return data, _WithFacts(doc, self.doc, ident, entry, data)
+
+
+def load_facts(path: Path) -> Facts:
+    """The facts file, its problems kept for the caller to report.
+
+    A file with no facts yet (empty, only comments, or an empty document) is
+    fine: it has no entries.
+    """
+    doc = safeload.load_document(path, allow_empty=True)
+    if doc.data is None:
+        return Facts(doc, {}, [])
+    if not isinstance(doc.data, dict):
+        raise InvpolicyError(
+            doc.problem((), "expected a mapping from invitation ids to their facts")
+        )
+    problems: list[Problem] = []
+    entries: dict[str, dict[str, Any]] = {}
+    for ident, entry in doc.data.items():
+        if entry is None:
+            continue
+        if not isinstance(entry, dict):
+            message = f"{ident}: expected a mapping of facts, got {shown(entry)}"
+            problems.append(doc.problem((ident,), message))
+        elif "id" in entry and entry["id"] != ident:
+            message = f"{ident}.id: a facts file cannot change an invitation's id"
+            problems.append(doc.problem((ident, "id"), message))
+        else:
+            entries[ident] = entry
+    return Facts(doc, entries, problems)
+
+
+class _WithFacts(Document):
+    """An invitation merged with its facts: a fact's problem points into the facts file."""
+
+    def __init__(
+        self, row: Document, facts: Document, ident: str, entry: Mapping[str, Any], data: Any
+    ) -> None:
+        super().__init__(row.path, data)
+        self._row = row
+        self._facts = facts
+        self._ident = ident
+        self._keys = set(entry)
+
+    def problem(self, path: JsonPath, message: str, *, key: bool = False) -> Problem:
+        if path and path[0] in self._keys:
+            return self._facts.problem((self._ident, *path), f"{self._ident}.{message}", key=key)
+        return self._row.problem(path, message, key=key)

@@ -1,0 +1,67 @@
+"""Invitation files: a list of invitations, or a mapping with the key ``invitations``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from invpolicy.errors import InvpolicyError, Problem
+from invpolicy.io.document import Document, JsonPath, dotted
+from invpolicy.io.safeload import load_document
+from invpolicy.loading.idindex import IdIndex
+from invpolicy.model.invitation import Invitation, build_invitation, invitation_problems
+
+
+def duplicate_id(
+    doc: Document, path: JsonPath, ident: str, line: int, seen: IdIndex
+) -> Problem | None:
+    """The problem if ``ident`` was seen before; else None, and ``ident`` is remembered."""
+    first = seen.get(ident)
+    if first is None:
+        seen.add(ident, line)
+        return None
+    where = (*path, "id")
+    message = f"{dotted(where)}: duplicate invitation id '{ident}' (first at line {first})"
+    return doc.problem(where, message)
+
+
+def load_invitations(path: str | Path) -> list[Invitation]:
+    """Read and validate an invitations file (YAML or JSON)."""
+    doc = load_document(path)
+    return parse_invitations(doc)
+
+
+def parse_invitations(doc: Document) -> list[Invitation]:
+    """Validate a parsed invitations document; every problem is reported at once."""
+    items, at = _items(doc)
+    problems: list[Problem] = []
+    seen = IdIndex()
+    invitations: list[Invitation] = []
+    for index, item in enumerate(items):
+        path: JsonPath = (*at, index)
+        found = invitation_problems(item, doc, path)
+        problems.extend(found)
+        ident = item.get("id") if isinstance(item, dict) else None
+        if isinstance(ident, str):
+            duplicate = duplicate_id(doc, path, ident, doc.position(path)[0], seen)
+            if duplicate is not None:
+                problems.append(duplicate)
+                continue
+        if not found:
+            invitations.append(build_invitation(item))
+    if problems:
+        raise InvpolicyError(sorted(problems))
+    return invitations
+
+
+def _items(doc: Document) -> tuple[list[Any], JsonPath]:
+    data = doc.data
+    if isinstance(data, list):
+        return data, ()
+    if isinstance(data, dict) and "invitations" in data:
+        if isinstance(data["invitations"], list):
+            return data["invitations"], ("invitations",)
+        raise InvpolicyError(doc.problem(("invitations",), "invitations: expected a list"))
+    raise InvpolicyError(
+        doc.problem((), "expected a list of invitations, or a mapping with the key 'invitations'")
+    )

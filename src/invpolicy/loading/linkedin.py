@@ -1,0 +1,237 @@
+"""Read LinkedIn's data export: ``Invitations.csv``, and ``Connections.csv`` to skip.
+
+Finds the header after LinkedIn's notes, takes incoming invitations only, makes
+each inviter's id from the profile URL (or the name), reads ``Sent At`` dates,
+and leaves out the people already among the connections.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from invpolicy.errors import InvpolicyError, Problem
+from invpolicy.io.document import Document
+from invpolicy.loading.idindex import IdIndex
+from invpolicy.loading.records import Row, csv_records, read_lines, too_many_cells
+from invpolicy.schema.check import shown
+from invpolicy.text import fold
+
+#: How many records may come before the header of a LinkedIn file (its notes).
+_HEADER_SEARCH = 10
+_INVITATIONS_HEADER = ("from", "to", "sent at", "message", "direction")
+_CONNECTIONS_HEADER = ("first name", "last name")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_SENT_AT = re.compile(
+    r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2}),?\s+(\d{1,2}):(\d{2})(?:\s*([AaPp])\.?[Mm]\.?)?"
+)
+_CONNECTED_ON = re.compile(r"(\d{1,2})\s+([A-Za-z]{3,})\.?\s+(\d{4})")
+_PROFILE = re.compile(r"/in/([^/?#\s]+)")
+
+
+def _find_header(
+    records: Iterator[tuple[int, list[str]]], required: tuple[str, ...]
+) -> tuple[int, dict[str, int], int] | None:
+    """The header among the first records (after any notes): its line, columns, width."""
+    for _, (line, row) in zip(range(_HEADER_SEARCH), records, strict=False):
+        columns: dict[str, int] = {}
+        for index, cell in enumerate(row):
+            columns.setdefault(cell.strip().casefold(), index)
+        if all(name in columns for name in required):
+            return line, columns, len(row)
+    return None
+
+
+def looks_like_linkedin(path: Path, shown_as: str) -> bool:
+    """Whether a CSV file has the header of LinkedIn's ``Invitations.csv``."""
+    try:
+        with closing(read_lines(path, shown_as)) as lines:
+            records = csv_records(lines, shown_as)
+            return _find_header(records, _INVITATIONS_HEADER) is not None
+    except InvpolicyError:
+        return False  # read as plain CSV, whose check says what is wrong
+
+
+def _cells(row: list[str], columns: dict[str, int]) -> dict[str, str]:
+    return {name: row[i].strip() if i < len(row) else "" for name, i in columns.items()}
+
+
+def invitation_rows(
+    records: Iterator[tuple[int, list[str]]],
+    shown_as: str,
+    connections: Connections | None,
+    first_line: IdIndex,
+    skipped: dict[str, int],
+) -> Iterator[Row]:
+    """``Invitations.csv``'s incoming invitations, as rows in invpolicy's fields.
+
+    Outgoing ones and inviters in ``connections`` are counted in ``skipped``;
+    ids are made unique against ``first_line`` (the ids seen so far).
+    """
+    header = _find_header(records, _INVITATIONS_HEADER)
+    if header is None:  # the file changed since open_invitations looked
+        raise InvpolicyError(Problem(shown_as, 1, 1, "no LinkedIn invitations header found"))
+    _, columns, width = header
+    url_column = "inviterprofileurl"
+    suffixes: dict[str, int] = {}
+    for line, row in records:
+        cells = _cells(row, columns)
+        data: dict[str, Any] = {}
+        doc = Document(shown_as, data, {(): (line, 1)})
+        problems = too_many_cells(shown_as, line, row, width)
+        at = {name: (line, index + 1) for name, index in columns.items()}
+        direction = cells["direction"].upper()
+        if direction == "OUTGOING":
+            skipped["outgoing"] = skipped.get("outgoing", 0) + 1
+            continue
+        if direction != "INCOMING":
+            message = f"Direction: expected INCOMING or OUTGOING, got {shown(cells['direction'])}"
+            yield Row(line, None, doc, [Problem(shown_as, *at["direction"], message)])
+            continue
+        name, url = cells["from"], cells.get(url_column, "")
+        slug = _profile_slug(url)
+        if connections is not None and connections.knows(slug, name):
+            skipped["already connected"] = skipped.get("already connected", 0) + 1
+            continue
+        data["id"] = _unique(slug or _name_slug(name) or "inviter", first_line, suffixes)
+        if name:
+            data["name"] = name
+        # The export's own network, not the default for invitations that name none.
+        data["network"] = "linkedin"
+        data["message"] = cells["message"].replace("\r\n", "\n")
+        if cells["sent at"]:
+            sent_at = _sent_at(cells["sent at"])
+            if sent_at is None:
+                message = (
+                    'Sent At: expected a date and time such as "1/29/26, 2:37 PM", '
+                    f"got {shown(cells['sent at'])}"
+                )
+                problems.append(Problem(shown_as, *at["sent at"], message))
+            else:
+                data["sent_at"] = sent_at
+        if url:
+            data["profile_url"] = url
+        doc.key_positions[()] = at["from"]  # where a missing name is reported
+        doc.value_positions.update(
+            {
+                ("id",): at[url_column if slug else "from"],
+                ("name",): at["from"],
+                ("message",): at["message"],
+                ("sent_at",): at["sent at"],
+                ("profile_url",): at.get(url_column, (line, 1)),
+            }
+        )
+        yield Row(line, data, doc, problems)
+
+
+def _unique(base: str, used: IdIndex, suffixes: dict[str, int]) -> str:
+    """``base``, or ``base-2``, ``base-3``... if taken; ``suffixes`` saves recounting."""
+    if base not in used:
+        return base
+    count = suffixes.get(base, 1)
+    while True:
+        count += 1
+        ident = f"{base}-{count}"
+        if ident not in used:
+            suffixes[base] = count
+            return ident
+
+
+def _profile_slug(url: str) -> str | None:
+    match = _PROFILE.search(url)
+    return unquote(match[1]).lower() if match else None
+
+
+def _name_slug(name: str) -> str:
+    # Letters with no ASCII base ("ł", "李") are dropped, not made separators.
+    ascii_name = fold(name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-")
+
+
+def _folded(name: str) -> str:
+    """A name compared without case, accents, apostrophe style or extra spaces."""
+    return " ".join(fold(name).split())
+
+
+def _sent_at(text: str) -> str | None:
+    """LinkedIn's ``1/29/26, 2:37 PM`` (or 24-hour ``13:05``) as ``2026-01-29T14:37``."""
+    match = _SENT_AT.fullmatch(text)
+    if match is None:
+        return None
+    month, day, year, hour, minute = (int(part) for part in match.groups()[:5])
+    if len(match[3]) == 2:
+        year += 2000
+    if match[6] is not None:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if match[6] in "Pp" else 0)
+    try:
+        return datetime(year, month, day, hour, minute).isoformat(timespec="minutes")
+    except ValueError:
+        return None
+
+
+def _connected_on_is_valid(text: str) -> bool:
+    """``08 Feb 2026``, with the month in English whatever the locale."""
+    match = _CONNECTED_ON.fullmatch(text)
+    if match is None or match[2][:3].lower() not in _MONTHS:
+        return False
+    try:
+        datetime(int(match[3]), _MONTHS.index(match[2][:3].lower()) + 1, int(match[1]))
+    except ValueError:
+        return False
+    return True
+
+
+@dataclass
+class Connections:
+    """Who you are connected to: profile slugs, and names for exports without URLs."""
+
+    slugs: set[str]
+    names: set[str]
+    has_urls: bool
+
+    def knows(self, slug: str | None, name: str) -> bool:
+        """Whether the inviter is a connection: by profile, or by name without URLs."""
+        if slug is not None and self.has_urls:
+            return slug in self.slugs
+        return bool(name) and _folded(name) in self.names
+
+
+def read_connections(path: Path) -> Connections:
+    """LinkedIn's ``Connections.csv``, all of it checked before it is used."""
+    shown_as = str(path)
+    records = csv_records(read_lines(path, shown_as), shown_as)
+    header = _find_header(records, _CONNECTIONS_HEADER)
+    if header is None:
+        message = (
+            "no header with the columns First Name and Last Name: not LinkedIn's Connections.csv"
+        )
+        raise InvpolicyError(Problem(shown_as, 1, 1, message))
+    _, columns, width = header
+    found = Connections(set(), set(), "url" in columns)
+    problems: list[Problem] = []
+    for line, row in records:
+        problems.extend(too_many_cells(shown_as, line, row, width))
+        cells = _cells(row, columns)
+        slug = _profile_slug(cells.get("url", ""))
+        if slug:
+            found.slugs.add(slug)
+        full_name = _folded(f"{cells['first name']} {cells['last name']}")
+        if full_name:
+            found.names.add(full_name)
+        connected_on = cells.get("connected on", "")
+        if connected_on and not _connected_on_is_valid(connected_on):
+            message = (
+                f'Connected On: expected a date such as "08 Feb 2026", got {shown(connected_on)}'
+            )
+            problems.append(Problem(shown_as, line, columns["connected on"] + 1, message))
+    if problems:
+        raise InvpolicyError(problems)
+    return found

@@ -1,0 +1,80 @@
+"""Conditions: the tree a rule's ``when`` and a signal's ``when`` are written as."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class CriterionCheck:
+    """A criterion called with its parameters."""
+
+    criterion: str
+    params: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class AllOf:
+    """True when every part is true; false as soon as one is false."""
+
+    parts: tuple[Condition, ...]
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    """True as soon as one part is true; false when every part is false."""
+
+    parts: tuple[Condition, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    """The negation of its part (unknown stays unknown)."""
+
+    part: Condition
+
+
+@dataclass(frozen=True)
+class ScoreTest:
+    """True when the policy's score is at least ``at_least`` and below ``below``."""
+
+    at_least: float | None = None
+    below: float | None = None
+
+    def bounds(self) -> dict[str, float]:
+        """The bounds as a policy file writes them: ``{"at_least": 5}``."""
+        pairs = (("at_least", self.at_least), ("below", self.below))
+        return {key: bound for key, bound in pairs if bound is not None}
+
+    def within(self, low: float, high: float) -> bool | None:
+        """The test's value for a score known to lie in ``[low, high]``.
+
+        True when every such score passes, false when none does, unknown
+        otherwise: the facts still missing could move the score either way.
+        """
+        results = []
+        if self.at_least is not None:
+            results.append(
+                True if low >= self.at_least else False if high < self.at_least else None
+            )
+        if self.below is not None:
+            results.append(True if high < self.below else False if low >= self.below else None)
+        if False in results:
+            return False
+        return None if None in results else True
+
+
+Condition = CriterionCheck | AllOf | AnyOf | Not | ScoreTest
+
+
+def leaves(node: Condition | None) -> Iterator[CriterionCheck | ScoreTest]:
+    """The criterion checks and score tests of a condition, in the order written."""
+    if isinstance(node, CriterionCheck | ScoreTest):
+        yield node
+    elif isinstance(node, AllOf | AnyOf):
+        for part in node.parts:
+            yield from leaves(part)
+    elif isinstance(node, Not):
+        yield from leaves(node.part)

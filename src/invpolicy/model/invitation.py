@@ -1,0 +1,69 @@
+"""An invitation: who sent it, and the facts known about it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from invpolicy.errors import InvpolicyError, Problem
+from invpolicy.io.document import Document, JsonPath
+from invpolicy.resources import validator
+from invpolicy.schema.check import check, quick_test
+
+DEFAULT_NETWORK = "linkedin"
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """One invitation. ``facts`` holds what is known; an absent key is unknown."""
+
+    id: str
+    name: str
+    facts: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def language(self) -> str | None:
+        """The reply language the invitation asks for, if any."""
+        value = self.facts.get("language")
+        return value if isinstance(value, str) else None
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], where: str = "<invitation>") -> Invitation:
+        """Validate one invitation given as a mapping (as in a file).
+
+        ``where`` names it in error messages.
+        """
+        doc = Document(where, dict(data))
+        problems = invitation_problems(doc.data, doc)
+        if problems:
+            raise InvpolicyError(problems)
+        return build_invitation(doc.data)
+
+
+def invitation_problems(data: Any, doc: Document, at: JsonPath = ()) -> list[Problem]:
+    """What the invitation schema finds wrong with ``data`` (at ``at`` in ``doc``).
+
+    A file may hold a million invitations: each is first given to a plain test
+    built once from the schema, and jsonschema runs only on those it refuses,
+    to say what is wrong.
+    """
+    if _quick_test()(data):
+        return []
+    return check(validator("invitation", "invitation"), data, doc, at)
+
+
+@cache
+def _quick_test() -> Callable[[Any], bool]:
+    test = quick_test(validator("invitation", "invitation").schema)
+    assert test is not None, "the invitation schema uses only keywords quick_test reads"
+    return test
+
+
+def build_invitation(data: Mapping[str, Any]) -> Invitation:
+    """The :class:`Invitation` for a mapping that the invitation schema accepts."""
+    # null means unknown, like an absent key: drop it so criteria see one thing.
+    facts = {key: value for key, value in data.items() if value is not None}
+    facts.setdefault("network", DEFAULT_NETWORK)
+    return Invitation(id=facts["id"], name=facts["name"], facts=facts)
