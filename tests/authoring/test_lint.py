@@ -25,7 +25,7 @@ from invpolicy.model.policy import Policy, Rule, Signal, Source
 from invpolicy.plugins.manager import make_plugin_manager
 from invpolicy.plugins.registry import Registry
 
-from .conftest import REPO, SCHOOLS
+from ..conftest import REPO, SCHOOLS
 
 Write = Callable[[str, str | bytes], Path]
 MakePolicy = Callable[..., CompiledPolicy]

@@ -14,7 +14,7 @@ from invpolicy.cli import cli
 from invpolicy.engine import compiled as engine
 from invpolicy.io.atomic import atomic_open, atomic_write
 
-from .conftest import EXAMPLES
+from ..conftest import EXAMPLES
 
 INVITATIONS = EXAMPLES / "invitations.yaml"
 

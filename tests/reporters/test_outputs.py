@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from invpolicy.cli import cli
 
-from .conftest import EXAMPLES
+from ..conftest import EXAMPLES
 
 INVITATIONS = str(EXAMPLES / "invitations.yaml")
 THREE = ["-p", "strong-ties-only", "-p", "ask-first", "-p", "accept-all"]

@@ -33,9 +33,9 @@ from invpolicy.model.written import policy_data
 from invpolicy.plugins.manager import make_plugin_manager
 from invpolicy.plugins.registry import Registry
 
-from .conftest import SCHOOLS
+from ..conftest import SCHOOLS
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 #: Every top-level key a new policy explains, and the first words of its comment.
 TAUGHT = {

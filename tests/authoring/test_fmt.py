@@ -20,7 +20,7 @@ from invpolicy.cli import cli
 from invpolicy.errors import InvpolicyError
 from invpolicy.io.safeload import load_document
 
-from .conftest import REPO, SCHOOLS
+from ..conftest import REPO, SCHOOLS
 
 Write = Callable[[str, str | bytes], Path]
 

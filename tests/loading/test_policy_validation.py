@@ -13,7 +13,7 @@ from invpolicy.loading.parse import read_policy
 from invpolicy.model.policy import FORMAT_VERSION
 from invpolicy.resources import data_dir
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 GOOD = """\
 format: 1

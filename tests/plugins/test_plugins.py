@@ -17,7 +17,7 @@ from invpolicy.plugins.contract import is_valid_name
 from invpolicy.plugins.manager import DEFAULT_PLUGINS, disabled_plugins, make_plugin_manager
 from invpolicy.plugins.registry import Registry
 
-TESTS = Path(__file__).resolve().parent
+TESTS = Path(__file__).resolve().parents[1]
 DOCS = TESTS.parent / "docs"
 
 

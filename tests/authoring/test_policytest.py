@@ -20,7 +20,7 @@ from invpolicy.loading.parse import read_policy
 from invpolicy.plugins.manager import make_plugin_manager
 from invpolicy.plugins.registry import Registry
 
-from .conftest import POLICY_HEADER, REPO, SCHOOLS
+from ..conftest import POLICY_HEADER, REPO, SCHOOLS
 
 Write = Callable[[str, str | bytes], Path]
 

@@ -19,7 +19,7 @@ from invpolicy.plugins.contract import DECISIONS
 from invpolicy.reporters import explanation_lines
 from invpolicy.reporters.html import render_report
 
-from .conftest import EXAMPLES
+from ..conftest import EXAMPLES
 
 NAMES = ["strong-ties-only", "ask-first", "quality-over-quantity"]
 CHROMIUM = Path("/usr/bin/chromium")

@@ -11,7 +11,7 @@ from jsonschema import Draft202012Validator
 from invpolicy.builtin.letter import REASONS, letter
 from invpolicy.builtin.replies import GENERATORS
 
-from . import seed_runs
+from .. import seed_runs
 
 BY_NAME = {g.name: g for g in GENERATORS}
 NAMES = sorted(BY_NAME)

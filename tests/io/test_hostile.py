@@ -18,7 +18,7 @@ from click.testing import CliRunner, Result
 
 from invpolicy.cli import cli
 
-POLICIES = Path(__file__).resolve().parent.parent / "policies"
+POLICIES = Path(__file__).resolve().parents[2] / "policies"
 
 Write = Callable[[str, str | bytes], Path]
 

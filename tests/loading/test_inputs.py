@@ -20,7 +20,7 @@ from invpolicy.loading.readers import (
 )
 from invpolicy.model.invitation import build_invitation
 
-TESTS = Path(__file__).resolve().parent
+TESTS = Path(__file__).resolve().parents[1]
 INPUTS = TESTS / "data" / "inputs"
 EXAMPLES = TESTS.parent / "examples"
 

@@ -14,7 +14,7 @@ from invpolicy.engine.whatif import Change, what_would_change
 from invpolicy.loading.invitations import load_invitations
 from invpolicy.model.invitation import Invitation
 
-from .conftest import EXAMPLES, SCHOOLS
+from ..conftest import EXAMPLES, SCHOOLS
 
 
 @pytest.fixture(scope="module")

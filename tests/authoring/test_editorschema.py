@@ -17,9 +17,9 @@ from invpolicy.io.safeload import load_document
 from invpolicy.plugins.registry import Registry
 from invpolicy.resources import load_schema
 
-from .conftest import SCHOOLS
+from ..conftest import SCHOOLS
 
-POLICIES = Path(__file__).resolve().parent.parent / "policies"
+POLICIES = Path(__file__).resolve().parents[2] / "policies"
 
 
 def _errors(schema: dict[str, Any], data: Any) -> list[tuple[list[Any], str]]:

@@ -164,7 +164,7 @@ def test_answers_merge_into_an_existing_facts_file_keeping_its_comments(tmp_path
 def test_a_linkedin_export_is_never_edited_its_answers_go_beside_it(tmp_path):
     import shutil
 
-    from .conftest import EXAMPLES
+    from ..conftest import EXAMPLES
 
     export = tmp_path / "Invitations.csv"
     shutil.copy(EXAMPLES / "linkedin" / "Invitations.csv", export)

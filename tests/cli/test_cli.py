@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from invpolicy import __version__
 from invpolicy.cli import cli
 
-from .conftest import SCHOOLS
+from ..conftest import SCHOOLS
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 POLICIES = SCHOOLS
 
 

@@ -8,9 +8,9 @@ import pytest
 
 from invpolicy import load_policy
 
-from .conftest import SCHOOLS
+from ..conftest import SCHOOLS
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 @pytest.fixture(scope="module")

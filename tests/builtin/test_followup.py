@@ -15,7 +15,7 @@ from ruamel.yaml import YAML
 
 from invpolicy.builtin.followup import NEED, NEITHER, PITCH, classify
 
-from .conftest import DATA
+from ..conftest import DATA
 
 SETS = {
     "development": DATA / "follow_ups.yaml",

@@ -26,7 +26,7 @@ from invpolicy.plugins.registry import Registry
 from invpolicy.resources import load_schema
 from invpolicy.testing import check_plugin
 
-from .conftest import EXAMPLES, SCHOOLS, SEEDS
+from ..conftest import EXAMPLES, SCHOOLS, SEEDS
 
 DIST = "invpolicy-sectors"
 VERSION = "1.0.0"
