@@ -21,6 +21,10 @@ class Problem:
         # Paths and messages quote what files hold: shown inert, on one line.
         return one_line(f"{self.path}:{self.line}:{self.col}: {self.message}")
 
+    def to_json(self) -> dict[str, str | int]:
+        """The problem as the JSON formats write it."""
+        return {"path": self.path, "line": self.line, "col": self.col, "message": self.message}
+
 
 @dataclass(frozen=True)
 class Location:

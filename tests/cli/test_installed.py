@@ -83,14 +83,6 @@ def test_start_up_does_not_import_what_only_commands_need(module):
     assert out.strip() == "False"
 
 
-def test_the_format_choices_are_the_reporters_names():
-    from invpolicy.cli.options import LISTING_FORMATS, REPORT_FORMATS
-    from invpolicy.reporters import LISTING_BY_NAME, REPORTER_BY_NAME
-
-    assert tuple(REPORTER_BY_NAME) == REPORT_FORMATS
-    assert tuple(LISTING_BY_NAME) == LISTING_FORMATS
-
-
 def test_the_linkedin_workflow_end_to_end(tmp_path):
     for name in ("Invitations.csv", "Connections.csv"):
         shutil.copy(EXAMPLES / "linkedin" / name, tmp_path / name)

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from invpolicy import CompiledPolicy, load_policy, read_policy
+from invpolicy.engine.explain import explanation_lines
 from invpolicy.engine.runner import compare, compare_stream
 from invpolicy.loading.invitations import load_invitations
 from invpolicy.model.invitation import Invitation
 from invpolicy.plugins.contract import DECISIONS
-from invpolicy.reporters import explanation_lines
 from invpolicy.reporters.html import render_report
 
 from ..conftest import EXAMPLES

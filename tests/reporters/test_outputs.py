@@ -191,7 +191,7 @@ def test_json_and_csv_write_each_row_as_soon_as_it_is_decided(registry, fmt):
     from invpolicy import load_policy
     from invpolicy.engine.runner import compare_stream
     from invpolicy.model.invitation import Invitation
-    from invpolicy.reporters import REPORTER_BY_NAME
+    from invpolicy.reporters import reporter_class
 
     stream = io.StringIO()
 
@@ -202,7 +202,7 @@ def test_json_and_csv_write_each_row_as_soon_as_it_is_decided(registry, fmt):
         yield Invitation("second", "Second Inviter", {})
 
     report = compare_stream(invitations(), [load_policy("accept-all", registry)])
-    REPORTER_BY_NAME[fmt](stream).decisions(report)
+    reporter_class(fmt)(stream).decisions(report)
     assert "second" in stream.getvalue()
     assert report.summary.invitations == 2
 

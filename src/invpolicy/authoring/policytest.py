@@ -172,10 +172,7 @@ class TestReport:
             "ok": self.ok(min_coverage),
             "min_coverage": min_coverage,
             "policies": [p.to_json(min_coverage) for p in self.policies],
-            "problems": [
-                {"path": p.path, "line": p.line, "col": p.col, "message": p.message}
-                for p in self.problems
-            ],
+            "problems": [problem.to_json() for problem in self.problems],
         }
 
 

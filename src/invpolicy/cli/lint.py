@@ -2,68 +2,20 @@
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-from collections.abc import Sequence
-from typing import IO, TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 import click
 
-from invpolicy.cli.options import format_option
+from invpolicy.cli.options import format_option, reporter
 
 if TYPE_CHECKING:
     from invpolicy.authoring.lint import Finding
 
 
-class FindingsFormatter(ABC):
-    """Writes the findings; ``name`` is the value of ``--format``."""
-
-    name: ClassVar[str]
-
-    def __init__(self, stream: IO[str]) -> None:
-        self.stream = stream
-
-    @abstractmethod
-    def write(self, findings: Sequence[Finding], policies: int) -> None:
-        """Write ``findings``, found in ``policies`` policies."""
-
-
-class TextFormatter(FindingsFormatter):
-    """One line per finding."""
-
-    name = "text"
-
-    def write(self, findings: Sequence[Finding], policies: int) -> None:
-        for finding in findings:
-            click.echo(str(finding), file=self.stream)
-
-
-class JsonFormatter(FindingsFormatter):
-    """One JSON document: the findings and their counts."""
-
-    name = "json"
-
-    def write(self, findings: Sequence[Finding], policies: int) -> None:
-        import json
-
-        errors = sum(1 for finding in findings if finding.severity == "error")
-        document = {
-            "policies": policies,
-            "errors": errors,
-            "warnings": len(findings) - errors,
-            "findings": [finding.to_json() for finding in findings],
-        }
-        click.echo(json.dumps(document, ensure_ascii=False, indent=2), file=self.stream)
-
-
-FORMATTER_BY_NAME: dict[str, type[FindingsFormatter]] = {
-    formatter.name: formatter for formatter in (TextFormatter, JsonFormatter)
-}
-
-
 @click.command()
 @click.argument("policies", nargs=-1)
 @click.option("--strict", is_flag=True, help="Count warnings as errors: exit 1 on any finding.")
-@format_option(list(FORMATTER_BY_NAME), default="text")
+@format_option("findings", default="text")
 def lint(policies: tuple[str, ...], strict: bool, output_format: str) -> None:
     """Find what validation cannot see in POLICIES (paths or installed names).
 
@@ -76,7 +28,6 @@ def lint(policies: tuple[str, ...], strict: bool, output_format: str) -> None:
 
     Exits 1 if there is an error (with --strict, any finding), else 0.
     """
-    import sys
     from dataclasses import replace
 
     from invpolicy.authoring.lint import lint_file, summary
@@ -97,7 +48,7 @@ def lint(policies: tuple[str, ...], strict: bool, output_format: str) -> None:
     findings = sorted(found, key=lambda finding: finding.sort_key)
     if strict:
         findings = [replace(finding, severity="error") for finding in findings]
-    FORMATTER_BY_NAME[output_format](sys.stdout).write(findings, len(refs))
+    reporter(output_format).findings(findings, len(refs))
     click.echo(summary(len(refs), findings), err=True)
     if any(finding.severity == "error" for finding in findings):
         click.get_current_context().exit(1)

@@ -14,27 +14,27 @@ from invpolicy.errors import InvpolicyError, Problem
 if TYPE_CHECKING:
     from invpolicy.engine.compiled import CompiledPolicy
     from invpolicy.plugins.registry import Registry
-    from invpolicy.reporters import ListingReporter
+    from invpolicy.reporters.base import Reporter
 
-
-#: The values of ``--format`` for reports, and for listings: the names of the
-#: reporters (``invpolicy.reporters``), written here so that starting the CLI
-#: does not import every output format.
-REPORT_FORMATS = ("table", "json", "csv", "markdown", "html")
-LISTING_FORMATS = ("table", "json")
 
 #: The same as ``readers.INPUT_FORMATS``, written here to keep start-up light.
 INPUT_FORMATS = ("yaml", "json", "jsonl", "csv")
 
 
 def format_option(
-    choices: Sequence[str], default: str = "table", help: str = "Output format."
+    kind: str, default: str = "table", help: str = "Output format."
 ) -> Callable[[Any], Any]:
-    """The ``--format`` option of a command, read as ``output_format``: one of ``choices``."""
+    """The ``--format`` option of a command that writes ``kind``, read as ``output_format``.
+
+    The choices are the formats of :mod:`invpolicy.reporters` that write
+    ``kind`` (one of its ``KINDS``): the registry every command shares.
+    """
+    from invpolicy.reporters import format_names
+
     return click.option(
         "--format",
         "output_format",
-        type=click.Choice(list(choices)),
+        type=click.Choice(format_names(kind)),
         default=default,
         show_default=True,
         help=help,
@@ -72,7 +72,7 @@ def output_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The options that say what to write, and where."""
     for option in reversed(
         [
-            format_option(list(REPORT_FORMATS)),
+            format_option("decisions"),
             click.option(
                 "--output",
                 "-o",
@@ -108,10 +108,11 @@ def load_registry() -> Registry:
     return Registry.default()
 
 
-def lister(output_format: str, **options: bool) -> ListingReporter:
-    from invpolicy.reporters import LISTING_BY_NAME
+def reporter(output_format: str, **options: bool) -> Reporter:
+    """The reporter of ``--format output_format``, writing to stdout."""
+    from invpolicy.reporters import reporter_class
 
-    return LISTING_BY_NAME[output_format](sys.stdout, **options)
+    return reporter_class(output_format)(sys.stdout, **options)
 
 
 def load_policies(refs: Sequence[str | Path], registry: Registry) -> list[CompiledPolicy]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import click
 
 from invpolicy.cli import options
-from invpolicy.cli.options import LISTING_FORMATS, format_option, lister
+from invpolicy.cli.options import format_option, reporter
 
 
 @click.command()
-@format_option(list(LISTING_FORMATS))
+@format_option("plugins")
 def plugins(output_format: str) -> None:
     """List the installed criteria and reply generators and where they come from."""
-    lister(output_format).plugins(options.load_registry())
+    reporter(output_format).plugins(options.load_registry())

@@ -5,11 +5,11 @@ from __future__ import annotations
 import click
 
 from invpolicy.cli import options
-from invpolicy.cli.options import LISTING_FORMATS, format_option, lister
+from invpolicy.cli.options import format_option, reporter
 
 
 @click.command("policies")
-@format_option(list(LISTING_FORMATS))
+@format_option("policies")
 @click.option(
     "--long", "-l", "long_", is_flag=True, help="Show each policy's summary in the table."
 )
@@ -18,4 +18,4 @@ def list_policies(output_format: str, long_: bool) -> None:
     from invpolicy.loading.catalog import installed_policies
 
     registry = options.load_registry()
-    lister(output_format, long=long_).policies(installed_policies(registry), registry)
+    reporter(output_format, long=long_).policies(installed_policies(registry), registry)

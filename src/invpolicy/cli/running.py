@@ -75,9 +75,9 @@ def run_report(
         only_disagreements=only_disagreements,
     )
     report.skipped = dict(source.skipped)
-    from invpolicy.reporters import REPORTER_BY_NAME
+    from invpolicy.reporters import reporter_class
 
-    reporter = REPORTER_BY_NAME[output_format]
+    reporter = reporter_class(output_format)
     if output is None:
         reporter(sys.stdout, explain=explain, replies=replies).decisions(report)
     else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from invpolicy.cli.options import format_option
+from invpolicy.cli.options import format_option, reporter
 
 
 @click.command()
@@ -14,7 +14,7 @@ from invpolicy.cli.options import format_option
     is_flag=True,
     help="Print the policy flattened: what it extends merged in, every rule listed.",
 )
-@format_option(["yaml", "json"], default="yaml", help="Output format of --resolved.")
+@format_option("policy", default="yaml", help="Output format of --resolved.")
 def show(policy: str, resolved: bool, output_format: str) -> None:
     """Print POLICY (an installed policy's name or a path).
 
@@ -39,14 +39,4 @@ def show(policy: str, resolved: bool, output_format: str) -> None:
     from invpolicy.model.written import policy_data
 
     flat = read_policy(path, registry)
-    data = policy_data(flat)
-    if output_format == "json":
-        import json
-
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-        return
-    from invpolicy.authoring.scaffold.templating import canonical_yaml
-
-    chain = " extends ".join([flat.path, *flat.parents])
-    header = f"# Flattened: {chain}\n" if flat.parents else ""
-    click.echo(header + canonical_yaml(data, flat.path), nl=False)
+    reporter(output_format).policy(flat, policy_data(flat))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from invpolicy.cli.options import format_option
+from invpolicy.cli.options import format_option, reporter
 
 
 @click.command()
@@ -15,7 +15,7 @@ from invpolicy.cli.options import format_option
     metavar="PERCENT",
     help="Fail when the examples of a policy exercise fewer of its rules than this.",
 )
-@format_option(["text", "json"], default="text")
+@format_option("tests", default="text")
 @click.option("--quiet", "-q", is_flag=True, help="Show only the failures and the last line.")
 @click.option("--verbose", "-v", is_flag=True, help="Also list the examples that pass.")
 def test(
@@ -37,16 +37,7 @@ def test(
     1 if an example fails, a file does not validate, or a policy's coverage
     is below --min-coverage.
     """
-    import json
-
-    from invpolicy.authoring.policytest import (
-        failure_lines,
-        passing_lines,
-        percent,
-        run_tests,
-        summary_line,
-        total_line,
-    )
+    from invpolicy.authoring.policytest import run_tests
     from invpolicy.cli.options import load_registry
 
     if quiet and verbose:
@@ -54,26 +45,6 @@ def test(
     report = run_tests(list(targets), load_registry())
     if not report.policies and not report.problems:
         raise click.UsageError("no policy is installed: name a policy, a folder or a test file")
-    ok = report.ok(min_coverage)
-    if output_format == "json":
-        click.echo(json.dumps(report.to_json(min_coverage), ensure_ascii=False, indent=2))
-    else:
-        for problem in report.problems:
-            click.echo(str(problem), err=True)
-        for policy, result in report.failures():
-            click.echo("\n".join(failure_lines(policy, result)))
-        low = {p.name for p in report.below(min_coverage)}
-        for policy in report.policies:
-            if verbose:
-                for line in passing_lines(policy):
-                    click.echo(line)
-            if not quiet:
-                click.echo(summary_line(policy))
-            if policy.name in low:
-                click.echo(
-                    f"{policy.name}: rule coverage {percent(policy.coverage)} is below "
-                    f"--min-coverage {percent(min_coverage or 0)}"
-                )
-        click.echo(total_line(report, min_coverage))
-    if not ok:
+    reporter(output_format).tests(report, min_coverage, quiet=quiet, verbose=verbose)
+    if not report.ok(min_coverage):
         click.get_current_context().exit(1)

@@ -5,32 +5,28 @@ from __future__ import annotations
 import click
 
 from invpolicy.cli import options
-from invpolicy.errors import InvpolicyError, PluginError, Problem
-from invpolicy.text import counted
+from invpolicy.cli.options import format_option, reporter
+from invpolicy.errors import InvpolicyError
 
 
 @click.command()
 @click.argument("policies", nargs=-1, required=True)
-def validate(policies: tuple[str, ...]) -> None:
+@format_option("validation", default="text")
+def validate(policies: tuple[str, ...], output_format: str) -> None:
     """Check policy files (paths or installed names).
 
-    Prints one line per problem, as path:line:col: message, and exits 1 if
-    there is any.
+    Prints one line per valid policy, and one line per problem on stderr, as
+    path:line:col: message; exits 1 if there is any problem. With --format
+    json, one JSON document on stdout says, for each policy, whether it is
+    valid and lists its problems (the exit code is the same).
     """
-    from invpolicy import load_policy
+    from invpolicy.authoring.validate import validate as check_policies
 
-    registry = options.load_registry()
-    problems: list[Problem] = []
-    for ref in policies:
-        try:
-            policy = load_policy(ref, registry).policy
-        except InvpolicyError as exc:
-            problems.extend(exc.problems)
-            continue
-        except PluginError as exc:
-            problems.append(Problem(ref, 1, 1, f"plugin error: {exc}"))
-            continue
-        count = len(policy.rules)
-        click.echo(f"{policy.path}: valid ({policy.name}, {counted(count, 'rule')})")
-    if problems:
+    results = check_policies(policies, options.load_registry())
+    reporter(output_format).validation(results)
+    problems = [problem for result in results for problem in result.problems]
+    if not problems:
+        return
+    if output_format == "text":
         raise InvpolicyError(problems)
+    click.get_current_context().exit(1)

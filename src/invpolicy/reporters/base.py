@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-from collections.abc import Mapping
-from typing import IO, TYPE_CHECKING, ClassVar
+from collections.abc import Mapping, Sequence
+from typing import IO, TYPE_CHECKING, Any, ClassVar
 
 from invpolicy.plugins.contract import DECISIONS
 
 if TYPE_CHECKING:
+    from invpolicy.authoring.lint import Finding
+    from invpolicy.authoring.policytest import TestReport
+    from invpolicy.authoring.validate import Validation
     from invpolicy.engine.runner import Report
     from invpolicy.loading.catalog import PolicyEntry
+    from invpolicy.model.policy import Policy
     from invpolicy.plugins.registry import Registry
 
 DECISION_STYLES = {
@@ -24,11 +27,14 @@ DECISION_STYLES = {
 }
 
 
-class Reporter(ABC):
+class Reporter:
     """Base of the output formats; ``name`` is the value of ``--format``.
 
-    Every format writes decisions; a :class:`ListingReporter` also writes the
-    installed policies and plugins (``invpolicy policies``, ``invpolicy plugins``).
+    A command writes one kind of output (:data:`invpolicy.reporters.KINDS`)
+    through the method of that name. A format implements the methods of the
+    kinds it writes, as :data:`invpolicy.reporters.FORMATS` declares; a
+    command offers only the formats that write its kind, so the others are
+    never called.
     """
 
     name: ClassVar[str]
@@ -49,24 +55,46 @@ class Reporter(ABC):
         #: None: colour only when the stream is a terminal.
         self.color = color
 
-    @abstractmethod
+    def _refuse(self, kind: str) -> TypeError:
+        return TypeError(f"--format {self.name} does not write {kind}")
+
     def decisions(self, report: Report) -> None:
         """Write what each policy decided for each invitation, then the summary.
 
         ``report.rows`` may be read once only.
         """
+        raise self._refuse("decisions")
 
-
-class ListingReporter(Reporter):
-    """A format that can also list what is installed."""
-
-    @abstractmethod
     def policies(self, entries: list[PolicyEntry], registry: Registry) -> None:
         """Write the installed policies (each one validated against ``registry``)."""
+        raise self._refuse("a list of policies")
 
-    @abstractmethod
     def plugins(self, registry: Registry) -> None:
         """Write the installed criteria and reply generators."""
+        raise self._refuse("a list of plugins")
+
+    def findings(self, findings: Sequence[Finding], policies: int) -> None:
+        """Write what ``invpolicy lint`` found in ``policies`` policies."""
+        raise self._refuse("lint findings")
+
+    def tests(
+        self,
+        report: TestReport,
+        min_coverage: float | None,
+        *,
+        quiet: bool = False,
+        verbose: bool = False,
+    ) -> None:
+        """Write what ``invpolicy test`` found: failures, coverage, the total."""
+        raise self._refuse("test results")
+
+    def validation(self, results: Sequence[Validation]) -> None:
+        """Write which policy files are valid, and every problem of the others."""
+        raise self._refuse("validation results")
+
+    def policy(self, policy: Policy, data: dict[str, Any]) -> None:
+        """Write ``policy``, flattened, as ``data`` (a policy file's content)."""
+        raise self._refuse("a policy")
 
 
 def report_title(report: Report) -> str:

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from invpolicy.reporters.base import ListingReporter
+from invpolicy.reporters.base import Reporter
 
 if TYPE_CHECKING:
+    from invpolicy.authoring.lint import Finding
+    from invpolicy.authoring.policytest import TestReport
+    from invpolicy.authoring.validate import Validation
     from invpolicy.engine.runner import Report
     from invpolicy.loading.catalog import PolicyEntry
+    from invpolicy.model.policy import Policy
     from invpolicy.plugins.registry import Registry
 
 
-class JsonReporter(ListingReporter):
-    """One JSON document; the results are written as they are decided."""
+class JsonReporter(Reporter):
+    """One JSON document, for every kind of output; decisions are written as they are made."""
 
     name = "json"
 
@@ -88,6 +93,40 @@ class JsonReporter(ListingReporter):
                 ],
             }
         )
+
+    def findings(self, findings: Sequence[Finding], policies: int) -> None:
+        errors = sum(1 for finding in findings if finding.severity == "error")
+        self._dump(
+            {
+                "policies": policies,
+                "errors": errors,
+                "warnings": len(findings) - errors,
+                "findings": [finding.to_json() for finding in findings],
+            }
+        )
+
+    def tests(
+        self,
+        report: TestReport,
+        min_coverage: float | None,
+        *,
+        quiet: bool = False,
+        verbose: bool = False,
+    ) -> None:
+        self._dump(report.to_json(min_coverage))
+
+    def validation(self, results: Sequence[Validation]) -> None:
+        valid = sum(1 for result in results if result.valid)
+        self._dump(
+            {
+                "valid": valid,
+                "invalid": len(results) - valid,
+                "policies": [result.to_json() for result in results],
+            }
+        )
+
+    def policy(self, policy: Policy, data: dict[str, Any]) -> None:
+        self._dump(data)
 
 
 def _indented(value: Any, pad: str) -> str:

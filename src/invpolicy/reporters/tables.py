@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from invpolicy.engine.explain import decision_notes, explanation_lines, score_label
 from invpolicy.reporters.base import (
     DECISION_STYLES,
-    ListingReporter,
+    Reporter,
     decision_counts,
     input_notes,
     report_title,
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from invpolicy.plugins.registry import Registry
 
 
-class TableReporter(ListingReporter):
+class TableReporter(Reporter):
     """Tables for people, drawn by rich."""
 
     name = "table"

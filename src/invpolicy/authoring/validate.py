@@ -1,0 +1,64 @@
+"""Check policy files as ``invpolicy validate`` does: read, validate and compile each one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from invpolicy.engine.compiled import CompiledPolicy
+from invpolicy.errors import InvpolicyError, PluginError, Problem
+from invpolicy.loading.catalog import resolve_policy
+from invpolicy.loading.parse import read_policy
+from invpolicy.model.policy import Policy
+from invpolicy.plugins.registry import Registry
+
+
+@dataclass(frozen=True)
+class Validation:
+    """One policy checked: ``policy`` when it is valid, else its ``problems``."""
+
+    ref: str
+    policy: Policy | None
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def valid(self) -> bool:
+        """Whether the file validated and compiled."""
+        return self.policy is not None
+
+    def to_json(self) -> dict[str, Any]:
+        """The result as ``validate --format json`` writes it."""
+        policy = self.policy
+        return {
+            "policy": self.ref,
+            "valid": self.valid,
+            "path": policy.path if policy is not None else None,
+            "name": policy.name if policy is not None else None,
+            "rules": len(policy.rules) if policy is not None else None,
+            "problems": [problem.to_json() for problem in self.problems],
+        }
+
+
+def validate(refs: Sequence[str | Path], registry: Registry) -> list[Validation]:
+    """Check each policy (an installed name or a path), every problem of every file at once.
+
+    A policy is valid when it reads, validates (schema, then the plugins'
+    names and parameters, then what it extends) and compiles. A plugin that
+    fails while compiling is a problem of the policy's file.
+    """
+    results = []
+    for ref in refs:
+        try:
+            policy = read_policy(resolve_policy(ref, registry), registry)
+            CompiledPolicy(policy, registry)
+        except InvpolicyError as exc:
+            results.append(Validation(str(ref), None, tuple(exc.problems)))
+            continue
+        except PluginError as exc:
+            problem = Problem(str(ref), 1, 1, f"plugin error: {exc}")
+            results.append(Validation(str(ref), None, (problem,)))
+            continue
+        results.append(Validation(str(ref), policy))
+    return results
