@@ -13,7 +13,7 @@ fired; the same code then adds the decision and drafts the reply, with the
 render function of the same built-in generator. Missing facts are invpolicy's
 own idea, so a peer's decision lists none. None of the peers can classify an
 inviter's answer (a pitch, a need, or neither): each contender calls
-:func:`invpolicy.followup.classify` inside its timed call and hands the peer
+:func:`invpolicy.builtin.followup.classify` inside its timed call and hands the peer
 the answer's kind as a fact, so each pays the same cost.
 """
 

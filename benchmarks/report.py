@@ -314,7 +314,7 @@ contenders taking turns.
   every invitation before timing (it stops on a difference). Missing facts are
   invpolicy's own idea: the peers list none.
 - None of the peers can tell whether the inviter's answer is a sales pitch, a
-  stated need or neither: that takes `invpolicy.followup.classify`, a text
+  stated need or neither: that takes `invpolicy.builtin.followup.classify`, a text
   classifier. Every peer's contender calls it inside its timed call and hands
   the peer the answer's kind as a fact, so each pays the same for it.
 - **shared work of the peers** is that common part alone (the classifier, the
