@@ -105,8 +105,9 @@ def _lines(problems: Iterable[Problem]) -> str:
 
 
 def _check_policies(paths: list[Path], registry: Registry, name: str | None, label: str) -> None:
-    from invpolicy.authoring.policytest import failure_lines, run_tests
+    from invpolicy.authoring.policytest import run_tests
     from invpolicy.loading.catalog import installed_policies
+    from invpolicy.reporters.text import failure_lines
 
     entries = [entry for entry in installed_policies(registry) if entry.origin.plugin == name]
     for path in paths:

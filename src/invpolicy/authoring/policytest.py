@@ -16,8 +16,7 @@ rules the examples reach, the failures say which ones they get wrong.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,7 +34,6 @@ from invpolicy.loading.catalog import (
     unknown_name,
 )
 from invpolicy.loading.testfile import TEST_SUFFIXES, is_test_file
-from invpolicy.text import counted, one_line
 
 if TYPE_CHECKING:
     from invpolicy.engine.decision import Decision
@@ -356,70 +354,3 @@ def _policy_of(doc: Document, registry: Registry) -> Path:
             f"{unknown_name(ref, registry, listing=False)}",
         )
     )
-
-
-# --- the report as text --------------------------------------------------------
-
-
-def failure_lines(policy: PolicyResult, result: ExampleResult) -> list[str]:
-    """A failing example at its place in its file, then the explanation of the decision."""
-    from invpolicy.engine.explain import explanation_lines
-
-    head = (
-        f"{result.example.at}: policy {policy.name}, example '{result.example.name}': "
-        f"expected {result.expected()}, got {result.got()}"
-    )
-    if result.decision is None:
-        return [one_line(head)]
-    lines = [head, *("    " + line for line in explanation_lines(result.decision))]
-    if result.decision.missing:
-        lines.append(f"    missing facts: {', '.join(result.decision.missing)}")
-    # Names and facts come from the file: each line stays one inert line.
-    return [one_line(line) for line in lines]
-
-
-def percent(value: float) -> str:
-    """``80%``; ``66.6%`` (rounded down, so that it never shows more than was reached)."""
-    return f"{math.floor(value * 10) / 10:g}%"
-
-
-def summary_line(policy: PolicyResult) -> str:
-    """``NAME: 5 passed, 1 failed; rules exercised 4/5 (80%); not exercised: talked-before``."""
-    counts = f"{policy.passed} passed, {policy.failed} failed" if policy.results else "no examples"
-    covered = (
-        f"rules exercised {len(policy.exercised)}/{len(policy.policy.rules)} "
-        f"({percent(policy.coverage)})"
-    )
-    rest = f"; not exercised: {', '.join(policy.not_exercised)}" if policy.not_exercised else ""
-    return f"{policy.name}: {counts}; {covered}{rest}"
-
-
-def total_line(report: TestReport, min_coverage: float | None = None) -> str:
-    """The whole run in one line."""
-    examples = sum(len(p.results) for p in report.policies)
-    failed = len(report.failures())
-    parts = [
-        counted(len(report.policies), "policy", "policies"),
-        counted(examples, "example", "examples"),
-        f"{examples - failed} passed, {failed} failed",
-    ]
-    line = ", ".join(parts[:2]) + ": " + parts[2]
-    low = len(report.below(min_coverage))
-    if low:
-        below = percent(min_coverage or 0)
-        line += f"; {counted(low, 'policy', 'policies')} below {below} coverage"
-    files = len({p.path for p in report.problems})
-    if files:
-        line += f"; {counted(files, 'file', 'files')} with problems"
-    return line
-
-
-def passing_lines(policy: PolicyResult) -> Iterable[str]:
-    """One line per passing example, for ``--verbose``."""
-    for result in policy.results:
-        if result.passed and result.decision is not None:
-            d = result.decision
-            yield one_line(
-                f"{result.example.at}: ok: policy {policy.name}, example "
-                f"'{result.example.name}': {d.decision} by rule {d.rule}"
-            )
