@@ -6,9 +6,7 @@ import invpolicy_sectors
 import pytest
 from invpolicy_sectors.replies import GENERATORS
 
-from invpolicy import CompiledPolicy
-from invpolicy.loading.parse import read_policy
-from invpolicy.model.invitation import Invitation
+from invpolicy import CompiledPolicy, Invitation, read_policy
 from invpolicy.resources import load_schema
 from invpolicy.testing import registry_with
 

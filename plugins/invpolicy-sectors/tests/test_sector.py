@@ -7,7 +7,7 @@ from invpolicy_sectors import SECTOR
 from invpolicy_sectors.classify import classify, normalize, sorted_sectors
 from invpolicy_sectors.vocabulary import SECTORS, TERMS
 
-from invpolicy.model.invitation import Invitation
+from invpolicy import Invitation
 
 
 @pytest.mark.parametrize(
