@@ -1,4 +1,9 @@
-"""The hooks a plugin implements. Every hook is optional."""
+"""The hooks a plugin implements. Every hook is optional.
+
+Each hook returns a list, attributed to the plugin that returned it; an
+implementation marked ``wrapper=True`` or ``hookwrapper=True`` is refused at
+registration (:func:`invpolicy.plugins.manager.refuse_wrappers`).
+"""
 
 from __future__ import annotations
 
@@ -8,23 +13,31 @@ import pluggy
 
 from invpolicy.plugins.contract import Criterion, ReplyGenerator
 
-hookspec = pluggy.HookspecMarker("invpolicy")
+# Private: plugins implement these hooks, they never declare new ones.
+_hookspec = pluggy.HookspecMarker("invpolicy")
 hookimpl = pluggy.HookimplMarker("invpolicy")
 
+#: The names of the hooks below.
+HOOKS: tuple[str, ...] = (
+    "invpolicy_criteria",
+    "invpolicy_reply_generators",
+    "invpolicy_policy_paths",
+)
 
-@hookspec
+
+@_hookspec
 def invpolicy_criteria() -> list[Criterion]:
     """Return the criteria this plugin provides."""
     raise AssertionError("hookspec")  # pragma: no cover
 
 
-@hookspec
+@_hookspec
 def invpolicy_reply_generators() -> list[ReplyGenerator]:
     """Return the reply generators this plugin provides."""
     raise AssertionError("hookspec")  # pragma: no cover
 
 
-@hookspec
+@_hookspec
 def invpolicy_policy_paths() -> list[Path]:
     """Return policy files (or folders of ``*.yaml`` policies) this plugin ships."""
     raise AssertionError("hookspec")  # pragma: no cover

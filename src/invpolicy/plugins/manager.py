@@ -3,7 +3,9 @@
 Built-in criteria, reply generators and policies are plugin modules listed in
 :data:`DEFAULT_PLUGINS`; third-party ones come from the ``invpolicy`` entry-point
 group. Both are registered the same way, and either can be switched off by
-name with the ``INVPOLICY_DISABLE_PLUGINS`` environment variable.
+name with the ``INVPOLICY_DISABLE_PLUGINS`` environment variable. A plugin
+whose implementation of an invpolicy hook is a hook wrapper is refused as it
+is registered (:func:`refuse_wrappers`).
 """
 
 from __future__ import annotations
@@ -40,6 +42,50 @@ def plugin_name(plugin: object) -> str:
     return type(plugin).__name__
 
 
+def wrapper_refusal(plugin: str, hook: str, option: str) -> str:
+    """The one-line message that refuses ``plugin``'s wrapper of ``hook``.
+
+    ``option`` is the marker option that made it a wrapper: ``wrapper`` or
+    ``hookwrapper``.
+    """
+    return (
+        f"plugin {plugin}: {hook} is a hook wrapper ({option}=True), which invpolicy "
+        "refuses: each criterion, reply generator and policy path is attributed to the "
+        "one plugin that returns it, and a wrapper would wrap the other plugins' results; "
+        "return the list directly instead"
+    )
+
+
+def wrapper_option(impl: pluggy.HookImpl) -> str | None:
+    """``"wrapper"`` or ``"hookwrapper"`` if ``impl`` is a hook wrapper, else ``None``."""
+    if impl.wrapper:
+        return "wrapper"
+    if impl.hookwrapper:
+        return "hookwrapper"
+    return None
+
+
+def refuse_wrappers(pm: pluggy.PluginManager, plugin: object) -> None:
+    """Unregister ``plugin`` and raise :class:`PluginError` if it wraps an invpolicy hook.
+
+    The registry calls each implementation on its own, to know which plugin
+    provides what; a wrapper has no list of its own to give, and exists to
+    rewrite the other plugins' lists, which would blur that attribution. Only
+    pluggy's public API is used: the hook callers of the plugin, their
+    implementations, and each implementation's documented attributes.
+    """
+    for caller in pm.get_hookcallers(plugin) or ():
+        if caller.name not in hookspecs.HOOKS:
+            continue  # a misspelled hook: check_pending names it
+        for impl in caller.get_hookimpls():
+            option = wrapper_option(impl)
+            if impl.plugin is plugin and option is not None:
+                message = wrapper_refusal(impl.plugin_name, caller.name, option)
+                # No manager is left holding the wrapper, whoever catches the error.
+                pm.unregister(plugin)
+                raise PluginError(message)
+
+
 def make_plugin_manager(
     *,
     entry_points: bool = True,
@@ -53,6 +99,9 @@ def make_plugin_manager(
     hook implementations) registered last, under :func:`plugin_name`
     (``Name#2`` for a second one of that name); one already registered is
     skipped. ``disabled`` defaults to ``INVPOLICY_DISABLE_PLUGINS``.
+
+    Raises :class:`PluginError` for a plugin that cannot be loaded, implements
+    a hook that does not exist, or implements one as a hook wrapper.
     """
     blocked = disabled_plugins() if disabled is None else frozenset(disabled)
     pm = pluggy.PluginManager("invpolicy")
@@ -62,7 +111,9 @@ def make_plugin_manager(
     if builtins:
         for module_name in DEFAULT_PLUGINS:
             if module_name not in blocked:
-                pm.register(importlib.import_module(module_name), name=module_name)
+                module = importlib.import_module(module_name)
+                pm.register(module, name=module_name)
+                refuse_wrappers(pm, module)
     if entry_points:
         from importlib.metadata import entry_points as installed_entry_points
 
@@ -74,6 +125,10 @@ def make_plugin_manager(
                 raise PluginError(
                     f"cannot load plugin {ep.name} ({ep.value}): {type(exc).__name__}: {exc}"
                 ) from exc
+            # Outside the try: a refused wrapper is not a plugin that cannot load.
+            loaded = pm.get_plugin(ep.name)
+            if loaded is not None:
+                refuse_wrappers(pm, loaded)
     for plugin in plugins:
         name = plugin_name(plugin)
         if pm.is_registered(plugin) or name in blocked:
@@ -85,6 +140,7 @@ def make_plugin_manager(
             number += 1
             unique = f"{name}#{number}"
         pm.register(plugin, name=unique)
+        refuse_wrappers(pm, plugin)
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:

@@ -17,7 +17,12 @@ from invpolicy.plugins.contract import (
     ReplyGenerator,
     is_valid_name,
 )
-from invpolicy.plugins.manager import DEFAULT_PLUGINS, make_plugin_manager
+from invpolicy.plugins.manager import (
+    DEFAULT_PLUGINS,
+    make_plugin_manager,
+    wrapper_option,
+    wrapper_refusal,
+)
 
 if TYPE_CHECKING:
     from jsonschema.protocols import Validator
@@ -90,9 +95,22 @@ class Registry:
         return [name for name, _ in self.pm.list_name_plugin() if name is not None]
 
     def _collect(self, hook_name: str, kind: type[T]) -> list[tuple[T, Origin]]:
+        """What each plugin returns from ``hook_name``, with that plugin's :class:`Origin`.
+
+        Each implementation is called on its own rather than through the hook,
+        which would merge the lists and lose who returned what. Only pluggy's
+        public API is used (``get_hookimpls`` and the documented attributes of
+        :class:`pluggy.HookImpl`).
+        """
         results: list[tuple[T, Origin]] = []
-        caller = getattr(self.pm.hook, hook_name)
+        caller: pluggy.HookCaller = getattr(self.pm.hook, hook_name)
         for impl in caller.get_hookimpls():
+            # make_plugin_manager refuses wrappers; this catches a manager
+            # filled by other means (pm.register), before the wrapper's
+            # generator is taken for a wrong return value.
+            option = wrapper_option(impl)
+            if option is not None:
+                raise PluginError(wrapper_refusal(impl.plugin_name, hook_name, option))
             origin = self.origin_of_plugin(impl.plugin_name)
             function: Callable[[], Any] = impl.function
             try:
