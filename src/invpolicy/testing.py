@@ -27,6 +27,7 @@ from invpolicy.authoring.plugincheck import (
     sample_facts,
 )
 from invpolicy.errors import PluginError, Problem
+from invpolicy.plugins.hookspecs import HOOKS
 from invpolicy.plugins.manager import make_plugin_manager, plugin_name
 from invpolicy.plugins.registry import Registry
 
@@ -37,8 +38,6 @@ __all__ = [
     "registry_with",
     "sample_facts",
 ]
-
-_HOOKS = ("invpolicy_criteria", "invpolicy_reply_generators", "invpolicy_policy_paths")
 
 
 def registry_with(*plugins: object, builtins: bool = True) -> Registry:
@@ -71,16 +70,20 @@ def check_plugin(plugin: object, facts: Sequence[Mapping[str, Any]] = ()) -> Non
     try:
         registry = registry_with(plugin)
     except PluginError as exc:
-        raise failure(f"plugin {label}: {exc}") from None
+        # Most registry messages name the plugin already: name it once.
+        message = str(exc)
+        if not message.startswith(f"plugin {label}"):
+            message = f"plugin {label}: {message}"
+        raise failure(message) from None
     name = registry.pm.get_name(plugin)
     implemented = [
         hook
-        for hook in _HOOKS
+        for hook in HOOKS
         if any(impl.plugin is plugin for impl in getattr(registry.pm.hook, hook).get_hookimpls())
     ]
     if not implemented:
         raise failure(
-            f"plugin {label} implements no invpolicy hook (one of {', '.join(_HOOKS)}, "
+            f"plugin {label} implements no invpolicy hook (one of {', '.join(HOOKS)}, "
             "each marked with @invpolicy.hookimpl)"
         )
     for (kind, item_name), origin in registry.origins.items():

@@ -308,3 +308,21 @@ def test_no_module_reaches_into_pluggy_private_attributes(path: Path) -> None:
         path.read_text(encoding="utf-8"), plugins_layer=path.parent.name == "plugins"
     )
     assert found == [], f"{path.relative_to(SRC)} uses pluggy's private API: {found}"
+
+
+class _WrapperThatIsNoGenerator:
+    @hookimpl(wrapper=True)
+    def invpolicy_criteria(self) -> list[Criterion]:
+        return []
+
+
+def test_a_wrapper_pluggy_cannot_register_is_one_line_naming_the_plugin():
+    with pytest.raises(PluginError) as info:
+        registry_with(_WrapperThatIsNoGenerator())
+    message = str(info.value)
+    assert message.startswith("plugin _WrapperThatIsNoGenerator: ") and "\n" not in message
+    assert "not a generator function" in message
+    with pytest.raises(AssertionError) as failed:
+        check_plugin(_WrapperThatIsNoGenerator())
+    # Named once, not "plugin X: plugin X: ...".
+    assert str(failed.value).count("plugin _WrapperThatIsNoGenerator:") == 1

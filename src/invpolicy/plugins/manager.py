@@ -139,7 +139,12 @@ def make_plugin_manager(
         while unique in taken:
             number += 1
             unique = f"{name}#{number}"
-        pm.register(plugin, name=unique)
+        try:
+            pm.register(plugin, name=unique)
+        except pluggy.PluginValidationError as exc:
+            # pluggy refuses a malformed hook (a wrapper that is no generator)
+            # in several lines: one, naming the plugin, is what users get.
+            raise PluginError(f"plugin {unique}: {' '.join(str(exc).split())}") from exc
         refuse_wrappers(pm, plugin)
     try:
         pm.check_pending()
