@@ -38,7 +38,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from invpolicy.authoring.prover import Node, Prover
 from invpolicy.errors import InvpolicyError, Location, PluginError, Problem
-from invpolicy.model.conditions import CriterionCheck, ScoreTest, leaves
+from invpolicy.model.conditions import CriterionCheck, ScoreTest
+from invpolicy.model.visitor import leaves
 from invpolicy.text import counted
 
 if TYPE_CHECKING:

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from invpolicy.engine.scoring import score_range
 from invpolicy.model.conditions import AllOf, AnyOf, Condition, CriterionCheck, Not, ScoreTest
+from invpolicy.model.visitor import ConditionVisitor
 
 if TYPE_CHECKING:
     from invpolicy.model.policy import Policy, Rule
@@ -67,6 +68,31 @@ def _negated(node: Node) -> Node:
         return _Lit(node.atom, not node.true)
     parts = tuple(_negated(part) for part in node.parts)
     return _Or(parts) if isinstance(node, _And) else _And(parts)
+
+
+class _NormalForm(ConditionVisitor[Node]):
+    """Where a condition is ``true`` (or false): ``not`` asks its part the opposite."""
+
+    def __init__(self, prover: Prover, true: bool) -> None:
+        self.prover = prover
+        self.true = true
+
+    def visit_criterion(self, node: CriterionCheck) -> Node:
+        return _Lit(self.prover.atom(node), self.true)
+
+    def visit_score(self, node: ScoreTest) -> Node:
+        return _Lit(self.prover.atom(node), self.true)
+
+    def visit_all(self, node: AllOf) -> Node:
+        parts = tuple(self.visit(part) for part in node.parts)
+        return _And(parts) if self.true else _Or(parts)
+
+    def visit_any(self, node: AnyOf) -> Node:
+        parts = tuple(self.visit(part) for part in node.parts)
+        return _Or(parts) if self.true else _And(parts)
+
+    def visit_not(self, node: Not) -> Node:
+        return _NormalForm(self.prover, not self.true).visit(node.part)
 
 
 @dataclass(frozen=True)
@@ -262,12 +288,7 @@ class Prover:
 
     def nnf(self, node: Condition, true: bool) -> Node:
         """Where ``node`` is ``true`` (or false), as a union and intersection of literals."""
-        if isinstance(node, Not):
-            return self.nnf(node.part, not true)
-        if isinstance(node, AllOf | AnyOf):
-            parts = tuple(self.nnf(part, true) for part in node.parts)
-            return _And(parts) if isinstance(node, AllOf) == true else _Or(parts)
-        return _Lit(self.atom(node), true)
+        return _NormalForm(self, true).visit(node)
 
     def atom(self, node: CriterionCheck | ScoreTest) -> _Atom:
         if isinstance(node, ScoreTest):

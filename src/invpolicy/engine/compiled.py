@@ -14,8 +14,9 @@ from invpolicy.engine.decision import Decision, Reply, RuleTrace
 from invpolicy.engine.nodes import Eval, Junction, Leaf, Node, NotNode
 from invpolicy.engine.scoring import ScoreNode, Scorer, SignalNode
 from invpolicy.errors import PluginError
-from invpolicy.model.conditions import AllOf, AnyOf, Condition, CriterionCheck, ScoreTest
+from invpolicy.model.conditions import AllOf, AnyOf, Condition, CriterionCheck, Not, ScoreTest
 from invpolicy.model.policy import Policy, Rule
+from invpolicy.model.visitor import ALL, ANY, ConditionVisitor
 from invpolicy.plugins.contract import Render, is_reply_text
 
 #: The invitation field holding the inviter's answer to your message.
@@ -64,6 +65,46 @@ class _CompiledRule:
         self.on_follow_up = when is not None and FOLLOW_UP in when.reads()
 
 
+class _Compiler(ConditionVisitor[Node]):
+    """Turns a condition into engine nodes, once, so that deciding walks no tree.
+
+    ``scorer`` is None for a signal's condition, which cannot test the score;
+    each criterion compiled is added to ``checks``.
+    """
+
+    def __init__(
+        self,
+        registry: Registry,
+        scorer: Scorer | None,
+        checks: list[tuple[tuple[str, ...], Mapping[str, Any]]],
+    ) -> None:
+        self.registry = registry
+        self.scorer = scorer
+        self.checks = checks
+
+    def visit_criterion(self, node: CriterionCheck) -> Node:
+        criterion = self.registry.criteria[node.criterion]
+        owner = self.registry.origins[("criterion", criterion.name)].plugin
+        check = _call_plugin(
+            f"criterion '{criterion.name}' of plugin {owner}", criterion.compile, node.params
+        )
+        self.checks.append((criterion.facts, node.params))
+        return Leaf(node, check, criterion.facts, owner)
+
+    def visit_score(self, node: ScoreTest) -> Node:
+        assert self.scorer is not None, "validation keeps score tests out of signals"
+        return ScoreNode(node, self.scorer)
+
+    def visit_all(self, node: AllOf) -> Node:
+        return Junction(ALL, [self.visit(part) for part in node.parts])
+
+    def visit_any(self, node: AnyOf) -> Node:
+        return Junction(ANY, [self.visit(part) for part in node.parts])
+
+    def visit_not(self, node: Not) -> Node:
+        return NotNode(self.visit(node.part))
+
+
 class CompiledPolicy:
     """A policy ready to decide: criteria and generators resolved and compiled once."""
 
@@ -95,21 +136,7 @@ class CompiledPolicy:
         return _CompiledRule(rule, when, render, generator.languages, owner)
 
     def _compile(self, node: Condition, registry: Registry, scorer: Scorer | None) -> Node:
-        if isinstance(node, CriterionCheck):
-            criterion = registry.criteria[node.criterion]
-            owner = registry.origins[("criterion", criterion.name)].plugin
-            check = _call_plugin(
-                f"criterion '{criterion.name}' of plugin {owner}", criterion.compile, node.params
-            )
-            self.checks.append((criterion.facts, node.params))
-            return Leaf(node, check, criterion.facts, owner)
-        if isinstance(node, ScoreTest):
-            assert scorer is not None, "validation keeps score tests out of signals"
-            return ScoreNode(node, scorer)
-        if isinstance(node, AllOf | AnyOf):
-            op = "all" if isinstance(node, AllOf) else "any"
-            return Junction(op, [self._compile(p, registry, scorer) for p in node.parts])
-        return NotNode(self._compile(node.part, registry, scorer))
+        return _Compiler(registry, scorer, self.checks).visit(node)
 
     def decide(self, invitation: Invitation, *, explain: bool = False) -> Decision:
         """The decision for one invitation; with ``explain``, the trace of every rule tried.

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from invpolicy.model.visitor import OPERATORS, SCORE, WrittenCondition
+
 if TYPE_CHECKING:
     from invpolicy.engine.decision import Decision, Score
 
@@ -72,16 +74,10 @@ def score_lines(score: Score) -> list[str]:
 def condition_lines(node: dict[str, Any], depth: int) -> list[str]:
     """A traced condition, one line per part, indented by ``depth``."""
     pad = "  " * depth
-    for op in ("all", "any"):
-        if op in node:
-            lines = [f"{pad}{op}: {tri(node['value'])}"]
-            for part in node[op]:
-                lines += condition_lines(part, depth + 1)
-            return lines
-    if "not" in node:
-        return [f"{pad}not: {tri(node['value'])}", *condition_lines(node["not"], depth + 1)]
-    if "score" in node:
-        bounds = ", ".join(f"{k} {v:g}" for k, v in node["score"].items())
+    # A trace holds one operator's key, as written, beside its value and what it saw.
+    op = next((key for key in OPERATORS if key in node), None)
+    if op == SCORE:
+        bounds = ", ".join(f"{k} {v:g}" for k, v in node[SCORE].items())
         reach = (
             f"; could reach {node['low']:g} to {node['high']:g}"
             if node["low"] != node["high"]
@@ -91,6 +87,11 @@ def condition_lines(node: dict[str, Any], depth: int) -> list[str]:
         return [
             f"{pad}score ({bounds}): {tri(node['value'])}; score {node['total']:g}{reach}{missing}"
         ]
+    if op is not None:
+        lines = [f"{pad}{op}: {tri(node['value'])}"]
+        for _, part in WrittenCondition(op, node[op]).parts:
+            lines += condition_lines(part, depth + 1)
+        return lines
     params = f" {json.dumps(node['params'], ensure_ascii=False)}" if node["params"] else ""
     saw = ", ".join(
         f"{fact}={json.dumps(value, ensure_ascii=False)}" for fact, value in node["saw"].items()

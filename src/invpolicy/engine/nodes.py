@@ -8,6 +8,9 @@ false. A rule whose condition is unknown does not fire; the next one is tried.
 The facts reported as *missing* are those whose absence kept a rule from being
 decided: the unknown criteria under a rule whose condition came out unknown
 (an unknown part of an ``any`` that was true anyway did not matter).
+
+A node's trace (``--explain``) holds its parts under the operator's key, as a
+policy file writes them, so that explanations read a trace as a written condition.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from invpolicy.errors import PluginError
 from invpolicy.model.conditions import CriterionCheck
+from invpolicy.model.visitor import ANY, NOT
 from invpolicy.plugins.contract import Check, Facts
 
 if TYPE_CHECKING:
@@ -115,7 +119,7 @@ class Junction:
     def __init__(self, op: str, parts: list[Node]) -> None:
         self.op = op
         self.parts = parts
-        self.decisive = op == "any"
+        self.decisive = op == ANY
         self.test = self._test()
 
     def _test(self) -> Test:
@@ -175,7 +179,7 @@ class NotNode:
     def trace(self, ctx: Eval) -> dict[str, Any]:
         part = self.part.trace(ctx)
         value = part["value"]
-        return {"not": part, "value": None if value is None else not value}
+        return {NOT: part, "value": None if value is None else not value}
 
     def reads(self) -> set[str]:
         return self.part.reads()

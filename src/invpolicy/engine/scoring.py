@@ -9,6 +9,7 @@ from invpolicy.engine.decision import Contribution, Score
 from invpolicy.engine.nodes import Eval, Node, Test
 from invpolicy.model.conditions import ScoreTest
 from invpolicy.model.policy import Signal
+from invpolicy.model.visitor import SCORE
 
 
 class SignalNode:
@@ -107,7 +108,7 @@ class ScoreNode:
         value = self.test(ctx)
         assert ctx.score is not None
         return {
-            "score": self.node.bounds(),
+            SCORE: self.node.bounds(),
             "value": value,
             "total": ctx.score.total,
             "low": ctx.score.low,

@@ -6,8 +6,8 @@ from typing import Any
 
 from invpolicy.errors import Location, Problem, did_you_mean
 from invpolicy.io.document import Document, JsonPath, dotted
-from invpolicy.model.conditions import AllOf, AnyOf, Condition, CriterionCheck, Not, ScoreTest
 from invpolicy.model.policy import Example, Policy, ReplySpec, Rule, Signal, Source
+from invpolicy.model.visitor import condition_from_data
 
 
 def located(doc: Document, path: JsonPath) -> Location:
@@ -20,7 +20,7 @@ def build_rule(data: dict[str, Any], doc: Document, path: JsonPath) -> Rule:
     reply = data.get("reply")
     return Rule(
         id=data["id"],
-        when=_condition(data["when"]) if "when" in data else None,
+        when=condition_from_data(data["when"]) if "when" in data else None,
         decision=data["decision"],
         reply=ReplySpec(reply["generator"], reply.get("params") or {}) if reply else None,
         description=data.get("description", ""),
@@ -31,24 +31,11 @@ def build_rule(data: dict[str, Any], doc: Document, path: JsonPath) -> Rule:
 def _signal(data: dict[str, Any], doc: Document, path: JsonPath) -> Signal:
     return Signal(
         id=data["id"],
-        when=_condition(data["when"]),
+        when=condition_from_data(data["when"]),
         weight=data["weight"],
         description=data.get("description", ""),
         at=located(doc, path),
     )
-
-
-def _condition(data: dict[str, Any]) -> Condition:
-    ((key, value),) = data.items()
-    if key == "all":
-        return AllOf(tuple(_condition(part) for part in value))
-    if key == "any":
-        return AnyOf(tuple(_condition(part) for part in value))
-    if key == "not":
-        return Not(_condition(value))
-    if key == "score":
-        return ScoreTest(value.get("at_least"), value.get("below"))
-    return CriterionCheck(key, value or {})
 
 
 def read_examples(doc: Document, policy: Policy) -> tuple[tuple[Example, ...], list[Problem]]:

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from invpolicy.errors import Problem, did_you_mean
 from invpolicy.io.document import Document, JsonPath, dotted
-from invpolicy.plugins.contract import DECISIONS, OPERATORS
+from invpolicy.model.visitor import OPERATORS, SCORE, written_condition
+from invpolicy.plugins.contract import DECISIONS
 from invpolicy.schema.check import check
 
 if TYPE_CHECKING:
@@ -155,40 +156,40 @@ class Semantics:
                 )
 
     def _condition(self, data: Any, path: JsonPath, *, in_signal: bool = False) -> None:
-        if not isinstance(data, dict) or len(data) != 1:
+        written = written_condition(data)
+        if written is None:
             return  # the schema reports it
-        ((key, value),) = data.items()
-        if key in ("all", "any"):
-            for i, part in enumerate(value if isinstance(value, list) else []):
-                self._condition(part, (*path, key, i), in_signal=in_signal)
-        elif key == "not":
-            self._condition(value, (*path, key), in_signal=in_signal)
-        elif key == "score":
-            low, high = (value.get(k) if isinstance(value, dict) else None for k in BOUNDS)
-            if isinstance(low, int | float) and isinstance(high, int | float) and low >= high:
-                self._add(
-                    (*path, key),
-                    f"no score is at least {low:g} and below {high:g}: this test is never true",
-                    key=True,
-                )
-            if in_signal:
-                self._add((*path, key), "a signal cannot test the score it adds up to", key=True)
-            elif not self.scoring:
-                self._add(
-                    (*path, key),
-                    "tests the score, but the policy has no 'scoring' section",
-                    key=True,
-                )
-        elif key not in self.registry.criteria:
-            known = [*self.registry.criteria, *OPERATORS]
+        for step, part in written.parts:
+            self._condition(part, (*path, *step), in_signal=in_signal)
+        if written.key == SCORE:
+            self._score(written.value, (*path, SCORE), in_signal)
+        elif written.is_criterion:
+            self._criterion(written.key, written.value, (*path, written.key))
+
+    def _score(self, bounds: Any, path: JsonPath, in_signal: bool) -> None:
+        low, high = (bounds.get(k) if isinstance(bounds, dict) else None for k in BOUNDS)
+        if isinstance(low, int | float) and isinstance(high, int | float) and low >= high:
             self._add(
-                (*path, key),
-                f"unknown criterion '{key}'{did_you_mean(key, known)}{_switched_off()}",
+                path,
+                f"no score is at least {low:g} and below {high:g}: this test is never true",
                 key=True,
             )
-        elif value is None or isinstance(value, dict):
-            validator = self.registry.params_validator("criterion", key)
-            self.problems.extend(check(validator, value or {}, self.doc, (*path, key)))
+        if in_signal:
+            self._add(path, "a signal cannot test the score it adds up to", key=True)
+        elif not self.scoring:
+            self._add(path, "tests the score, but the policy has no 'scoring' section", key=True)
+
+    def _criterion(self, name: str, params: Any, path: JsonPath) -> None:
+        if name not in self.registry.criteria:
+            known = [*self.registry.criteria, *OPERATORS]
+            self._add(
+                path,
+                f"unknown criterion '{name}'{did_you_mean(name, known)}{_switched_off()}",
+                key=True,
+            )
+        elif params is None or isinstance(params, dict):
+            validator = self.registry.params_validator("criterion", name)
+            self.problems.extend(check(validator, params or {}, self.doc, path))
 
     def _reply(self, data: dict[str, Any], path: JsonPath, decision: Any) -> None:
         name = data["generator"]

@@ -1,8 +1,11 @@
-"""Conditions: the tree a rule's ``when`` and a signal's ``when`` are written as."""
+"""Conditions: the tree a rule's ``when`` and a signal's ``when`` are written as.
+
+Each is walked with :class:`invpolicy.model.visitor.ConditionVisitor`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,14 +70,3 @@ class ScoreTest:
 
 
 Condition = CriterionCheck | AllOf | AnyOf | Not | ScoreTest
-
-
-def leaves(node: Condition | None) -> Iterator[CriterionCheck | ScoreTest]:
-    """The criterion checks and score tests of a condition, in the order written."""
-    if isinstance(node, CriterionCheck | ScoreTest):
-        yield node
-    elif isinstance(node, AllOf | AnyOf):
-        for part in node.parts:
-            yield from leaves(part)
-    elif isinstance(node, Not):
-        yield from leaves(node.part)

@@ -4,21 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from invpolicy.model.conditions import AllOf, AnyOf, Condition, Not, ScoreTest
 from invpolicy.model.policy import Policy
-
-
-def condition_data(node: Condition) -> dict[str, Any]:
-    """A condition as a policy file writes it."""
-    if isinstance(node, AllOf):
-        return {"all": [condition_data(part) for part in node.parts]}
-    if isinstance(node, AnyOf):
-        return {"any": [condition_data(part) for part in node.parts]}
-    if isinstance(node, Not):
-        return {"not": condition_data(node.part)}
-    if isinstance(node, ScoreTest):
-        return {"score": node.bounds()}
-    return {node.criterion: dict(node.params) or None}
+from invpolicy.model.visitor import condition_data
 
 
 def policy_data(policy: Policy) -> dict[str, Any]:

@@ -12,6 +12,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 
+# Re-exported: a plugin's criterion may not take an operator's name, and the
+# model, which knows how a condition is written, says which names those are.
+from invpolicy.model.visitor import OPERATORS as OPERATORS
+
 #: The facts of one invitation. An absent key is an unknown fact.
 Facts = Mapping[str, Any]
 
@@ -24,9 +28,6 @@ Render = Callable[[Facts, str], str]
 #: What a policy rule can decide. A reply generator says which of these its
 #: texts suit, so that a reply never announces what the decision does not do.
 DECISIONS = ("accept", "accept_limited", "ask", "decline", "ignore", "defer")
-
-#: The keys of a condition that are not criteria; no criterion may take these names.
-OPERATORS = ("all", "any", "not", "score")
 
 #: What :func:`is_valid_name` accepts, told to the author of a name it refuses.
 NAME_RULE = (

@@ -20,6 +20,7 @@ from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.resolver import VersionedResolver
 
 from invpolicy.authoring.fmt.comments import WIDTH
+from invpolicy.model.visitor import WrittenCondition
 
 
 def layout_yaml() -> YAML:
@@ -71,13 +72,12 @@ def leave_empty(condition: Any) -> None:
     """Mark the criteria without parameters in ``condition`` (and in its parts)."""
     if not isinstance(condition, dict):
         return
+    # Every key, not just the first: fmt lays out files the schema would refuse.
     for key, value in condition.items():
-        if key in ("all", "any") and isinstance(value, list):
-            for part in value:
-                leave_empty(part)
-        elif key == "not":
-            leave_empty(value)
-        elif value is None:
+        parts = WrittenCondition(key, value).parts
+        for _, part in parts:
+            leave_empty(part)
+        if not parts and value is None:
             # One object each: a shared one would be written as an anchor and aliases.
             condition[key] = _Empty()
 
