@@ -41,7 +41,7 @@ __all__ = [
 
 
 def registry_with(*plugins: object, builtins: bool = True) -> Registry:
-    """A :class:`~invpolicy.plugins.Registry` of the built-ins and ``plugins``, for tests.
+    """A :class:`~invpolicy.plugins.registry.Registry` of the built-ins and ``plugins``, for tests.
 
     Installed entry points are not loaded and ``INVPOLICY_DISABLE_PLUGINS`` is
     ignored, so the result is the same on every machine. A module is
@@ -98,7 +98,7 @@ def check_plugin(plugin: object, facts: Sequence[Mapping[str, Any]] = ()) -> Non
         _check_policies(paths, registry, name, label)
 
 
-#: How :func:`invpolicy.policytest.run_tests` words a plugin's failure to read
+#: How :func:`invpolicy.authoring.policytest.run_tests` words a plugin's failure to read
 #: or compile a policy, as a problem of the policy's file.
 _PLUGIN_ERROR = "plugin error: "
 

@@ -1,4 +1,4 @@
-"""One ``--format`` registry for every command: what each command offers, and what each format writes."""
+"""One ``--format`` registry for every command: what each offers, and what each format writes."""
 
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ schema names) or any language that one of the policy's generators writes; a
 generator that does not write one of them replies in the policy's language.
 
 Whether a rule or a signal can ever be true, and whether a rule is shadowed,
-is proved by :mod:`invpolicy.implication`; a rule is never reported dead while
+is proved by :mod:`invpolicy.authoring.prover`; a rule is never reported dead while
 some invitation could make it fire.
 """
 

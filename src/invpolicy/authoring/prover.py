@@ -21,8 +21,9 @@ import itertools
 import json
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from invpolicy.authoring.atoms import Atom, Choice, Range, ScoreAtom, Words
 from invpolicy.engine.scoring import score_range
 from invpolicy.model.conditions import AllOf, AnyOf, Condition, CriterionCheck, Not, ScoreTest
 from invpolicy.model.visitor import ConditionVisitor
@@ -44,7 +45,7 @@ MAX_SIGNALS = 10
 
 @dataclass(frozen=True)
 class _Lit:
-    atom: _Atom
+    atom: Atom
     true: bool
 
 
@@ -95,154 +96,6 @@ class _NormalForm(ConditionVisitor[Node]):
         return _NormalForm(self.prover, not self.true).visit(node.part)
 
 
-@dataclass(frozen=True)
-class _Atom:
-    """What a criterion check is true for, as far as lint knows it.
-
-    Atoms with the same ``key`` read one fact, and are unknown on exactly the
-    same invitations (when the fact is absent, unless ``always_known``). The
-    relations answer for the known invitations; an opaque atom (a plugin's
-    criterion) is only known to equal itself.
-    """
-
-    key: tuple[str, ...]
-    always_known: bool = False
-
-    def subset(self, other: _Atom) -> bool:
-        return self == other
-
-    def disjoint(self, other: _Atom) -> bool:
-        return self.empty()
-
-    def covers(self, other: _Atom) -> bool:
-        """Whether every known invitation makes one of the two true."""
-        return self.full() or other.full()
-
-    def empty(self) -> bool:
-        return False
-
-    def full(self) -> bool:
-        return False
-
-
-@dataclass(frozen=True)
-class _Range(_Atom):
-    """A number fact in ``[low, high)``; facts are never below 0 (the invitation schema)."""
-
-    low: float = 0
-    high: float | None = None
-
-    def subset(self, other: _Atom) -> bool:
-        assert isinstance(other, _Range)
-        return self.empty() or (
-            self.low >= other.low
-            and (other.high is None or (self.high is not None and self.high <= other.high))
-        )
-
-    def disjoint(self, other: _Atom) -> bool:
-        assert isinstance(other, _Range)
-        return (
-            self.empty()
-            or other.empty()
-            or (self.high is not None and self.high <= other.low)
-            or (other.high is not None and other.high <= self.low)
-        )
-
-    def covers(self, other: _Atom) -> bool:
-        assert isinstance(other, _Range)
-        if self.full() or other.full():
-            return True
-        first, second = (self, other) if self.low <= other.low else (other, self)
-        return (
-            first.low <= 0
-            and first.high is not None
-            and second.high is None
-            and second.low <= first.high
-        )
-
-    def empty(self) -> bool:
-        return self.high is not None and self.low >= self.high
-
-    def full(self) -> bool:
-        return self.low <= 0 and self.high is None
-
-
-@dataclass(frozen=True)
-class _Choice(_Atom):
-    """A fact with a few possible values; true for ``values``."""
-
-    values: frozenset[Any] = frozenset()
-    domain: frozenset[Any] = frozenset()
-
-    def subset(self, other: _Atom) -> bool:
-        assert isinstance(other, _Choice)
-        return self.values & self.domain <= other.values
-
-    def disjoint(self, other: _Atom) -> bool:
-        assert isinstance(other, _Choice)
-        return not self.values & other.values & self.domain
-
-    def covers(self, other: _Atom) -> bool:
-        assert isinstance(other, _Choice)
-        return self.domain <= self.values | other.values
-
-    def empty(self) -> bool:
-        return not self.values & self.domain
-
-    def full(self) -> bool:
-        return self.domain <= self.values
-
-
-@dataclass(frozen=True)
-class _Words(_Atom):
-    """True when one of ``words`` is found; ``None``: when anything is (a non-empty list)."""
-
-    words: frozenset[str] | None = None
-
-    def subset(self, other: _Atom) -> bool:
-        assert isinstance(other, _Words)
-        return other.words is None or (self.words is not None and self.words <= other.words)
-
-
-@dataclass(frozen=True)
-class _Score(_Atom):
-    """A score test. The score's bounds lie between ``least`` and ``most``.
-
-    ``at_least`` and ``below`` are None when every score satisfies them; the
-    relations follow the engine: true when ``low >= at_least`` and
-    ``high < below``, false when ``high < at_least`` or ``low >= below``.
-    """
-
-    at_least: float | None = None
-    below: float | None = None
-    never: bool = False
-
-    def relation(self, true: bool, other: _Score, other_true: bool) -> bool:
-        """Whether this test being ``true`` (or false) makes ``other`` be ``other_true``."""
-        a2, b2, a1, b1 = self.at_least, self.below, other.at_least, other.below
-        if true and other_true:
-            return (a1 is None or (a2 is not None and a2 >= a1)) and (
-                b1 is None or (b2 is not None and b2 <= b1)
-            )
-        if not true and not other_true:
-            return (a2 is None or (a1 is not None and a2 <= a1)) and (
-                b2 is None or (b1 is not None and b2 >= b1)
-            )
-        if true:
-            return (a1 is not None and b2 is not None and b2 <= a1) or (
-                b1 is not None and a2 is not None and a2 >= b1
-            )
-        return (a2 is None or (a1 is None and (b1 is None or a2 <= b1))) and (
-            b2 is None or (b1 is None and (a1 is None or b2 >= a1))
-        )
-
-    def empty(self) -> bool:
-        return self.never
-
-    def full(self) -> bool:
-        return self.at_least is None and self.below is None
-
-
 #: A margin for the score's sums when they are not tried one by one.
 _EPSILON = 1e-6
 
@@ -290,29 +143,29 @@ class Prover:
         """Where ``node`` is ``true`` (or false), as a union and intersection of literals."""
         return _NormalForm(self, true).visit(node)
 
-    def atom(self, node: CriterionCheck | ScoreTest) -> _Atom:
+    def atom(self, node: CriterionCheck | ScoreTest) -> Atom:
         if isinstance(node, ScoreTest):
             return self._score(node)
         name, params = node.criterion, node.params
         if name not in self.builtin:
-            return _Atom(("opaque", name, json.dumps(params, sort_keys=True, default=str)))
+            return Atom(("opaque", name, json.dumps(params, sort_keys=True, default=str)))
         from invpolicy.schema.fields import invitation_fields
         from invpolicy.text import fold
 
         if name in _COUNTS:
-            return _Range(("range", _COUNTS[name]), low=params.get("at_least", 1))
+            return Range(("range", _COUNTS[name]), low=params.get("at_least", 1))
         if name == "experience":
-            return _Range(
+            return Range(
                 ("range", "experience_years"),
                 low=max(params.get("at_least", 0), 0),
                 high=params.get("below"),
             )
         if name in ("met_in_person", "profile_visible"):
-            return _Choice(
+            return Choice(
                 ("choice", name), values=frozenset({True}), domain=frozenset({True, False})
             )
         if name == "network":
-            return _Choice(
+            return Choice(
                 ("choice", "network"),
                 True,
                 frozenset(params["in"]),
@@ -320,19 +173,19 @@ class Prover:
             )
         if name in ("follow_up_pitch", "follow_up_need"):
             kind = name.removeprefix("follow_up_")
-            return _Choice(("choice", "follow_up"), True, frozenset({kind}), _FOLLOW_UP)
+            return Choice(("choice", "follow_up"), True, frozenset({kind}), _FOLLOW_UP)
         if name == "headline_mentions":
             words = frozenset(fold(k).strip() for k in params["keywords"])
-            return _Words(("words", "headline"), words=words)
+            return Words(("words", "headline"), words=words)
         if name == "common_ground":
             wanted = params.get("any_of")
-            return _Words(
+            return Words(
                 ("words", "common_ground"),
                 words=None if wanted is None else frozenset(fold(w) for w in wanted),
             )
-        return _Atom(("opaque", name, json.dumps(params, sort_keys=True, default=str)))
+        return Atom(("opaque", name, json.dumps(params, sort_keys=True, default=str)))
 
-    def _score(self, node: ScoreTest) -> _Score:
+    def _score(self, node: ScoreTest) -> ScoreAtom:
         least, most = self.least, self.most
         # A bound that every score the engine can reach meets says nothing.
         at_least = None if node.at_least is None or node.at_least <= least else node.at_least
@@ -342,7 +195,7 @@ class Prover:
             or (below is not None and below <= least)
             or (at_least is not None and below is not None and at_least >= below)
         )
-        return _Score(("score",), False, at_least, below, never)
+        return ScoreAtom(("score",), False, at_least, below, never)
 
     def empty(self, node: Node) -> bool:
         """Whether no invitation is in ``node``."""
@@ -359,7 +212,7 @@ class Prover:
         """Whether every invitation is in ``node``."""
         if isinstance(node, _Lit):
             atom = node.atom
-            if isinstance(atom, _Score):
+            if isinstance(atom, ScoreAtom):
                 return node.true and atom.full()
             return atom.always_known and (atom.full() if node.true else atom.empty())
         if isinstance(node, _And):
@@ -374,7 +227,7 @@ class Prover:
     def two_valued(self, node: Node) -> bool:
         """Whether ``node`` is true or false for every invitation, never unknown."""
         if isinstance(node, _Lit):
-            return node.atom.always_known and not isinstance(node.atom, _Score)
+            return node.atom.always_known and not isinstance(node.atom, ScoreAtom)
         return all(self.two_valued(part) for part in node.parts)
 
     def subset(self, x: Node, y: Node) -> bool:
@@ -417,7 +270,7 @@ class Prover:
 
 def _literal_subset(x: _Lit, y: _Lit) -> bool:
     a, b = x.atom, y.atom
-    if isinstance(a, _Score) and isinstance(b, _Score):
+    if isinstance(a, ScoreAtom) and isinstance(b, ScoreAtom):
         return a.relation(x.true, b, y.true)
     if a.key != b.key:
         return False

@@ -2,10 +2,10 @@
 
 This is the public side: :func:`open_invitations` chooses the format and gives an
 :class:`InvitationSource`, which merges the facts file's facts (from
-:mod:`invpolicy.factsfile`) and validates each invitation. YAML and JSON files
+:mod:`invpolicy.loading.facts`) and validates each invitation. YAML and JSON files
 are read whole, once, like the facts and connections files; JSON Lines and CSV
-(:mod:`invpolicy.records`) and LinkedIn's ``Invitations.csv``
-(:mod:`invpolicy.linkedin`) are read one record at a time, on each pass:
+(:mod:`invpolicy.loading.records`) and LinkedIn's ``Invitations.csv``
+(:mod:`invpolicy.loading.linkedin`) are read one record at a time, on each pass:
 checking or iterating one keeps, per invitation, only its id and the line it was
 on (to report a duplicate), never the invitation.
 """

@@ -1,7 +1,7 @@
 """Read a JSON Lines or CSV file one record at a time, each with the line it was on.
 
 Plain JSON Lines and CSV rows are made here; LinkedIn's export (in
-:mod:`invpolicy.linkedin`) builds on the same lines and CSV records. Nothing
+:mod:`invpolicy.loading.linkedin`) builds on the same lines and CSV records. Nothing
 is kept of a record once the next one is read.
 """
 
@@ -192,7 +192,7 @@ def too_many_cells(shown_as: str, line: int, row: list[str], width: int) -> list
 
 
 def _cell_value(kind: str, text: str) -> Any:
-    """A cell's value for a field of ``kind`` (a :class:`~invpolicy.fields.Field`'s).
+    """A cell's value for a field of ``kind`` (a :class:`~invpolicy.schema.fields.Field`'s).
 
     ValueError says what is wrong.
     """

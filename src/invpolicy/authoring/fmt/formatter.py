@@ -4,7 +4,7 @@ The layout, the same for every file:
 
 * keys in a fixed order (``format, name, extends, title...`` at the top, ``id,
   description, when, decision, reply`` in a rule...; see the ``*_ORDER``
-  tuples in :mod:`invpolicy.fmtorder`); keys fmt does not know keep their place
+  tuples in :mod:`invpolicy.authoring.fmt.order`); keys fmt does not know keep their place
   after the known ones, and free mappings (criterion parameters, reply
   parameters, facts) keep the author's order; list items are never reordered;
 * two spaces per level, list dashes indented by two under their key;

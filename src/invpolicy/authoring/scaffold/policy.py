@@ -119,7 +119,7 @@ def write_editor_schema(directory: str | Path, registry: Registry) -> Path | Non
 
     The first line of a new policy points an editor's YAML language server
     at this file: the policy schema with the criteria and reply generators of
-    ``registry`` (:func:`invpolicy.editorschema.policy_schema`). Returns
+    ``registry`` (:func:`invpolicy.authoring.editorschema.policy_schema`). Returns
     ``None`` when the file was already there: it is never replaced. A failure
     to write it is a :class:`ScaffoldError`.
     """

@@ -2,9 +2,10 @@
 
 A copy keeps the school's text and comments key by key, with a comment that
 explains each key; an extension lists the school's rules and sketches what it
-can change. Both are filled into the templates of :mod:`invpolicy.scaffold`.
-A school's file is read once, its text and document together (:func:`_read`);
-what is written anew is in fmt's layout (:func:`invpolicy.scaffold.canonical_yaml`).
+can change. Both are filled into the templates of
+:mod:`invpolicy.authoring.scaffold.templating`. A school's file is read once,
+its text and document together (:func:`_read`); what is written anew is in
+fmt's layout (:func:`~invpolicy.authoring.scaffold.templating.canonical_yaml`).
 """
 
 from __future__ import annotations

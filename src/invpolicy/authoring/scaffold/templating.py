@@ -65,8 +65,8 @@ def render_template(template: str, **values: Any) -> str:
 def canonical_yaml(data: dict[str, Any], shown: str = "<text>") -> str:
     """``data`` written as YAML in fmt's layout: what ``invpolicy fmt`` leaves as it is.
 
-    fmt's own writer (:func:`invpolicy.fmtstyle.layout_yaml`) writes it, and
-    :func:`invpolicy.fmt.format_text` puts the keys in fmt's order and leaves
+    fmt's own writer (:func:`invpolicy.authoring.fmt.style.layout_yaml`) writes it, and
+    :func:`invpolicy.authoring.fmt.formatter.format_text` puts the keys in fmt's order and leaves
     the criteria without parameters empty. ``invpolicy show --resolved`` and a
     flattened copy (``new policy --from``) write with it.
     """
