@@ -189,6 +189,7 @@ def test_a_target_missed_reads_not_met(bench: dict[str, ModuleType]) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_a_quick_run_prints_the_tables_and_writes_the_page(tmp_path: Path) -> None:
     page = tmp_path / "benchmarks.md"
     done = subprocess.run(

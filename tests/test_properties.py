@@ -472,6 +472,7 @@ def test_every_invitation_the_documentation_allows_is_accepted(data: dict[str, A
     assert dict(invitation.facts) == {"network": "linkedin", **known}
 
 
+@pytest.mark.slow
 @examples(60)
 @given(policy=policies(), invitations=invitation_lists(infinite=True))
 def test_deciding_never_fails_and_is_deterministic(
@@ -530,6 +531,7 @@ def _check_score(decision: Decision, policy: dict[str, Any]) -> None:
     assert score.low <= score.total <= score.high
 
 
+@pytest.mark.slow
 @examples(40)
 @given(policy=policies(), invitations=invitation_lists(infinite=True), copy=NAME)
 def test_a_policy_compared_with_itself_always_agrees(
@@ -552,6 +554,7 @@ def test_a_policy_compared_with_itself_always_agrees(
     assert report.summary.agreement(original.name, twin.name) == expected
 
 
+@pytest.mark.slow
 @examples(25)
 @given(policy=policies(), invitations=invitation_lists(min_size=1), copy=NAME)
 def test_the_command_line_compares_two_copies_of_a_policy_as_identical(
@@ -765,6 +768,7 @@ def assert_clean(result: Result, culprit: Path, *, report: bool) -> None:
 TOUCH_MARKER = f"!!python/object/apply:os.system ['touch {MARKER}'] ".encode()
 
 
+@pytest.mark.slow
 @examples(120)
 @given(hostile=HOSTILE_FILES)
 # A tag that would create the marker file if anything ran it: drawn too rarely to rely on.

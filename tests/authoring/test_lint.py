@@ -468,6 +468,7 @@ class _Values:
         return self.cache[key]
 
 
+@pytest.mark.slow
 def test_a_rule_reported_dead_never_fires(plugged: Registry) -> None:
     """For random rules, and rules built to be dead: never a false alarm."""
     rng = random.Random(2024)

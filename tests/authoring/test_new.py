@@ -731,6 +731,7 @@ def _clean_env(**extra: str) -> dict[str, str]:
     return {**env, **extra}
 
 
+@pytest.mark.slow
 def test_the_tests_of_a_new_plugin_pass_and_catch_a_broken_criterion(tmp_path: Path) -> None:
     root = new_plugin("headline", tmp_path, author="Alex").directory
     env = _clean_env(PYTHONPATH=str(root / "src"))
@@ -816,6 +817,7 @@ def fresh_venv(tmp_path_factory: pytest.TempPathFactory) -> FreshVenv:
     return venv
 
 
+@pytest.mark.slow
 def test_the_generated_plugin_is_installed_and_discovered_in_a_fresh_environment(
     fresh_venv: FreshVenv, summary: Callable[[str], None], tmp_path: Path
 ) -> None:
@@ -854,6 +856,7 @@ def test_the_generated_plugin_is_installed_and_discovered_in_a_fresh_environment
     )
 
 
+@pytest.mark.slow
 def test_the_installed_wheel_carries_the_templates(fresh_venv: FreshVenv, tmp_path: Path) -> None:
     result = fresh_venv.run(
         fresh_venv.bin("invpolicy"), "new", "policy", "wheel-made", "--author", "Kim", cwd=tmp_path

@@ -14,6 +14,9 @@ import pytest
 TESTS = Path(__file__).resolve().parents[1]
 EXAMPLES = TESTS.parent / "examples"
 
+# Every test here starts a new Python process (the console script, or python -c).
+pytestmark = pytest.mark.slow
+
 
 def _invpolicy() -> str:
     beside = Path(sys.executable).with_name("invpolicy")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import tracemalloc
 
+import pytest
+
 from invpolicy.loading.idindex import IdIndex
 
 
@@ -23,6 +25,7 @@ def test_it_answers_like_a_dict_of_first_lines_as_it_grows() -> None:
     assert 42 not in index
 
 
+@pytest.mark.slow
 def test_an_id_costs_a_few_bytes_not_a_string_and_a_dict_entry() -> None:
     idents = [f"https-www-linkedin-com-in-person-{i}" for i in range(50_000)]
     tracemalloc.start()

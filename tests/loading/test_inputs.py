@@ -445,6 +445,7 @@ def test_json_lines_are_yielded_as_read_and_not_kept(tmp_path):
     assert kept_midway == [0]  # nothing holds the invitations already handed out
 
 
+@pytest.mark.slow
 def test_checking_a_large_json_lines_file_keeps_no_invitation(tmp_path):
     path = _write_jsonl(tmp_path / "big.jsonl", 20_000)
     invitations = open_invitations(path)
