@@ -485,6 +485,7 @@ def test_the_installed_policies_pass_their_examples_with_full_coverage(run) -> N
     assert result.stdout.splitlines()[-1].endswith(" 0 failed")
 
 
+@pytest.mark.slow
 def test_the_installed_command_runs_the_examples(tmp_path: Path) -> None:
     beside = Path(sys.executable).with_name("invpolicy")
     command = str(beside) if beside.exists() else shutil.which("invpolicy")

@@ -133,6 +133,7 @@ def test_the_policy_decides_on_the_sector_and_replies_in_german(installed, make_
         assert decision.reply.text.startswith("Guten Tag Alex Martin,")
 
 
+@pytest.mark.slow
 def test_invpolicy_plugins_lists_them_with_the_distribution():
     data = _json("plugins")
     criteria = {c["name"]: c for c in data["criteria"]}
@@ -147,6 +148,7 @@ def test_invpolicy_plugins_lists_them_with_the_distribution():
     assert any(f"german_decline │ de; for decline │ {ORIGIN} │" in row for row in rows)
 
 
+@pytest.mark.slow
 def test_invpolicy_policies_lists_the_policy_with_the_distribution():
     (entry,) = [e for e in _json("policies") if e["name"] == "sector-first"]
     assert (entry["plugin"], entry["distribution"], entry["version"]) == ("sectors", DIST, VERSION)
@@ -155,12 +157,14 @@ def test_invpolicy_policies_lists_the_policy_with_the_distribution():
     assert any("sector-first" in line and ORIGIN in line for line in table.splitlines()), table
 
 
+@pytest.mark.slow
 def test_invpolicy_validate_finds_the_policy_by_name():
     result = _invpolicy("validate", "sector-first")
     assert result.returncode == 0, result.stderr
     assert "valid (sector-first, 7 rules)" in result.stdout
 
 
+@pytest.mark.slow
 def test_invpolicy_test_runs_its_examples_and_they_cover_every_rule():
     data = _json("test", "sector-first", "--min-coverage", "100")
     assert data["ok"] is True
@@ -169,6 +173,7 @@ def test_invpolicy_test_runs_its_examples_and_they_cover_every_rule():
     assert policy["passed"] == len(policy["examples"]) >= policy["rules"]
 
 
+@pytest.mark.slow
 def test_compare_with_its_policy():
     data = _json(
         "compare", str(EXAMPLES / "invitations.yaml"), "-p", "sector-first", "-p", "ask-first"
@@ -181,11 +186,13 @@ def test_compare_with_its_policy():
     assert {r["generator"] for r in replies} <= set(GENERATORS)
 
 
+@pytest.mark.slow
 def test_compare_without_policies_uses_every_installed_one_including_this():
     data = _json("compare", str(EXAMPLES / "invitations.yaml"))
     assert data["policies"] == [*SCHOOLS, "sector-first"]
 
 
+@pytest.mark.slow
 def test_disabling_the_plugin_hides_all_it_provides():
     data = _json("plugins", disable="sectors")
     assert "sector" not in {c["name"] for c in data["criteria"]}
