@@ -40,6 +40,20 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[SUMMARY] = []
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Under pytest-xdist, a worker hands its summary lines to the main process."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["invpolicy_summary"] = session.config.stash.get(SUMMARY, [])
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """Under pytest-xdist, the main process gathers the summary lines of each worker."""
+    lines = getattr(node, "workeroutput", {}).get("invpolicy_summary", [])
+    node.config.stash[SUMMARY].extend(lines)
+
+
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
     lines = config.stash.get(SUMMARY, [])
     if lines:
