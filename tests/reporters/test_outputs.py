@@ -219,6 +219,7 @@ def test_output_through_a_symbolic_link_writes_the_file_it_points_to(tmp_path):
 
 
 def test_output_to_a_device_writes_into_it_and_leaves_it_a_device(tmp_path):
+    import contextlib
     import os
     import stat
 
@@ -227,10 +228,20 @@ def test_output_to_a_device_writes_into_it_and_leaves_it_a_device(tmp_path):
     import threading
 
     got: list[str] = []
-    reader = threading.Thread(target=lambda: got.append(fifo.read_text(encoding="utf-8")))
+    reader = threading.Thread(
+        target=lambda: got.append(fifo.read_text(encoding="utf-8")), daemon=True
+    )
     reader.start()
-    result = run("compare", INVITATIONS, *THREE, "--format", "csv", "--output", str(fifo))
-    reader.join(timeout=30)
+    try:
+        result = run("compare", INVITATIONS, *THREE, "--format", "csv", "--output", str(fifo))
+    finally:
+        if reader.is_alive() and not got:
+            # The command failed before it opened the pipe: open it here, so that
+            # the reader sees its end instead of waiting for ever.
+            # (No reader any more by then is an OSError, and nothing to unblock.)
+            with contextlib.suppress(OSError):
+                os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        reader.join(timeout=30)
     assert result.exit_code == 0, result.output
     assert stat.S_ISFIFO(fifo.stat().st_mode)
     assert got and got[0].startswith("invitation,name,policy")
