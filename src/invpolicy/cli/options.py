@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from invpolicy.reporters.base import Reporter
 
 
-#: The same as ``readers.INPUT_FORMATS``, written here to keep start-up light.
+#: The same as ``invpolicy.loading.readers.INPUT_FORMATS`` (a test keeps them equal), written
+#: here so that listing the commands does not import the readers.
 INPUT_FORMATS = ("yaml", "json", "jsonl", "csv")
 
 
