@@ -285,3 +285,26 @@ def test_an_explanation_follows_the_condition_as_written(make_policy, make_invit
     (contribution,) = decision.score.contributions
     assert contribution.condition is not None
     assert _as_written(contribution.condition) == {"met_in_person": None}
+
+
+def test_the_written_walk_gives_each_condition_before_its_parts_with_its_path():
+    from invpolicy.model.visitor import walk_written
+
+    data = {"all": [{"met_in_person": None}, {"not": {"any": [{"score": {"at_least": 2}}]}}]}
+    walked = [(path, written.key) for path, written in walk_written(data, ("rules", 0, "when"))]
+    assert walked == [
+        (("rules", 0, "when"), "all"),
+        (("rules", 0, "when", "all", 0), "met_in_person"),
+        (("rules", 0, "when", "all", 1), "not"),
+        (("rules", 0, "when", "all", 1, "not"), "any"),
+        (("rules", 0, "when", "all", 1, "not", "any", 0), "score"),
+    ]
+
+
+def test_the_written_walk_leaves_a_mapping_of_two_keys_to_the_schema_unless_told():
+    from invpolicy.model.visitor import walk_written
+
+    two = {"met_in_person": None, "exchanges": {"at_least": 1}}
+    assert list(walk_written(two)) == []
+    assert [w.key for _, w in walk_written(two, every_key=True)] == ["met_in_person", "exchanges"]
+    assert list(walk_written(["not", "a", "mapping"])) == []

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from invpolicy.errors import Problem, did_you_mean
 from invpolicy.io.document import Document, JsonPath, dotted
-from invpolicy.model.visitor import OPERATORS, SCORE, written_condition
+from invpolicy.model.visitor import OPERATORS, SCORE, walk_written
 from invpolicy.plugins.contract import DECISIONS
 from invpolicy.schema.check import check
 
@@ -156,15 +156,12 @@ class Semantics:
                 )
 
     def _condition(self, data: Any, path: JsonPath, *, in_signal: bool = False) -> None:
-        written = written_condition(data)
-        if written is None:
-            return  # the schema reports it
-        for step, part in written.parts:
-            self._condition(part, (*path, *step), in_signal=in_signal)
-        if written.key == SCORE:
-            self._score(written.value, (*path, SCORE), in_signal)
-        elif written.is_criterion:
-            self._criterion(written.key, written.value, (*path, written.key))
+        # A condition of the wrong shape is not walked: the schema reports it.
+        for at, written in walk_written(data, path):
+            if written.key == SCORE:
+                self._score(written.value, (*at, SCORE), in_signal)
+            elif written.is_criterion:
+                self._criterion(written.key, written.value, (*at, written.key))
 
     def _score(self, bounds: Any, path: JsonPath, in_signal: bool) -> None:
         low, high = (bounds.get(k) if isinstance(bounds, dict) else None for k in BOUNDS)

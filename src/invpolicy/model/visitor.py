@@ -8,9 +8,10 @@ error there, and a visitor that lacks a ``visit_*`` method cannot be made.
 
 A condition as a policy file writes it is a one-key mapping: an operator of
 :data:`OPERATORS` or a criterion's name. :class:`WrittenCondition` reads that
-form without trusting it (validation, fmt and explanations see data the schema
-may refuse), :func:`condition_from_data` builds the model from schema-valid
-data, and :func:`condition_data` writes the model back.
+form without trusting it, and :func:`walk_written` is the one walk of a written
+condition (validation and fmt see data the schema may refuse);
+:func:`condition_from_data` builds the model from schema-valid data, and
+:func:`condition_data` writes the model back.
 
 To add an operator: its class in ``conditions`` (and in ``Condition``), its key
 in :data:`OPERATORS`, a ``visit_<key>`` method here, its parts in
@@ -153,6 +154,24 @@ def written_condition(data: Any) -> WrittenCondition | None:
         return None
     ((key, value),) = data.items()
     return WrittenCondition(key, value)
+
+
+def walk_written(
+    data: Any, path: JsonPath = (), *, every_key: bool = False
+) -> Iterator[tuple[JsonPath, WrittenCondition]]:
+    """Every condition written in ``data``, a condition before its parts, each with its path.
+
+    ``path`` is where ``data`` is in its document. A mapping of more than one
+    key is no condition (the schema refuses it) and is not walked, unless
+    ``every_key``: fmt lays out files the schema would refuse, key by key.
+    """
+    if not isinstance(data, dict) or (len(data) != 1 and not every_key):
+        return
+    for key, value in data.items():
+        written = WrittenCondition(key, value)
+        yield path, written
+        for step, part in written.parts:
+            yield from walk_written(part, (*path, *step), every_key=every_key)
 
 
 def condition_from_data(data: Mapping[str, Any]) -> Condition:

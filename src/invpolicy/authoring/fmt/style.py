@@ -20,7 +20,7 @@ from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.resolver import VersionedResolver
 
 from invpolicy.authoring.fmt.comments import WIDTH
-from invpolicy.model.visitor import WrittenCondition
+from invpolicy.model.visitor import walk_written
 
 
 def layout_yaml() -> YAML:
@@ -70,16 +70,19 @@ def plain_is_safe(value: str) -> bool:
 
 def leave_empty(condition: Any) -> None:
     """Mark the criteria without parameters in ``condition`` (and in its parts)."""
-    if not isinstance(condition, dict):
-        return
     # Every key, not just the first: fmt lays out files the schema would refuse.
-    for key, value in condition.items():
-        parts = WrittenCondition(key, value).parts
-        for _, part in parts:
-            leave_empty(part)
-        if not parts and value is None:
+    # The walk is listed first, so that the mappings are changed once it is done.
+    for at, written in list(walk_written(condition, every_key=True)):
+        if not written.parts and written.value is None:
             # One object each: a shared one would be written as an anchor and aliases.
-            condition[key] = _Empty()
+            _mapping_at(condition, at)[written.key] = _Empty()
+
+
+def _mapping_at(condition: Any, path: tuple[str | int, ...]) -> Any:
+    """The mapping at ``path`` below ``condition`` (a path that walk_written gave)."""
+    for step in path:
+        condition = condition[step]
+    return condition
 
 
 class _Representer(RoundTripRepresenter):
