@@ -9,6 +9,7 @@ layer above. docs/architecture.md draws the same layers.
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from functools import cache
@@ -19,6 +20,7 @@ import pytest
 import invpolicy
 
 PACKAGE = Path(invpolicy.__file__).resolve().parent
+REPO = Path(__file__).resolve().parents[1]
 
 #: The layers from the bottom up, each with the module prefixes it holds. A
 #: module may import its own layer (without a circle) and the layers below.
@@ -57,9 +59,24 @@ def modules() -> dict[str, Path]:
     return {_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
 
 
+#: A module named in a string, to be imported by ``importlib``: ``invpolicy.cli.fmt:fmt``.
+_NAMED = re.compile(r"(invpolicy(?:\.\w+)+)(?::\w+)?")
+
+#: Modules that may name a module of a layer above, to import it by name: the plugin
+#: manager registers the built-in plugins as it registers any other.
+BY_NAME = {"invpolicy.plugins.manager": "invpolicy.builtin."}
+
+
 def _imported(module: str, node: ast.AST) -> list[str]:
-    """The invpolicy modules that one import statement of ``module`` loads."""
+    """The invpolicy modules that one import statement of ``module`` loads.
+
+    A string that is a module's whole name (``"invpolicy.cli.fmt:fmt"``) counts
+    too: the code imports it with ``importlib``.
+    """
     known = modules()
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        named = _NAMED.fullmatch(node.value)
+        return [named[1]] if named and named[1] in known else []
     if isinstance(node, ast.Import):
         return [alias.name for alias in node.names if alias.name.startswith("invpolicy")]
     if not isinstance(node, ast.ImportFrom):
@@ -118,9 +135,17 @@ def test_imports_point_down_the_layers():
         f"{module} ({LAYERS[layer_of(module)][0]}) imports {target} ({LAYERS[layer_of(target)][0]})"
         for module, targets in graph().items()
         for target in sorted(targets)
-        if layer_of(target) > layer_of(module)
+        if layer_of(target) > layer_of(module) and not target.startswith(BY_NAME.get(module, "-"))
     ]
     assert upward == []
+
+
+def test_imports_by_name_are_in_the_graph():
+    # The commands, the formats and the lazy public names are imported by name.
+    assert "invpolicy.cli.decide" in graph()["invpolicy.cli"]
+    assert "invpolicy.reporters.tables" in graph()["invpolicy.reporters"]
+    assert "invpolicy.engine.runner" in graph()["invpolicy"]
+    assert "invpolicy.builtin.criteria" in graph()["invpolicy.plugins.manager"]
 
 
 def test_there_is_no_import_circle():
@@ -166,7 +191,7 @@ def test_the_builtin_plugins_are_imported_by_nothing_but_the_plugin_manager():
         for target in targets
         if target.startswith("invpolicy.builtin")
     }
-    assert importers == set()
+    assert importers == {"invpolicy.plugins.manager"}  # by name, in DEFAULT_PLUGINS
     assert set(DEFAULT_PLUGINS) == {m for m in modules() if m.startswith("invpolicy.builtin.")} - {
         "invpolicy.builtin.followup",
         "invpolicy.builtin.letter",
@@ -193,18 +218,51 @@ def test_the_engine_never_reaches_the_yaml_reader_or_a_file(module):
     assert not {m for m in reached if m.startswith("invpolicy.loading")}
 
 
-def test_deciding_from_python_loads_no_yaml_reader_and_no_cli_library():
+def _loaded_after(code: str, modules: tuple[str, ...]) -> list[str]:
+    """Which of ``modules`` a fresh process has loaded once ``code`` has run."""
+    check = f"import sys\n{code}\nprint([m for m in {modules!r} if m in sys.modules])\n"
+    out = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    return list(ast.literal_eval(out.stdout.strip().splitlines()[-1]))
+
+
+#: What a decision never needs: the command line's libraries.
+CLI_LIBRARIES = ("click", "rich", "jinja2", "tabulate")
+
+#: Deciding, explaining, comparing and asking what would change, for a policy in hand.
+DECIDE = """
+from invpolicy import Invitation, Registry, compare
+from invpolicy.engine.compiled import CompiledPolicy
+from invpolicy.engine.whatif import what_would_change
+from invpolicy.model.conditions import CriterionCheck
+from invpolicy.model.policy import ReplySpec, Rule
+registry = Registry.default()
+rules = (
+    Rule("met", CriterionCheck("met_in_person", {}), "accept"),
+    Rule("other", None, "decline", ReplySpec("three_part_decline")),
+)
+policy = CompiledPolicy(Policy("p", "P", "", "", (), rules), registry)
+invitation = Invitation.from_dict({"id": "a", "name": "A B", "language": "fr"})
+decision = policy.decide(invitation, explain=True)
+assert decision.reply is not None and what_would_change(policy, invitation, decision)
+report = compare([invitation], [policy], explain=True, what_if=True)
+assert report.rows[0].decisions["p"].decision == "decline"
+""".replace("from invpolicy.model.policy import", "from invpolicy.model.policy import Policy,")
+
+
+def test_deciding_a_policy_in_hand_loads_no_yaml_reader_and_no_cli_library():
+    loaded = _loaded_after(DECIDE, ("ruamel.yaml", "invpolicy.io.safeload", *CLI_LIBRARIES))
+    assert loaded == []
+
+
+def test_reading_and_deciding_from_python_loads_no_cli_library():
     code = (
-        "import sys\n"
-        "from invpolicy.engine.compiled import CompiledPolicy\n"
-        "from invpolicy.engine.runner import compare\n"
-        "from invpolicy.engine.whatif import what_would_change\n"
-        "bad = [m for m in ('ruamel.yaml', 'invpolicy.io.safeload', 'click', 'rich', 'jinja2',"
-        " 'tabulate') if m in sys.modules]\n"
-        "print(bad)\n"
+        "from invpolicy import compare, load_invitations, load_policy\n"
+        "policies = [load_policy(name) for name in ('ask-first', 'quality-over-quantity')]\n"
+        "compare(load_invitations('examples/invitations.yaml'), policies, explain=True,"
+        " what_if=True)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    assert _loaded_after(code.replace("examples/", f"{REPO}/examples/"), CLI_LIBRARIES) == []
 
 
 def test_each_layer_is_a_folder_that_says_what_it_does_and_may_import():

@@ -45,18 +45,20 @@ class Format:
 
 def _format(name: str, location: str, *writes: str) -> Format:
     assert set(writes) <= set(KINDS), writes
-    return Format(name, f"invpolicy.reporters.{location}", frozenset(writes))
+    return Format(name, location, frozenset(writes))
 
 
 #: Every format, in the order the choices are offered.
 FORMATS: tuple[Format, ...] = (
-    _format("table", "tables:TableReporter", "decisions", "policies", "plugins"),
-    _format("text", "text:TextReporter", "findings", "tests", "validation"),
-    _format("yaml", "yamlfile:YamlReporter", "policy"),
-    _format("json", "jsonfile:JsonReporter", *KINDS),
-    _format("csv", "files:CsvReporter", "decisions"),
-    _format("markdown", "files:MarkdownReporter", "decisions"),
-    _format("html", "files:HtmlReporter", "decisions"),
+    _format(
+        "table", "invpolicy.reporters.tables:TableReporter", "decisions", "policies", "plugins"
+    ),
+    _format("text", "invpolicy.reporters.text:TextReporter", "findings", "tests", "validation"),
+    _format("yaml", "invpolicy.reporters.yamlfile:YamlReporter", "policy"),
+    _format("json", "invpolicy.reporters.jsonfile:JsonReporter", *KINDS),
+    _format("csv", "invpolicy.reporters.files:CsvReporter", "decisions"),
+    _format("markdown", "invpolicy.reporters.files:MarkdownReporter", "decisions"),
+    _format("html", "invpolicy.reporters.files:HtmlReporter", "decisions"),
 )
 
 FORMAT_BY_NAME = {fmt.name: fmt for fmt in FORMATS}

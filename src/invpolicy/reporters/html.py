@@ -14,6 +14,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from invpolicy.engine.explain import decision_notes
@@ -107,10 +108,11 @@ def render_report(
 
 @cache
 def _environment() -> Environment:
-    from jinja2 import Environment, PackageLoader, StrictUndefined
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
     return Environment(
-        loader=PackageLoader("invpolicy.reporters", "templates"),
+        # The templates are files of this package, beside this module.
+        loader=FileSystemLoader(Path(__file__).resolve().parent / "templates"),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
