@@ -326,3 +326,9 @@ def test_a_wrapper_pluggy_cannot_register_is_one_line_naming_the_plugin():
         check_plugin(_WrapperThatIsNoGenerator())
     # Named once, not "plugin X: plugin X: ...".
     assert str(failed.value).count("plugin _WrapperThatIsNoGenerator:") == 1
+
+
+def test_the_hooks_checked_for_wrappers_are_every_hook_pluggy_knows():
+    pm = make_plugin_manager(entry_points=False, builtins=False)
+    specs = {name for name in vars(pm.hook) if name.startswith("invpolicy_")}
+    assert set(HOOKS) == specs and len(HOOKS) == 3

@@ -17,13 +17,6 @@ from invpolicy.plugins.contract import Criterion, ReplyGenerator
 _hookspec = pluggy.HookspecMarker("invpolicy")
 hookimpl = pluggy.HookimplMarker("invpolicy")
 
-#: The names of the hooks below.
-HOOKS: tuple[str, ...] = (
-    "invpolicy_criteria",
-    "invpolicy_reply_generators",
-    "invpolicy_policy_paths",
-)
-
 
 @_hookspec
 def invpolicy_criteria() -> list[Criterion]:
@@ -41,3 +34,11 @@ def invpolicy_reply_generators() -> list[ReplyGenerator]:
 def invpolicy_policy_paths() -> list[Path]:
     """Return policy files (or folders of ``*.yaml`` policies) this plugin ships."""
     raise AssertionError("hookspec")  # pragma: no cover
+
+
+#: The names of the hooks above, read from the module so that a new hook is never left out.
+HOOKS: tuple[str, ...] = tuple(
+    name
+    for name, value in list(globals().items())
+    if name.startswith("invpolicy_") and callable(value)
+)
