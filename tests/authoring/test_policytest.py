@@ -230,6 +230,20 @@ def test_a_test_file_beside_a_policy_runs_with_its_examples(write: Write, run) -
     assert "mine: 3 passed, 0 failed; rules exercised 3/3 (100%)\n" in result.stdout
 
 
+def test_a_test_file_is_known_by_its_keys_whatever_its_name(write: Write, run, tmp_path) -> None:
+    # The one definition (invpolicy.loading.testfile): policy: and no policy keys.
+    write("mine.yaml", policy_text("mine", MET))
+    tests = write("checks.yaml", TEST_FILE)
+    result = run("test", tests)
+    assert result.exit_code == 0, result.output
+    assert "mine: 1 passed, 0 failed" in result.stdout
+    # In a folder too: the file is run as a test file, not refused as a policy.
+    result = run("test", tmp_path)
+    assert result.exit_code == 0, result.output
+    # The policy's own example, and the test file's.
+    assert "mine: 2 passed, 0 failed" in result.stdout
+
+
 def test_a_test_file_alone_runs_against_its_policy(write: Write, run) -> None:
     write("mine.yaml", policy_text("mine", MET))
     result = run("test", write("mine.test.yml", TEST_FILE))

@@ -562,22 +562,25 @@ def test_a_policy_that_does_not_compile_fails(tmp_path):
 
 
 def test_each_policy_is_read_once(tmp_path, monkeypatch):
+    import invpolicy.io.safeload
     import invpolicy.loading.parse
 
     read: list[Path] = []
-    read_policy = invpolicy.loading.parse.read_policy
+    for module in (invpolicy.io.safeload, invpolicy.loading.parse):
+        load_document = module.load_document
 
-    def counting(path: Any, registry: Any) -> Any:
-        read.append(Path(path))
-        return read_policy(path, registry)
+        def counting(path: Any, *args: Any, _load: Any = load_document, **kwargs: Any) -> Any:
+            read.append(Path(path))
+            return _load(path, *args, **kwargs)
 
-    monkeypatch.setattr(invpolicy.loading.parse, "read_policy", counting)
+        monkeypatch.setattr(module, "load_document", counting)
     folder = _ship(tmp_path, extra=EXAMPLES)
     (folder / "recruiters-first.test.yaml").write_text(
         "policy: recruiters-first\n" + EXAMPLES, encoding="utf-8"
     )
     check_plugin(Shipper(folder))
-    assert read == [folder / "recruiters-first.yaml"]
+    assert read.count(folder / "recruiters-first.yaml") == 1
+    assert read.count(folder / "recruiters-first.test.yaml") == 1
 
 
 def test_a_test_file_that_cannot_run_fails_with_its_problems(tmp_path):

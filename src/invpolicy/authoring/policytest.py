@@ -213,8 +213,8 @@ class _Plan:
         path = Path(target)
         if path.is_dir():
             self._folder(path)
-        elif is_test_file(path):
-            self._test_file(path)
+        elif path.is_file():
+            self._file(path)
         else:
             try:
                 resolved = resolve_policy(target, self.registry)
@@ -222,6 +222,29 @@ class _Plan:
                 self.problems.extend(exc.problems)
                 return
             self._policy(resolved, own=True)
+
+    def _file(self, path: Path) -> None:
+        """A file named in the run: a test file by its name or its content, else a policy.
+
+        The file is read once: its document goes to the test file or the policy.
+        """
+        from invpolicy.io.safeload import load_document
+
+        if is_test_file(path):
+            self._test_file(path)
+            return
+        if path.resolve() in self.entries:
+            self._policy(path, own=True)  # already read, as the policy of a test file
+            return
+        try:
+            doc = load_document(path)
+        except InvpolicyError as exc:
+            self.problems.extend(exc.problems)
+            return
+        if is_test_file(path, doc.data):
+            self._test_file(path, doc)
+        else:
+            self._policy(path, own=True, doc=doc)
 
     def _folder(self, folder: Path) -> None:
         try:
@@ -234,16 +257,13 @@ class _Plan:
                 Problem(str(folder), 1, 1, "no policy or test file here (*.yaml, *.yml)")
             )
         for file in files:
-            if is_test_file(file):
-                self._test_file(file)
-            else:
-                self._policy(file, own=True)
+            self._file(file)
 
-    def _policy(self, path: Path, *, own: bool) -> _Entry:
+    def _policy(self, path: Path, *, own: bool, doc: Document | None = None) -> _Entry:
         key = path.resolve()
         entry = self.entries.get(key)
         if entry is None:
-            entry = self.entries[key] = _Entry(self._read(path))
+            entry = self.entries[key] = _Entry(self._read(path, doc))
         if own and not entry.own:
             entry.own = True
             for suffix in TEST_SUFFIXES:
@@ -252,10 +272,12 @@ class _Plan:
                     self._test_file(beside)
         return entry
 
-    def _read(self, path: Path) -> Policy | None:
-        from invpolicy.loading.parse import read_policy
+    def _read(self, path: Path, doc: Document | None = None) -> Policy | None:
+        from invpolicy.loading.parse import parse_policy, read_policy
 
         try:
+            if doc is not None:
+                return parse_policy(doc, self.registry, stem=path.stem)
             return read_policy(path, self.registry)
         except InvpolicyError as exc:
             self.problems.extend(exc.problems)
@@ -263,7 +285,7 @@ class _Plan:
             self.problems.append(Problem(str(path), 1, 1, f"plugin error: {exc}"))
         return None
 
-    def _test_file(self, path: Path) -> None:
+    def _test_file(self, path: Path, doc: Document | None = None) -> None:
         from invpolicy.io.safeload import load_document
         from invpolicy.loading.build import read_examples
         from invpolicy.loading.semantics import example_problems
@@ -274,11 +296,12 @@ class _Plan:
         if key in self.test_files:
             return
         self.test_files.add(key)
-        try:
-            doc = load_document(path)
-        except InvpolicyError as exc:
-            self.problems.extend(exc.problems)
-            return
+        if doc is None:
+            try:
+                doc = load_document(path)
+            except InvpolicyError as exc:
+                self.problems.extend(exc.problems)
+                return
         problems = check(validator("policy", "test_file"), doc.data, doc)
         if not isinstance(doc.data, dict) or problems:
             self.problems.extend(problems)
