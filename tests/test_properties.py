@@ -323,7 +323,7 @@ FOLLOW_UPS = [
     "   ",
 ]
 KNOWN_FIELDS = set(invitation_fields())
-# Whole numbers of up to 64 bits, the limit of the files (invpolicy.source.MAX_INT_BITS).
+# Whole numbers of up to 64 bits, the limit of the files (invpolicy.io.limits.MAX_INT_BITS).
 LARGEST = 2**64 - 1
 COUNT = st.integers(0, 12) | st.integers(0, LARGEST) | st.integers(0, 50).map(float)
 # YAML, which reads JSON files too, takes keys of up to 1024 characters as

@@ -86,7 +86,7 @@ def test_validate_as_json_lists_each_policy_and_its_problems(tmp_path: Path):
     good, wrong = document["policies"]
     assert good["valid"] and good["name"] == "ask-first" and good["rules"] > 0
     assert good["path"].endswith("ask-first.yaml") and good["problems"] == []
-    assert not wrong["valid"] and wrong["path"] is None
+    assert not wrong["valid"] and wrong["path"] == str(bad) and wrong["name"] is None
     (problem,) = wrong["problems"]
     assert problem["path"] == str(bad) and problem["line"] > 1 and "nope" in problem["message"]
 

@@ -17,9 +17,13 @@ from invpolicy.plugins.registry import Registry
 
 @dataclass(frozen=True)
 class Validation:
-    """One policy checked: ``policy`` when it is valid, else its ``problems``."""
+    """One policy checked: ``policy`` when it is valid, else its ``problems``.
+
+    ``path`` is the file that ``ref`` names, None when there is no such file.
+    """
 
     ref: str
+    path: str | None
     policy: Policy | None
     problems: tuple[Problem, ...] = ()
 
@@ -34,7 +38,7 @@ class Validation:
         return {
             "policy": self.ref,
             "valid": self.valid,
-            "path": policy.path if policy is not None else None,
+            "path": self.path,
             "name": policy.name if policy is not None else None,
             "rules": len(policy.rules) if policy is not None else None,
             "problems": [problem.to_json() for problem in self.problems],
@@ -50,15 +54,21 @@ def validate(refs: Sequence[str | Path], registry: Registry) -> list[Validation]
     """
     results = []
     for ref in refs:
+        path: Path | None = None
         try:
-            policy = read_policy(resolve_policy(ref, registry), registry)
+            path = resolve_policy(ref, registry)
+            policy = read_policy(path, registry)
             CompiledPolicy(policy, registry)
         except InvpolicyError as exc:
-            results.append(Validation(str(ref), None, tuple(exc.problems)))
+            results.append(Validation(str(ref), _shown(path), None, tuple(exc.problems)))
             continue
         except PluginError as exc:
             problem = Problem(str(ref), 1, 1, f"plugin error: {exc}")
-            results.append(Validation(str(ref), None, (problem,)))
+            results.append(Validation(str(ref), _shown(path), None, (problem,)))
             continue
-        results.append(Validation(str(ref), policy))
+        results.append(Validation(str(ref), policy.path, policy))
     return results
+
+
+def _shown(path: Path | None) -> str | None:
+    return None if path is None else str(path)

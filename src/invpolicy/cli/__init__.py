@@ -4,9 +4,9 @@ This is the top layer: it may import every other one, and nothing imports it.
 A command is a thin layer over functions a Python user could call directly; it
 turns their errors into clean messages and exit codes, never tracebacks.
 
-Start-up imports click, the error classes and this module only: each command's
-module is imported when it runs (or when ``--help`` lists it), and imports what
-it needs inside the command.
+Start-up imports click and the package root (with its error classes and the
+plugin contract) only: each command's module is imported when it runs (or when
+``--help`` lists it), and imports what it needs inside the command.
 """
 
 from __future__ import annotations
