@@ -134,15 +134,37 @@ def test_answers_for_a_json_file_go_to_a_facts_file_that_later_runs_merge(tmp_pa
     result = interact(path, "y\n")
     facts = tmp_path / "pending.facts.yaml"
     assert f"Saved 1 answer to {facts}" in result.output
-    assert f"Later runs read them with: --facts {facts}" in result.output
+    assert f"Later runs of decide and compare read {facts} (--no-facts leaves it out)." in (
+        result.output
+    )
     assert path.read_bytes() == original
     assert "anna:\n  met_in_person: true\n" in facts.read_text(encoding="utf-8")
+    # The next run reads the answers without being told, and says so on stderr.
     later = CliRunner().invoke(
-        cli,
-        ["decide", str(path), "-p", "strong-ties-only", "--facts", str(facts), "--format", "json"],
+        cli, ["decide", str(path), "-p", "strong-ties-only", "--format", "json"]
     )
+    assert later.stderr == f"Reading the facts saved in {facts} (--no-facts leaves them out)\n"
     decision = json.loads(later.stdout)["results"][0]["decisions"]["strong-ties-only"]
     assert decision["decision"] == "accept"
+    without = CliRunner().invoke(
+        cli, ["decide", str(path), "-p", "strong-ties-only", "--format", "json", "--no-facts"]
+    )
+    assert without.stderr == ""
+    decision = json.loads(without.stdout)["results"][0]["decisions"]["strong-ties-only"]
+    assert decision["decision"] != "accept"
+
+
+def test_no_facts_does_not_go_with_facts_nor_with_interactive(tmp_path):
+    path = tmp_path / "pending.json"
+    path.write_text(json.dumps([{"id": "anna", "name": "Anna Berg"}]), encoding="utf-8")
+    facts = tmp_path / "mine.yaml"
+    facts.write_text("anna:\n  exchanges: 4\n", encoding="utf-8")
+    both = CliRunner().invoke(cli, ["compare", str(path), "--facts", str(facts), "--no-facts"])
+    assert both.exit_code == 2 and "--facts does not go with --no-facts" in both.stderr
+    asking = CliRunner().invoke(
+        cli, ["decide", str(path), "-p", "strong-ties-only", "-i", "--no-facts"], input=""
+    )
+    assert asking.exit_code == 2 and "--interactive does not go with --no-facts" in asking.stderr
 
 
 def test_answers_merge_into_an_existing_facts_file_keeping_its_comments(tmp_path):

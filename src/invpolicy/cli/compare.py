@@ -8,7 +8,7 @@ import click
 
 from invpolicy.cli import options
 from invpolicy.cli.options import input_options, output_options
-from invpolicy.cli.running import Inputs, run_report
+from invpolicy.cli.running import Inputs, facts_to_read, run_report
 
 
 @click.command()
@@ -34,6 +34,7 @@ def compare(
     input_format: str | None,
     connections: str | None,
     facts_path: str | None,
+    no_facts: bool,
     output_format: str,
     output: str | None,
     explain: bool,
@@ -49,6 +50,7 @@ def compare(
     from invpolicy.loading.catalog import active_policies
 
     registry = options.load_registry()
+    facts = facts_to_read(invitations, facts_path, no_facts)
     refs: list[str | Path] = list(policies)
     if not refs:
         refs = [entry.name for entry in active_policies(registry)]
@@ -56,7 +58,7 @@ def compare(
             raise click.UsageError("no policy is installed: name one with --policy")
     run_report(
         registry,
-        Inputs(invitations, input_format, connections, facts_path),
+        Inputs(invitations, input_format, connections, facts),
         refs,
         output_format,
         output,

@@ -6,7 +6,7 @@ import click
 
 from invpolicy.cli import options
 from invpolicy.cli.options import input_options, load_policies, output_options
-from invpolicy.cli.running import Inputs, run_report
+from invpolicy.cli.running import Inputs, facts_to_read, run_report
 
 
 @click.command()
@@ -32,6 +32,7 @@ def decide(
     input_format: str | None,
     connections: str | None,
     facts_path: str | None,
+    no_facts: bool,
     output_format: str,
     output: str | None,
     explain: bool,
@@ -44,7 +45,6 @@ def decide(
     Invitations.csv as it comes in the data export.
     """
     registry = options.load_registry()
-    inputs = Inputs(invitations, input_format, connections, facts_path)
     if interactive:
         from invpolicy.cli.interactive import answers_target, run_interactive
 
@@ -55,6 +55,7 @@ def decide(
                 ("--format", output_format != "table"),
                 ("--explain", explain),
                 ("--what-if", what_if),
+                ("--no-facts", no_facts),
             )
             if given
         ]
@@ -68,11 +69,14 @@ def decide(
         source = Inputs(invitations, input_format, connections, merged).open()
         run_interactive(source, compiled, target, in_place=in_place)
         if not in_place and facts_path is None and target.exists():
-            click.echo(f"Later runs read them with: --facts {target}")
+            click.echo(
+                f"Later runs of decide and compare read {target} (--no-facts leaves it out)."
+            )
         return
+    facts = facts_to_read(invitations, facts_path, no_facts)
     run_report(
         registry,
-        inputs,
+        Inputs(invitations, input_format, connections, facts),
         [policy],
         output_format,
         output,

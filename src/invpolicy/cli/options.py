@@ -61,7 +61,13 @@ def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
                 "--facts",
                 "facts_path",
                 type=click.Path(dir_okay=False),
-                help="A YAML file of facts you added, keyed by invitation id, merged in.",
+                help="A YAML file of facts you added, keyed by invitation id, merged in. "
+                "Default: the one beside INVITATIONS (NAME.facts.yaml), when it exists.",
+            ),
+            click.option(
+                "--no-facts",
+                is_flag=True,
+                help="Leave out the facts file beside INVITATIONS (your saved answers).",
             ),
         ]
     ):

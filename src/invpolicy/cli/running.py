@@ -44,6 +44,28 @@ class Inputs:
         return source
 
 
+def facts_to_read(invitations: str, facts: str | None, no_facts: bool) -> str | None:
+    """The facts file to merge in: the one named, else the one beside the invitations.
+
+    The answers ``--interactive`` saved are in the facts file beside the
+    invitations (``NAME.facts.yaml``): it is read when it exists, and said so
+    on stderr, unless ``--no-facts``.
+    """
+    if facts is not None:
+        if no_facts:
+            raise click.UsageError("--facts does not go with --no-facts")
+        return facts
+    if no_facts:
+        return None
+    from invpolicy.loading.readers import facts_path_for
+
+    beside = facts_path_for(invitations)
+    if not beside.is_file():
+        return None
+    click.echo(f"Reading the facts saved in {beside} (--no-facts leaves them out)", err=True)
+    return str(beside)
+
+
 def run_report(
     registry: Registry,
     inputs: Inputs,
