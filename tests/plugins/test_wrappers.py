@@ -15,6 +15,7 @@ from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
+import pluggy
 import pytest
 from click.testing import CliRunner
 
@@ -22,8 +23,9 @@ from invpolicy import Criterion, hookimpl
 from invpolicy.cli import cli
 from invpolicy.cli import options as cli_module
 from invpolicy.errors import PluginError
+from invpolicy.plugins import hookspecs
 from invpolicy.plugins.hookspecs import HOOKS
-from invpolicy.plugins.manager import DISABLE_ENV, make_plugin_manager, refuse_wrappers
+from invpolicy.plugins.manager import DISABLE_ENV, make_plugin_manager
 from invpolicy.plugins.registry import Registry
 from invpolicy.testing import check_plugin, registry_with
 
@@ -88,12 +90,11 @@ def test_a_wrapper_among_ordinary_hooks_is_refused() -> None:
     )
 
 
-def test_the_refused_plugin_is_unregistered() -> None:
+def test_a_plugin_registered_later_by_hand_is_refused_and_unregistered() -> None:
     pm = make_plugin_manager(entry_points=False, disabled=())
     plugin = wrapping()
-    pm.register(plugin, name="late")
     with pytest.raises(PluginError, match=r"^plugin late: invpolicy_criteria is a hook wrapper"):
-        refuse_wrappers(pm, plugin)
+        pm.register(plugin, name="late")
     assert not pm.is_registered(plugin)
     # The built-ins are still there, and still collected.
     assert "met_in_person" in Registry(pm).criteria
@@ -102,7 +103,9 @@ def test_the_refused_plugin_is_unregistered() -> None:
 def test_the_registry_refuses_a_wrapper_registered_behind_its_back() -> None:
     # Before, the registry called the wrapper and complained of its generator:
     # "invpolicy_criteria must return a list, not generator".
-    pm = make_plugin_manager(entry_points=False, disabled=())
+    # A manager that is not invpolicy's own, filled by hand.
+    pm = pluggy.PluginManager("invpolicy")
+    pm.add_hookspecs(hookspecs)
     pm.register(wrapping(), name="late")
     with pytest.raises(PluginError) as raised:
         Registry(pm)

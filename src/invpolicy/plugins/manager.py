@@ -5,7 +5,7 @@ Built-in criteria, reply generators and policies are plugin modules listed in
 group. Both are registered the same way, and either can be switched off by
 name with the ``INVPOLICY_DISABLE_PLUGINS`` environment variable. A plugin
 whose implementation of an invpolicy hook is a hook wrapper is refused as it
-is registered (:func:`refuse_wrappers`).
+is registered, whichever way (:func:`refuse_wrappers`).
 """
 
 from __future__ import annotations
@@ -86,6 +86,27 @@ def refuse_wrappers(pm: pluggy.PluginManager, plugin: object) -> None:
                 raise PluginError(message)
 
 
+class _Manager(pluggy.PluginManager):
+    """pluggy's plugin manager, which refuses hook wrappers and speaks in one line.
+
+    Every registration goes through :meth:`register`: the built-ins, the entry
+    points (which pluggy registers with it), the plugins given by name, and a
+    plugin registered later by hand.
+    """
+
+    def register(self, plugin: object, name: str | None = None) -> str | None:
+        try:
+            registered = super().register(plugin, name)
+        except pluggy.PluginValidationError as exc:
+            # pluggy refuses a malformed hook (a wrapper that is no generator)
+            # in several lines: one, naming the plugin, is what users get.
+            shown = name or plugin_name(plugin)
+            raise PluginError(f"plugin {shown}: {' '.join(str(exc).split())}") from exc
+        if registered is not None:
+            refuse_wrappers(self, plugin)
+        return registered
+
+
 def make_plugin_manager(
     *,
     entry_points: bool = True,
@@ -104,16 +125,14 @@ def make_plugin_manager(
     a hook that does not exist, or implements one as a hook wrapper.
     """
     blocked = disabled_plugins() if disabled is None else frozenset(disabled)
-    pm = pluggy.PluginManager("invpolicy")
+    pm = _Manager("invpolicy")
     pm.add_hookspecs(hookspecs)
     for name in blocked:
         pm.set_blocked(name)
     if builtins:
         for module_name in DEFAULT_PLUGINS:
             if module_name not in blocked:
-                module = importlib.import_module(module_name)
-                pm.register(module, name=module_name)
-                refuse_wrappers(pm, module)
+                pm.register(importlib.import_module(module_name), name=module_name)
     if entry_points:
         from importlib.metadata import entry_points as installed_entry_points
 
@@ -121,14 +140,12 @@ def make_plugin_manager(
         for ep in installed_entry_points(group=ENTRY_POINT_GROUP):
             try:
                 pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP, name=ep.name)
+            except PluginError:
+                raise  # refused as registered: it loaded, and the message says why
             except Exception as exc:
                 raise PluginError(
                     f"cannot load plugin {ep.name} ({ep.value}): {type(exc).__name__}: {exc}"
                 ) from exc
-            # Outside the try: a refused wrapper is not a plugin that cannot load.
-            loaded = pm.get_plugin(ep.name)
-            if loaded is not None:
-                refuse_wrappers(pm, loaded)
     for plugin in plugins:
         name = plugin_name(plugin)
         if pm.is_registered(plugin) or name in blocked:
@@ -139,13 +156,7 @@ def make_plugin_manager(
         while unique in taken:
             number += 1
             unique = f"{name}#{number}"
-        try:
-            pm.register(plugin, name=unique)
-        except pluggy.PluginValidationError as exc:
-            # pluggy refuses a malformed hook (a wrapper that is no generator)
-            # in several lines: one, naming the plugin, is what users get.
-            raise PluginError(f"plugin {unique}: {' '.join(str(exc).split())}") from exc
-        refuse_wrappers(pm, plugin)
+        pm.register(plugin, name=unique)
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:

@@ -105,8 +105,8 @@ class Registry:
         results: list[tuple[T, Origin]] = []
         caller: pluggy.HookCaller = getattr(self.pm.hook, hook_name)
         for impl in caller.get_hookimpls():
-            # make_plugin_manager refuses wrappers; this catches a manager
-            # filled by other means (pm.register), before the wrapper's
+            # invpolicy's own manager refuses wrappers as they are registered;
+            # this catches a plain pluggy manager, before the wrapper's
             # generator is taken for a wrong return value.
             option = wrapper_option(impl)
             if option is not None:
