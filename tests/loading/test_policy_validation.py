@@ -216,7 +216,7 @@ def test_resolve_by_name_or_path(write, registry):
 
 
 def test_the_schema_words_a_condition_with_every_operator():
-    from invpolicy.plugins.contract import OPERATORS
+    from invpolicy.model.visitor import OPERATORS
     from invpolicy.resources import load_schema
 
     words = load_schema("policy")["$defs"]["condition"]["x-messages"]

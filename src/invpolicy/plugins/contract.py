@@ -12,9 +12,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 
-# Re-exported: a plugin's criterion may not take an operator's name, and the
-# model, which knows how a condition is written, says which names those are.
-from invpolicy.model.visitor import OPERATORS as OPERATORS
+# A criterion may not take an operator's name; the model, which knows how a
+# condition is written, says which names those are.
+from invpolicy.model.visitor import OPERATORS
 
 #: The facts of one invitation. An absent key is an unknown fact.
 Facts = Mapping[str, Any]
