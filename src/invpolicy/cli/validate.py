@@ -6,7 +6,6 @@ import click
 
 from invpolicy.cli import options
 from invpolicy.cli.options import format_option, reporter
-from invpolicy.errors import InvpolicyError
 
 
 @click.command()
@@ -24,9 +23,5 @@ def validate(policies: tuple[str, ...], output_format: str) -> None:
 
     results = check_policies(policies, options.load_registry())
     reporter(output_format).validation(results)
-    problems = [problem for result in results for problem in result.problems]
-    if not problems:
-        return
-    if output_format == "text":
-        raise InvpolicyError(problems)
-    click.get_current_context().exit(1)
+    if any(result.problems for result in results):
+        click.get_current_context().exit(1)

@@ -66,6 +66,9 @@ class TextReporter(Reporter):
                 policy = result.policy
                 rules = counted(len(policy.rules), "rule")
                 self._line(f"{policy.path}: valid ({policy.name}, {rules})")
+        for result in results:
+            for problem in result.problems:
+                self._line(str(problem), error=True)
 
 
 # --- a test run as lines ------------------------------------------------------
