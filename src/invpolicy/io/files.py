@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import stat
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from invpolicy.errors import InvpolicyError, Problem
 
@@ -20,13 +20,26 @@ def open_problem(shown: str, exc: OSError) -> Problem:
     return Problem(shown, 1, 1, f"cannot read: {exc.strerror}")
 
 
-def open_file(path: Path, shown: str) -> BinaryIO:
+class Member(Protocol):
+    """A file inside an archive (:class:`invpolicy.io.archive.ArchiveFile`)."""
+
+    def open_binary(self) -> BinaryIO:
+        """The file's bytes, within the archive's limits."""
+
+
+#: What can be read: a path on disk, or a file inside an archive.
+Source = Path | Member
+
+
+def open_file(path: Source, shown: str) -> BinaryIO:
     """Open ``path`` to read its bytes.
 
     A missing file, a folder, or a file already over :data:`MAX_FILE_BYTES` is
     an error; the reader still holds what it reads to the limit (a file may
     grow, a pipe has no size).
     """
+    if not isinstance(path, Path):
+        return path.open_binary()
     try:
         info = path.stat()
         if stat.S_ISDIR(info.st_mode):
@@ -45,10 +58,10 @@ def too_large(shown: str) -> InvpolicyError:
     )
 
 
-def read_text(path: str | Path) -> str:
+def read_text(path: str | Source) -> str:
     """Read a file as UTF-8 text; binary or badly encoded content is an error."""
     shown = str(path)
-    with open_file(Path(path), shown) as stream:
+    with open_file(Path(path) if isinstance(path, str) else path, shown) as stream:
         try:
             # One byte past the limit is enough to know the file is too large.
             raw = stream.read(MAX_FILE_BYTES + 1)

@@ -13,7 +13,6 @@ into a node tree and turned into plain ``dict``/``list``/scalars here, so that:
 from __future__ import annotations
 
 import math
-from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -23,7 +22,7 @@ from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from invpolicy.errors import InvpolicyError, Problem
 from invpolicy.io.document import Document, JsonPath
-from invpolicy.io.files import read_text
+from invpolicy.io.files import Source, read_text
 from invpolicy.io.limits import (
     MAX_ALIAS_EXPANSION,
     MAX_DEPTH,
@@ -36,7 +35,7 @@ from invpolicy.io.limits import (
 _CORE = "tag:yaml.org,2002:"
 
 
-def load_document(path: str | Path, *, allow_empty: bool = False) -> Document:
+def load_document(path: str | Source, *, allow_empty: bool = False) -> Document:
     """Read and parse a YAML or JSON file into a :class:`Document`.
 
     ``allow_empty`` is as for :func:`parse_document`.
