@@ -88,7 +88,7 @@ def test_start_up_does_not_import_what_only_commands_need(module):
 
 def test_the_linkedin_workflow_end_to_end(tmp_path):
     for name in ("Invitations.csv", "Connections.csv"):
-        shutil.copy(EXAMPLES / "linkedin" / name, tmp_path / name)
+        shutil.copy(EXAMPLES / "linkedin" / "Basic_LinkedInDataExport_03-01-2026" / name, tmp_path / name)
     export = (tmp_path / "Invitations.csv").read_bytes()
     three = ["-p", "strong-ties-only", "-p", "ask-first", "-p", "quality-over-quantity"]
     base = ["Invitations.csv", "--connections", "Connections.csv"]

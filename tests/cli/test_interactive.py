@@ -189,7 +189,7 @@ def test_a_linkedin_export_is_never_edited_its_answers_go_beside_it(tmp_path):
     from ..conftest import EXAMPLES
 
     export = tmp_path / "Invitations.csv"
-    shutil.copy(EXAMPLES / "linkedin" / "Invitations.csv", export)
+    shutil.copy(EXAMPLES / "linkedin" / "Basic_LinkedInDataExport_03-01-2026" / "Invitations.csv", export)
     before = export.read_bytes()
     # The first inviter: not met, 3 past conversations; every other question skipped.
     result = interact(export, "n\n3\n" + "\n" * 14 + "y\n")

@@ -698,7 +698,7 @@ def test_connections_are_only_for_linkedin_exports(name):
 
 
 def test_the_shipped_linkedin_example_reads(tmp_path):
-    folder = EXAMPLES / "linkedin"
+    folder = EXAMPLES / "linkedin" / "Basic_LinkedInDataExport_03-01-2026"
     invitations = open_invitations(
         folder / "Invitations.csv", connections=folder / "Connections.csv"
     )

@@ -33,6 +33,7 @@ def compare(
     policies: tuple[str, ...],
     input_format: str | None,
     connections: str | None,
+    messages: str | None,
     facts_path: str | None,
     no_facts: bool,
     output_format: str,
@@ -44,8 +45,9 @@ def compare(
 ) -> None:
     """Show side by side what each policy decides for each invitation in INVITATIONS.
 
-    INVITATIONS is a YAML, JSON, JSON Lines or CSV file, or LinkedIn's
-    Invitations.csv as it comes in the data export.
+    INVITATIONS is a YAML, JSON, JSON Lines or CSV file, or a network's data
+    export as it comes: LinkedIn's ZIP file (or its folder, or Invitations.csv
+    alone), or Facebook's (or its received_friend_requests.json).
     """
     from invpolicy.loading.catalog import active_policies
 
@@ -58,7 +60,7 @@ def compare(
             raise click.UsageError("no policy is installed: name one with --policy")
     run_report(
         registry,
-        Inputs(invitations, input_format, connections, facts),
+        Inputs(invitations, input_format, connections, facts, messages),
         refs,
         output_format,
         output,

@@ -31,6 +31,7 @@ def decide(
     policy: str,
     input_format: str | None,
     connections: str | None,
+    messages: str | None,
     facts_path: str | None,
     no_facts: bool,
     output_format: str,
@@ -41,8 +42,9 @@ def decide(
 ) -> None:
     """Decide each invitation in INVITATIONS with one policy, and draft the replies.
 
-    INVITATIONS is a YAML, JSON, JSON Lines or CSV file, or LinkedIn's
-    Invitations.csv as it comes in the data export.
+    INVITATIONS is a YAML, JSON, JSON Lines or CSV file, or a network's data
+    export as it comes: LinkedIn's ZIP file (or its folder, or Invitations.csv
+    alone), or Facebook's (or its received_friend_requests.json).
     """
     registry = options.load_registry()
     if interactive:
@@ -66,7 +68,7 @@ def decide(
         target, in_place = answers_target(invitations, input_format, facts_path)
         # Answers saved before are merged in, so that they are not asked again.
         merged = str(target) if not in_place and target.exists() else None
-        source = Inputs(invitations, input_format, connections, merged).open()
+        source = Inputs(invitations, input_format, connections, merged, messages).open()
         run_interactive(source, compiled, target, in_place=in_place)
         if not in_place and facts_path is None and target.exists():
             click.echo(
@@ -76,7 +78,7 @@ def decide(
     facts = facts_to_read(invitations, facts_path, no_facts)
     run_report(
         registry,
-        Inputs(invitations, input_format, connections, facts),
+        Inputs(invitations, input_format, connections, facts, messages),
         [policy],
         output_format,
         output,

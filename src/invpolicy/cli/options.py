@@ -50,7 +50,9 @@ def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
                 "--input-format",
                 type=click.Choice(list(INPUT_FORMATS)),
                 help="Format of INVITATIONS. Default: from its extension (.yaml, .yml, .json, "
-                ".jsonl, .ndjson, .csv); LinkedIn's Invitations.csv is recognised by its header.",
+                ".jsonl, .ndjson, .csv); LinkedIn's Invitations.csv is recognised by its header, "
+                "Facebook's friend requests by their content, and an export's ZIP file or "
+                "folder by the files in it.",
             ),
             click.option(
                 "--connections",
@@ -58,11 +60,19 @@ def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
                 help="LinkedIn's Connections.csv: inviters already connected are not pending.",
             ),
             click.option(
+                "--messages",
+                type=click.Path(dir_okay=False),
+                help="LinkedIn's messages.csv: gives exchanges (days you both wrote before "
+                "the invitation) and follow_up (the inviter's answer to your message). "
+                "Default: the one in the export, when INVITATIONS is the export.",
+            ),
+            click.option(
                 "--facts",
                 "facts_path",
                 type=click.Path(dir_okay=False),
                 help="A YAML file of facts you added, keyed by invitation id, merged in. "
-                "Default: the one beside INVITATIONS (NAME.facts.yaml), when it exists.",
+                "Default: the one beside INVITATIONS (NAME.facts.yaml, or linkedin.facts.yaml "
+                "beside an export), when it exists.",
             ),
             click.option(
                 "--no-facts",

@@ -26,21 +26,39 @@ class Inputs:
     """What ``decide`` and ``compare`` read."""
 
     def __init__(
-        self, path: str, input_format: str | None, connections: str | None, facts: str | None
+        self,
+        path: str,
+        input_format: str | None,
+        connections: str | None,
+        facts: str | None,
+        messages: str | None = None,
     ) -> None:
         self.path = path
         self.input_format = input_format
         self.connections = connections
         self.facts = facts
+        self.messages = messages
 
     def open(self) -> InvitationSource:
-        """The invitations, checked from end to end before anything is decided."""
+        """The invitations, checked from end to end before anything is decided.
+
+        For an export (a ZIP file or a folder), one line on stderr says which
+        of its files were read, and whose export it is.
+        """
         from invpolicy.loading.readers import open_invitations
 
         source = open_invitations(
-            self.path, self.input_format, connections=self.connections, facts=self.facts
+            self.path,
+            self.input_format,
+            connections=self.connections,
+            facts=self.facts,
+            messages=self.messages,
         )
         source.check()
+        if source.export is not None:
+            names = ", ".join(file.name for file in source.export.files())
+            owner = f" (the export of {source.owner.name})" if source.owner else ""
+            click.echo(f"Read {names} from {self.path}{owner}", err=True)
         return source
 
 
@@ -84,7 +102,7 @@ def run_report(
     # The policies' files, those they extend included.
     paths = [path for p in policies for path in (p.policy.path, *p.policy.parents)]
     if output is not None and same_file(
-        output, inputs.path, inputs.facts, inputs.connections, *paths
+        output, inputs.path, inputs.facts, inputs.connections, inputs.messages, *paths
     ):
         raise click.UsageError(f"--output {output} would overwrite an input file")
     source = inputs.open()

@@ -160,7 +160,7 @@ class CompiledPolicy:
         raise AssertionError("a validated policy ends with a rule that always fires")
 
     def _explained(self, invitation: Invitation) -> Decision:
-        ctx = Eval(invitation.facts, True)
+        ctx = Eval(invitation.facts, True, invitation.origins)
         steps: list[RuleTrace] = []
         for rule in self._rules:
             condition = None if rule.when is None else rule.when.trace(ctx)

@@ -93,8 +93,11 @@ def condition_lines(node: dict[str, Any], depth: int) -> list[str]:
             lines += condition_lines(part, depth + 1)
         return lines
     params = f" {json.dumps(node['params'], ensure_ascii=False)}" if node["params"] else ""
+    origins = node.get("from", {})
     saw = ", ".join(
-        f"{fact}={json.dumps(value, ensure_ascii=False)}" for fact, value in node["saw"].items()
+        f"{fact}={json.dumps(value, ensure_ascii=False)}"
+        + (f" from {origins[fact]}" if fact in origins else "")
+        for fact, value in node["saw"].items()
     )
     seen = f"; saw {saw}" if saw else ""
     missing = f"; missing {', '.join(node['missing'])}" if node["missing"] else ""

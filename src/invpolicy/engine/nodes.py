@@ -15,7 +15,7 @@ policy file writes them, so that explanations read a trace as a written conditio
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
 from invpolicy.errors import PluginError
@@ -30,11 +30,15 @@ if TYPE_CHECKING:
 class Eval:
     """The state of one decision: the facts, the missing ones so far, the score once computed."""
 
-    __slots__ = ("explain", "facts", "missing", "score")
+    __slots__ = ("explain", "facts", "missing", "origins", "score")
 
-    def __init__(self, facts: Facts, explain: bool) -> None:
+    def __init__(
+        self, facts: Facts, explain: bool, origins: Mapping[str, str] | None = None
+    ) -> None:
         self.facts = facts
         self.explain = explain
+        #: Where a fact came from, when not from the invitations file (``--explain``).
+        self.origins = origins or {}
         self.missing: list[str] = []
         self.score: Score | None = None
 
@@ -98,11 +102,14 @@ class Leaf:
     def trace(self, ctx: Eval) -> dict[str, Any]:
         mark = len(ctx.missing)
         value = self.test(ctx)
+        saw = [f for f in self.facts if f in ctx.facts]
         return {
             "criterion": self.criterion,
             "params": dict(self.params),
             "value": value,
-            "saw": {f: ctx.facts[f] for f in self.facts if f in ctx.facts},
+            "saw": {f: ctx.facts[f] for f in saw},
+            # Where the facts seen came from, when not the invitations file.
+            "from": {f: ctx.origins[f] for f in saw if f in ctx.origins},
             # Absent facts matter only when they left the criterion unable to tell.
             "missing": ctx.missing[mark:],
         }

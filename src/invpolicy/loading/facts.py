@@ -2,7 +2,9 @@
 
 A facts file is YAML: a mapping from invitation ids to mappings of facts (what
 ``decide --interactive`` saves). A merged invitation's problems with a fact
-point into the facts file, at that fact.
+point into the facts file, at that fact. :class:`FactsMerge` also adds the
+facts derived from messages, under the facts file's, and records where each
+added fact came from.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ from typing import Any
 from invpolicy.errors import InvpolicyError, Problem
 from invpolicy.io import safeload
 from invpolicy.io.document import Document, JsonPath
+from invpolicy.io.files import Source
+from invpolicy.io.limits import text_problems
+from invpolicy.model.invitation import Invitation, build_invitation, invitation_problems
 from invpolicy.schema.check import shown
 
 
@@ -43,7 +48,7 @@ class Facts:
         return data, _WithFacts(doc, self.doc, ident, entry, data)
 
 
-def load_facts(path: Path) -> Facts:
+def load_facts(path: Source) -> Facts:
     """The facts file, its problems kept for the caller to report.
 
     A file with no facts yet (empty, only comments, or an empty document) is
@@ -88,3 +93,43 @@ class _WithFacts(Document):
         if path and path[0] in self._keys:
             return self._facts.problem((self._ident, *path), f"{self._ident}.{message}", key=key)
         return self._row.problem(path, message, key=key)
+
+
+class FactsMerge:
+    """What is added to each invitation: facts derived from messages, then the facts file's."""
+
+    def __init__(
+        self,
+        facts: Facts | None,
+        derived: dict[str, dict[str, Any]] | None,
+        derived_from: str | None,
+    ) -> None:
+        self._facts = facts
+        self._derived = derived or {}
+        self._derived_from = derived_from or ""
+
+    def adds_to(self, ident: str) -> bool:
+        return ident in self._derived or (self._facts is not None and ident in self._facts.entries)
+
+    def finish(self, data: Any, doc: Document, found: list[Problem]) -> Invitation | None:
+        """Merge the facts over ``data``, validate it and build the invitation.
+
+        A derived fact fills only what the invitation leaves unknown; the facts
+        file wins over both. Problems go to ``found``: then there is no invitation.
+        """
+        ident = data.get("id") if isinstance(data, dict) else None
+        origins: dict[str, str] = {}
+        if isinstance(ident, str):
+            extra = self._derived.get(ident)
+            if extra:
+                added = {k: v for k, v in extra.items() if data.get(k) is None}
+                data = {**data, **added}
+                origins.update(dict.fromkeys(added, self._derived_from))
+            if self._facts is not None:
+                entry = self._facts.entries.get(ident)
+                if entry:
+                    data, doc = self._facts.merged(data, doc)
+                    origins.update(dict.fromkeys(entry, self._facts.doc.path))
+        found.extend(text_problems(data, doc))
+        found.extend(invitation_problems(data, doc))
+        return None if found else build_invitation(data, origins)

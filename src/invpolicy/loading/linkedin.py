@@ -8,18 +8,20 @@ and leaves out the people already among the connections.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
 from invpolicy.errors import InvpolicyError, Problem
 from invpolicy.io.document import Document
+from invpolicy.io.files import Source
 from invpolicy.loading.idindex import IdIndex
 from invpolicy.loading.records import Row, csv_records, read_lines, too_many_cells
+from invpolicy.loading.talks import Owner, folded_name
 from invpolicy.schema.check import shown
 from invpolicy.text import fold
 
@@ -35,7 +37,7 @@ _CONNECTED_ON = re.compile(r"(\d{1,2})\s+([A-Za-z]{3,})\.?\s+(\d{4})")
 _PROFILE = re.compile(r"/in/([^/?#\s]+)")
 
 
-def _find_header(
+def find_header(
     records: Iterator[tuple[int, list[str]]], required: tuple[str, ...]
 ) -> tuple[int, dict[str, int], int] | None:
     """The header among the first records (after any notes): its line, columns, width."""
@@ -48,12 +50,12 @@ def _find_header(
     return None
 
 
-def looks_like_linkedin(path: Path, shown_as: str) -> bool:
+def looks_like_linkedin(path: Source, shown_as: str) -> bool:
     """Whether a CSV file has the header of LinkedIn's ``Invitations.csv``."""
     try:
         with closing(read_lines(path, shown_as)) as lines:
             records = csv_records(lines, shown_as)
-            return _find_header(records, _INVITATIONS_HEADER) is not None
+            return find_header(records, _INVITATIONS_HEADER) is not None
     except InvpolicyError:
         return False  # read as plain CSV, whose check says what is wrong
 
@@ -68,13 +70,15 @@ def invitation_rows(
     connections: Connections | None,
     first_line: IdIndex,
     skipped: dict[str, int],
+    owners: Counter[Owner] | None = None,
 ) -> Iterator[Row]:
     """``Invitations.csv``'s incoming invitations, as rows in invpolicy's fields.
 
     Outgoing ones and inviters in ``connections`` are counted in ``skipped``;
     ids are made unique against ``first_line`` (the ids seen so far).
+    ``owners`` counts who the incoming invitations were sent to (you).
     """
-    header = _find_header(records, _INVITATIONS_HEADER)
+    header = find_header(records, _INVITATIONS_HEADER)
     if header is None:  # the file changed since open_invitations looked
         raise InvpolicyError(Problem(shown_as, 1, 1, "no LinkedIn invitations header found"))
     _, columns, width = header
@@ -94,8 +98,10 @@ def invitation_rows(
             message = f"Direction: expected INCOMING or OUTGOING, got {shown(cells['direction'])}"
             yield Row(line, None, doc, [Problem(shown_as, *at["direction"], message)])
             continue
+        if owners is not None and cells["to"]:
+            owners[Owner(cells["to"], profile_slug(cells.get("inviteeprofileurl", "")))] += 1
         name, url = cells["from"], cells.get(url_column, "")
-        slug = _profile_slug(url)
+        slug = profile_slug(url)
         if connections is not None and connections.knows(slug, name):
             skipped["already connected"] = skipped.get("already connected", 0) + 1
             continue
@@ -143,7 +149,7 @@ def _unique(base: str, used: IdIndex, suffixes: dict[str, int]) -> str:
             return ident
 
 
-def _profile_slug(url: str) -> str | None:
+def profile_slug(url: str) -> str | None:
     match = _PROFILE.search(url)
     return unquote(match[1]).lower() if match else None
 
@@ -152,11 +158,6 @@ def _name_slug(name: str) -> str:
     # Letters with no ASCII base ("ł", "李") are dropped, not made separators.
     ascii_name = fold(name).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-")
-
-
-def _folded(name: str) -> str:
-    """A name compared without case, accents, apostrophe style or extra spaces."""
-    return " ".join(fold(name).split())
 
 
 def _sent_at(text: str) -> str | None:
@@ -201,14 +202,14 @@ class Connections:
         """Whether the inviter is a connection: by profile, or by name without URLs."""
         if slug is not None and self.has_urls:
             return slug in self.slugs
-        return bool(name) and _folded(name) in self.names
+        return bool(name) and folded_name(name) in self.names
 
 
-def read_connections(path: Path) -> Connections:
+def read_connections(path: Source) -> Connections:
     """LinkedIn's ``Connections.csv``, all of it checked before it is used."""
     shown_as = str(path)
     records = csv_records(read_lines(path, shown_as), shown_as)
-    header = _find_header(records, _CONNECTIONS_HEADER)
+    header = find_header(records, _CONNECTIONS_HEADER)
     if header is None:
         message = (
             "no header with the columns First Name and Last Name: not LinkedIn's Connections.csv"
@@ -220,10 +221,10 @@ def read_connections(path: Path) -> Connections:
     for line, row in records:
         problems.extend(too_many_cells(shown_as, line, row, width))
         cells = _cells(row, columns)
-        slug = _profile_slug(cells.get("url", ""))
+        slug = profile_slug(cells.get("url", ""))
         if slug:
             found.slugs.add(slug)
-        full_name = _folded(f"{cells['first name']} {cells['last name']}")
+        full_name = folded_name(f"{cells['first name']} {cells['last name']}")
         if full_name:
             found.names.add(full_name)
         connected_on = cells.get("connected on", "")
@@ -235,3 +236,25 @@ def read_connections(path: Path) -> Connections:
     if problems:
         raise InvpolicyError(problems)
     return found
+
+
+_PROFILE_HEADER = ("first name", "last name")
+
+
+def read_profile_name(path: Source) -> str | None:
+    """Your name, from LinkedIn's ``Profile.csv`` (its first row after the header)."""
+    shown_as = str(path)
+    with closing(read_lines(path, shown_as)) as lines:
+        records = csv_records(lines, shown_as)
+        header = find_header(records, _PROFILE_HEADER)
+        if header is None:
+            message = (
+                "no header with the columns First Name and Last Name: not LinkedIn's Profile.csv"
+            )
+            raise InvpolicyError(Problem(shown_as, 1, 1, message))
+        _, columns, _ = header
+        for _, row in records:
+            cells = _cells(row, columns)
+            name = " ".join(f"{cells['first name']} {cells['last name']}".split())
+            return name or None
+    return None

@@ -12,25 +12,31 @@ on (to report a duplicate), never the invitation.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from invpolicy.errors import InvpolicyError, Problem
+from invpolicy.io.archive import is_archive
 from invpolicy.io.document import Document, JsonPath
-from invpolicy.io.limits import text_problems
+from invpolicy.io.files import Source
 from invpolicy.io.safeload import load_document
-from invpolicy.loading.facts import Facts, load_facts, read_facts
+from invpolicy.loading.export import Export, facts_name, find_export
+from invpolicy.loading.facts import FactsMerge, load_facts, read_facts
+from invpolicy.loading.formats import INPUT_FORMATS, input_kind
 from invpolicy.loading.idindex import IdIndex
 from invpolicy.loading.invitations import duplicate_id, parse_invitations
 from invpolicy.loading.linkedin import (
     Connections,
     invitation_rows,
-    looks_like_linkedin,
+    profile_slug,
     read_connections,
+    read_profile_name,
 )
 from invpolicy.loading.records import Row, csv_records, csv_rows, jsonl_rows, read_lines
-from invpolicy.model.invitation import Invitation, build_invitation, invitation_problems
+from invpolicy.loading.talks import Inviter, Inviters, Owner, invitation_time
+from invpolicy.model.invitation import Invitation
 
 __all__ = [
     "INPUT_FORMATS",
@@ -40,32 +46,30 @@ __all__ = [
     "read_facts",
 ]
 
-INPUT_FORMATS = ("yaml", "json", "jsonl", "csv")
-
 _Loaded = TypeVar("_Loaded")
-
-_EXTENSIONS = {
-    ".yaml": "yaml",
-    ".yml": "yaml",
-    ".json": "json",
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".csv": "csv",
-}
 
 
 class InvitationSource:
-    """Invitations read from one file.
+    """Invitations read from one file, or from a network's export.
 
     Iterate it (as often as needed) to get :class:`Invitation` objects. Call
     :meth:`check` first: iterating stops at the first problem, :meth:`check`
     reports them all. JSON Lines and CSV files are read again on each pass, one
-    record at a time; a YAML or JSON file, and the facts and connections files,
-    are read whole on the first pass that gets through them, and kept.
+    record at a time; a YAML or JSON file, and the facts, connections and
+    messages files, are read whole on the first pass that gets through them,
+    and kept (of the messages, only what the facts need).
     """
 
     def __init__(
-        self, file: Path, shown_as: str, kind: str, connections: Path | None, facts: Path | None
+        self,
+        file: Source,
+        shown_as: str,
+        kind: str,
+        connections: Source | None,
+        facts: Path | None,
+        *,
+        messages: Source | None = None,
+        export: Export | None = None,
     ) -> None:
         if connections is not None and kind != "linkedin":
             # Ignoring it would leave in the people it was given to take out.
@@ -74,18 +78,47 @@ class InvitationSource:
                 f"and {shown_as} is read as {kind}"
             )
             raise InvpolicyError(Problem(str(connections), 1, 1, message))
+        if messages is not None and kind == "facebook":
+            message = (
+                "messages.csv is LinkedIn's; Facebook's messages are read from its "
+                "archive: give the archive or its folder instead of the friend requests file"
+            )
+            raise InvpolicyError(Problem(str(messages), 1, 1, message))
         #: The file as given, as messages name it.
         self.path = shown_as
-        #: ``yaml``, ``json``, ``jsonl``, ``csv`` or ``linkedin``.
+        #: ``yaml``, ``json``, ``jsonl``, ``csv``, ``linkedin`` or ``facebook``.
         self.kind = kind
+        #: The export the invitations come from, when a ZIP file or a folder was given.
+        self.export = export
         #: After a full iteration or :meth:`check`: how many records were not
         #: taken, by reason (``outgoing``, ``already connected``).
         self.skipped: dict[str, int] = {}
+        #: After a full iteration or :meth:`check` of LinkedIn's export: you,
+        #: from ``Profile.csv`` or from whom the invitations were sent to.
+        self.owner: Owner | None = None
+        #: The files read, as messages name them.
+        self.files: list[str] = [
+            str(f) for f in (file, connections, messages, facts) if f is not None
+        ]
         self._file = file
+        self._profile = None if export is None else export.profile
+        if self._profile is not None:
+            self.files.append(str(self._profile))
         self._facts = _SideFile(load_facts, facts)
         self._connections = _SideFile(read_connections, connections)
+        self._messages = messages
+        #: Where the facts derived from messages come from, as ``--explain`` says.
+        self.messages_label: str | None = None
+        if messages is not None:
+            self.messages_label = str(messages)
+        elif kind == "facebook" and export is not None:
+            self.messages_label = f"the messages in {export.archive.shown}"
+        #: Each inviter's facts derived from the messages, once read.
+        self._derived: dict[str, dict[str, Any]] | None = None
         #: A YAML or JSON file's document and invitations, once read.
         self._whole: tuple[Document, list[Invitation]] | None = None
+        #: Facebook's friend requests file, once read.
+        self._requests: Document | None = None
 
     def check(self) -> None:
         """Read the whole input; raise every problem found.
@@ -111,23 +144,86 @@ class InvitationSource:
         if facts is not None and facts.problems:
             _report(facts.problems, problems)
         connections = self._connections.get(problems)
+        derived = self._derived_facts(connections, problems)
         # Counted afresh on each pass, and shown once a pass has read the whole file.
         skipped: dict[str, int] = {}
+        owners: Counter[Owner] = Counter()
+        merge = FactsMerge(facts, derived, self.messages_label)
         if self.kind in ("yaml", "json"):
-            yield from self._documents(facts, problems)
+            yield from self._documents(merge, problems)
         else:
-            yield from self._records(facts, connections, skipped, problems)
+            yield from self._records(merge, connections, skipped, owners, problems)
         self.skipped = skipped
+        self.owner = self._owner(owners, problems)
+
+    def _owner(self, owners: Counter[Owner], problems: list[Problem] | None) -> Owner | None:
+        """You: your name from ``Profile.csv``, else the one the invitations went to."""
+        usual = owners.most_common(1)[0][0] if owners else None
+        if self._profile is not None:
+            try:
+                name = read_profile_name(self._profile)
+            except InvpolicyError as exc:
+                _report(list(exc.problems), problems)
+                name = None
+            if name:
+                return Owner(name, usual.slug if usual is not None else None)
+        return usual
+
+    def _derived_facts(
+        self, connections: Connections | None, problems: list[Problem] | None
+    ) -> dict[str, dict[str, Any]] | None:
+        """Each inviter's facts from the messages: read once, on the first pass."""
+        if self.messages_label is None:
+            return None
+        if self._derived is None:
+            try:
+                owners: Counter[Owner] = Counter()
+                inviters = Inviters(self._inviters(connections, owners))
+                owner = self._owner(owners, None)
+                if self._messages is not None:
+                    from invpolicy.loading.messages import read_messages
+
+                    read_messages(self._messages, inviters, owner)
+                elif self.export is not None:
+                    from invpolicy.loading.facebook import read_threads
+
+                    read_threads(self.export.archive, inviters, None)
+                self._derived = inviters.facts()
+            except InvpolicyError as exc:
+                if problems is None:
+                    raise
+                problems.extend(exc.problems)
+        return self._derived
+
+    def _inviters(
+        self, connections: Connections | None, owners: Counter[Owner]
+    ) -> Iterator[Inviter]:
+        """Who each invitation is from, and since when, as far as the input says."""
+        if self.kind in ("yaml", "json"):
+            items: Iterator[Any] = (i.facts for i in self._read_whole()[1])
+        else:
+            rows = self._rows(connections, IdIndex(), {}, owners)
+            items = (row.data for row in rows)
+        for data in items:
+            if not isinstance(data, dict):
+                continue
+            ident, name, since = data.get("id"), data.get("name"), data.get("sent_at")
+            when = invitation_time(since)
+            if isinstance(ident, str) and isinstance(name, str) and when is not None:
+                url = data.get("profile_url")
+                slug = profile_slug(url) if isinstance(url, str) else None
+                yield Inviter(ident, name, slug, when)
 
     def _records(
         self,
-        facts: Facts | None,
+        merge: FactsMerge,
         connections: Connections | None,
         skipped: dict[str, int],
+        owners: Counter[Owner],
         problems: list[Problem] | None,
     ) -> Iterator[Invitation]:
         first_line = IdIndex()
-        for row in self._rows(connections, first_line, skipped):
+        for row in self._rows(connections, first_line, skipped, owners):
             found = list(row.problems)
             data, doc = row.data, row.doc
             ident = data.get("id") if isinstance(data, dict) else None
@@ -135,47 +231,58 @@ class InvitationSource:
                 duplicate = duplicate_id(doc, (), ident, row.line, first_line)
                 if duplicate is not None:
                     found.append(duplicate)
-            invitation = None if data is None else _finish(data, doc, facts, found)
+            invitation = None if data is None else merge.finish(data, doc, found)
             _report(found, problems)
             if invitation is not None:
                 yield invitation
 
-    def _documents(
-        self, facts: Facts | None, problems: list[Problem] | None
-    ) -> Iterator[Invitation]:
+    def _read_whole(self) -> tuple[Document, list[Invitation]]:
         if self._whole is None:
             doc = load_document(self._file)
             self._whole = doc, parse_invitations(doc)
-        doc, invitations = self._whole
+        return self._whole
+
+    def _documents(self, merge: FactsMerge, problems: list[Problem] | None) -> Iterator[Invitation]:
+        doc, invitations = self._read_whole()
         at: JsonPath = ("invitations",) if isinstance(doc.data, dict) else ()
         for index, invitation in enumerate(invitations):
-            if facts is None or invitation.id not in facts.entries:
+            if not merge.adds_to(invitation.id):
                 yield invitation
                 continue
             data = dict(invitation.facts)
             row = Document(self.path, data, {(): doc.position((*at, index))})
             found: list[Problem] = []
-            merged = _finish(data, row, facts, found)
+            merged = merge.finish(data, row, found)
             _report(found, problems)
             if merged is not None:
                 yield merged
 
     def _rows(
-        self, connections: Connections | None, first_line: IdIndex, skipped: dict[str, int]
+        self,
+        connections: Connections | None,
+        first_line: IdIndex,
+        skipped: dict[str, int],
+        owners: Counter[Owner],
     ) -> Iterator[Row]:
+        if self.kind == "facebook":
+            from invpolicy.loading.facebook import friend_request_rows
+
+            if self._requests is None:
+                self._requests = load_document(self._file)
+            return friend_request_rows(self._requests, first_line)
         lines = read_lines(self._file, self.path)
         if self.kind == "jsonl":
             return jsonl_rows(lines, self.path)
         records = csv_records(lines, self.path)
         if self.kind == "linkedin":
-            return invitation_rows(records, self.path, connections, first_line, skipped)
+            return invitation_rows(records, self.path, connections, first_line, skipped, owners)
         return csv_rows(records, self.path)
 
 
 class _SideFile(Generic[_Loaded]):
     """The facts or connections file: read on first use, and kept once read."""
 
-    def __init__(self, load: Callable[[Path], _Loaded], path: Path | None) -> None:
+    def __init__(self, load: Callable[[Source], _Loaded], path: Source | None) -> None:
         self._load = load
         self._path = path
         self._loaded: _Loaded | None = None
@@ -199,66 +306,60 @@ def open_invitations(
     *,
     connections: str | Path | None = None,
     facts: str | Path | None = None,
+    messages: str | Path | None = None,
 ) -> InvitationSource:
     """Invitations from ``path``, in ``input_format`` (one of :data:`INPUT_FORMATS`).
 
-    Without ``input_format``, the extension says which. A CSV file whose header
-    is that of LinkedIn's ``Invitations.csv`` is read as LinkedIn's export.
-    ``connections`` is LinkedIn's ``Connections.csv``: inviters found there are
-    skipped (any other input with ``connections`` is refused here). ``facts``
-    is a YAML file of facts to add to invitations, by id. Nothing is read here
-    but the head of a CSV file; problems in the files come from
+    ``path`` may be a network's export, as a ZIP file or a folder: its
+    invitations, connections and messages are read from it (``connections``
+    and ``messages`` given here win over the export's own). Otherwise, without
+    ``input_format``, the extension says which. A CSV file whose header is
+    that of LinkedIn's ``Invitations.csv`` is read as LinkedIn's export, and a
+    JSON file holding Facebook's received friend requests as Facebook's.
+    ``connections`` is LinkedIn's ``Connections.csv``: inviters found there
+    are skipped (any other input with ``connections`` is refused here).
+    ``messages`` is LinkedIn's ``messages.csv``: it gives the facts
+    ``exchanges`` and ``follow_up``. ``facts`` is a YAML file of facts to add
+    to invitations, by id. Nothing is read here but the head of a file and
+    the list of an archive's files; problems in the files come from
     :meth:`InvitationSource.check` or the iteration.
     """
     shown_as = str(path)
-    choices = ", ".join(INPUT_FORMATS)
-    if input_format is None:
-        suffix = Path(path).suffix.lower()
-        if suffix not in _EXTENSIONS:
-            raise InvpolicyError(
-                Problem(
-                    shown_as,
-                    1,
-                    1,
-                    f"cannot tell the format from the extension '{suffix}': "
-                    f"use --input-format with one of {choices}",
-                )
-            )
-        input_format = _EXTENSIONS[suffix]
-    elif input_format not in INPUT_FORMATS:
-        raise InvpolicyError(
-            Problem(shown_as, 1, 1, f"unknown input format '{input_format}': use one of {choices}")
+    given_connections = None if connections is None else Path(connections)
+    given_messages = None if messages is None else Path(messages)
+    fact_file = None if facts is None else Path(facts)
+    if input_format is None and is_archive(Path(path)):
+        export = find_export(Path(path), shown_as)
+        return InvitationSource(
+            export.invitations,
+            str(export.invitations),
+            export.network,
+            given_connections or export.connections,
+            fact_file,
+            messages=given_messages or export.messages,
+            export=export,
         )
-    kind = input_format
-    if kind == "csv" and looks_like_linkedin(Path(path), shown_as):
-        kind = "linkedin"
+    kind = input_kind(Path(path), shown_as, input_format)
     return InvitationSource(
-        Path(path),
-        shown_as,
-        kind,
-        None if connections is None else Path(connections),
-        None if facts is None else Path(facts),
+        Path(path), shown_as, kind, given_connections, fact_file, messages=given_messages
     )
 
 
 def facts_path_for(invitations_path: str | Path) -> Path:
-    """The default facts file for an invitations file: ``<stem>.facts.yaml`` beside it."""
-    path = Path(invitations_path)
-    return path.with_name(f"{path.stem}.facts.yaml")
+    """The default facts file for an invitations file: ``<stem>.facts.yaml`` beside it.
 
-
-def _finish(
-    data: Any, doc: Document, facts: Facts | None, found: list[Problem]
-) -> Invitation | None:
-    """Merge the facts file's entry over ``data``, validate it and build the invitation.
-
-    Problems go to ``found``: then there is no invitation.
+    For a network's export (a ZIP file or a folder), it is named after the
+    network (``linkedin.facts.yaml``), beside the export, so that next month's
+    export, with another date in its name, finds the same answers.
     """
-    if facts is not None:
-        data, doc = facts.merged(data, doc)
-    found.extend(text_problems(data, doc))
-    found.extend(invitation_problems(data, doc))
-    return None if found else build_invitation(data)
+    path = Path(invitations_path)
+    if is_archive(path):
+        try:
+            network = find_export(path, str(path)).network
+        except InvpolicyError:
+            network = path.stem  # opening it will say what is wrong
+        return path.parent / facts_name(network)
+    return path.with_name(f"{path.stem}.facts.yaml")
 
 
 def _report(found: list[Problem], problems: list[Problem] | None) -> None:

@@ -12,7 +12,6 @@ import json
 import re
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from invpolicy.errors import InvpolicyError, Problem
@@ -38,7 +37,7 @@ class Row:
     problems: list[Problem]
 
 
-def read_lines(path: Path, shown_as: str) -> Generator[str, None, None]:
+def read_lines(path: files.Source, shown_as: str) -> Generator[str, None, None]:
     """The file's lines, decoded one at a time, line endings kept."""
     limit = files.MAX_FILE_BYTES
     with files.open_file(path, shown_as) as stream:

@@ -17,11 +17,16 @@ DEFAULT_NETWORK = "linkedin"
 
 @dataclass(frozen=True)
 class Invitation:
-    """One invitation. ``facts`` holds what is known; an absent key is unknown."""
+    """One invitation. ``facts`` holds what is known; an absent key is unknown.
+
+    ``origins`` says where a fact came from when it was not the invitations
+    file: the facts file, or the messages it was derived from.
+    """
 
     id: str
     name: str
     facts: Mapping[str, Any] = field(default_factory=dict)
+    origins: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def language(self) -> str | None:
@@ -61,9 +66,15 @@ def _quick_test() -> Callable[[Any], bool]:
     return test
 
 
-def build_invitation(data: Mapping[str, Any]) -> Invitation:
-    """The :class:`Invitation` for a mapping that the invitation schema accepts."""
+def build_invitation(
+    data: Mapping[str, Any], origins: Mapping[str, str] | None = None
+) -> Invitation:
+    """The :class:`Invitation` for a mapping that the invitation schema accepts.
+
+    ``origins`` names where some facts came from (see :class:`Invitation`).
+    """
     # null means unknown, like an absent key: drop it so criteria see one thing.
     facts = {key: value for key, value in data.items() if value is not None}
     facts.setdefault("network", DEFAULT_NETWORK)
-    return Invitation(id=facts["id"], name=facts["name"], facts=facts)
+    known = {key: where for key, where in (origins or {}).items() if key in facts}
+    return Invitation(id=facts["id"], name=facts["name"], facts=facts, origins=known)
