@@ -18,6 +18,8 @@ from invpolicy.plugins.registry import Registry
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 EXAMPLES = REPO / "examples"
+#: The fictional LinkedIn export, unzipped; its ZIP is beside it.
+LINKEDIN_EXPORT = EXAMPLES / "linkedin" / "Basic_LinkedInDataExport_03-01-2026"
 SEEDS = REPO.parent / "shared" / "seeds"
 DATA = TESTS / "data"
 

@@ -13,6 +13,7 @@ import pytest
 
 TESTS = Path(__file__).resolve().parents[1]
 EXAMPLES = TESTS.parent / "examples"
+LINKEDIN_EXPORT = EXAMPLES / "linkedin" / "Basic_LinkedInDataExport_03-01-2026"
 
 # Every test here starts a new Python process (the console script, or python -c).
 pytestmark = pytest.mark.slow
@@ -88,7 +89,7 @@ def test_start_up_does_not_import_what_only_commands_need(module):
 
 def test_the_linkedin_workflow_end_to_end(tmp_path):
     for name in ("Invitations.csv", "Connections.csv"):
-        shutil.copy(EXAMPLES / "linkedin" / "Basic_LinkedInDataExport_03-01-2026" / name, tmp_path / name)
+        shutil.copy(LINKEDIN_EXPORT / name, tmp_path / name)
     export = (tmp_path / "Invitations.csv").read_bytes()
     three = ["-p", "strong-ties-only", "-p", "ask-first", "-p", "quality-over-quantity"]
     base = ["Invitations.csv", "--connections", "Connections.csv"]

@@ -186,10 +186,10 @@ def test_answers_merge_into_an_existing_facts_file_keeping_its_comments(tmp_path
 def test_a_linkedin_export_is_never_edited_its_answers_go_beside_it(tmp_path):
     import shutil
 
-    from ..conftest import EXAMPLES
+    from ..conftest import LINKEDIN_EXPORT
 
     export = tmp_path / "Invitations.csv"
-    shutil.copy(EXAMPLES / "linkedin" / "Basic_LinkedInDataExport_03-01-2026" / "Invitations.csv", export)
+    shutil.copy(LINKEDIN_EXPORT / "Invitations.csv", export)
     before = export.read_bytes()
     # The first inviter: not met, 3 past conversations; every other question skipped.
     result = interact(export, "n\n3\n" + "\n" * 14 + "y\n")

@@ -23,6 +23,7 @@ from invpolicy.model.invitation import build_invitation
 TESTS = Path(__file__).resolve().parents[1]
 INPUTS = TESTS / "data" / "inputs"
 EXAMPLES = TESTS.parent / "examples"
+LINKEDIN_EXPORT = EXAMPLES / "linkedin" / "Basic_LinkedInDataExport_03-01-2026"
 
 LINKEDIN_HEADER = "From,To,Sent At,Message,Direction,inviterProfileUrl,inviteeProfileUrl\n"
 
@@ -698,7 +699,7 @@ def test_connections_are_only_for_linkedin_exports(name):
 
 
 def test_the_shipped_linkedin_example_reads(tmp_path):
-    folder = EXAMPLES / "linkedin" / "Basic_LinkedInDataExport_03-01-2026"
+    folder = LINKEDIN_EXPORT
     invitations = open_invitations(
         folder / "Invitations.csv", connections=folder / "Connections.csv"
     )

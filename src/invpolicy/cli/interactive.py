@@ -163,7 +163,8 @@ def run_interactive(
             if in_place:
                 save_into_invitations(target, {invitation.id: given})
             else:
-                save_facts_file(target, {invitation.id: given}, about=source.path)
+                about = source.path if source.export is None else source.export.archive.shown
+                save_facts_file(target, {invitation.id: given}, about=about)
             click.echo(f"  saved to {target}")
         click.echo()
     count = sum(len(given) for given in answers.values())

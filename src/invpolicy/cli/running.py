@@ -57,6 +57,8 @@ class Inputs:
         source.check()
         if source.export is not None:
             names = ", ".join(file.name for file in source.export.files())
+            if source.threads_read:
+                names += f" and {counted(source.threads_read, 'message thread')}"
             owner = f" (the export of {source.owner.name})" if source.owner else ""
             click.echo(f"Read {names} from {self.path}{owner}", err=True)
         return source

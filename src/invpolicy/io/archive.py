@@ -47,7 +47,7 @@ def is_archive(path: Path) -> bool:
 class _Budget:
     """What may still be decompressed from one ZIP archive; each entry is counted once."""
 
-    left: int = MAX_ARCHIVE_BYTES
+    left: int = field(default_factory=lambda: MAX_ARCHIVE_BYTES)
     counted: set[str] = field(default_factory=set)
 
     def take(self, name: str, size: int) -> bool:

@@ -170,22 +170,24 @@ def thread_key(name: str) -> str:
     return _NOT_KEY.sub("", fold(name))
 
 
-def read_threads(archive: Archive, inviters: Inviters, owner: str | None) -> None:
+def read_threads(archive: Archive, inviters: Inviters, owner: str | None) -> int:
     """Add to ``inviters`` what was said in the export's threads between you and each of them.
 
     Only the threads whose folder is named after a requester are read; of those,
     only the ones with two participants, the requester and (when ``owner``, your
-    name, is known) you. A thread file that cannot be read is an error.
+    name, is known) you. A thread file that cannot be read is an error. Gives
+    how many thread files were read.
     """
     keys = {thread_key(name) for name in inviters.names()}
     keys.discard("")
-    if not keys:
-        return
-    for name in archive.names():
+    read = 0
+    for name in archive.names() if keys else ():
         match = _THREAD.search(name)
         if match is None or match[1].rpartition("_")[0].lower() not in keys:
             continue
         _read_thread(str(archive.file(name)), read_text(archive.file(name)), inviters, owner)
+        read += 1
+    return read
 
 
 def _read_thread(shown_as: str, text: str, inviters: Inviters, owner: str | None) -> None:

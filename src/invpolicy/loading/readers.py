@@ -96,14 +96,10 @@ class InvitationSource:
         #: After a full iteration or :meth:`check` of LinkedIn's export: you,
         #: from ``Profile.csv`` or from whom the invitations were sent to.
         self.owner: Owner | None = None
-        #: The files read, as messages name them.
-        self.files: list[str] = [
-            str(f) for f in (file, connections, messages, facts) if f is not None
-        ]
+        #: How many of Facebook's message threads were read, once read.
+        self.threads_read = 0
         self._file = file
         self._profile = None if export is None else export.profile
-        if self._profile is not None:
-            self.files.append(str(self._profile))
         self._facts = _SideFile(load_facts, facts)
         self._connections = _SideFile(read_connections, connections)
         self._messages = messages
@@ -187,7 +183,7 @@ class InvitationSource:
                 elif self.export is not None:
                     from invpolicy.loading.facebook import read_threads
 
-                    read_threads(self.export.archive, inviters, None)
+                    self.threads_read = read_threads(self.export.archive, inviters, None)
                 self._derived = inviters.facts()
             except InvpolicyError as exc:
                 if problems is None:
