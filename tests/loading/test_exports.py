@@ -309,6 +309,18 @@ def test_people_are_matched_by_profile_address_then_by_name(tmp_path):
     assert facts["exchanges"] == 2
 
 
+def test_a_name_two_inviters_share_finds_neither(tmp_path):
+    messages = messages_csv(
+        tmp_path / "messages.csv",
+        (("Anna Berg", ""), ME, "2026-03-01 09:00:00 UTC", "Which Anna am I?"),
+        (ME, ("Anna Berg", ""), "2026-03-01 10:00:00 UTC", "Nobody can tell"),
+    )
+    first = {"id": "anna", "name": "Anna Berg", "sent_at": "2026-03-10T12:00"}
+    second = {**first, "id": "anna-2"}
+    found = by_id(open_invitations(pending(tmp_path / "p.json", first, second), messages=messages))
+    assert [found[key].facts["exchanges"] for key in ("anna", "anna-2")] == [0, 0]
+
+
 def test_the_facts_file_wins_and_so_does_what_the_invitation_says(tmp_path):
     messages = messages_csv(
         tmp_path / "messages.csv",

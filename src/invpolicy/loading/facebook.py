@@ -24,7 +24,7 @@ from invpolicy.io.archive import Archive
 from invpolicy.io.document import Document, dotted
 from invpolicy.io.files import read_text
 from invpolicy.loading.idindex import IdIndex
-from invpolicy.loading.linkedin import _name_slug, _unique
+from invpolicy.loading.linkedin import name_slug, unique_id
 from invpolicy.loading.records import Row
 from invpolicy.loading.talks import Inviters, folded_name
 from invpolicy.schema.check import shown
@@ -114,7 +114,7 @@ def friend_request_rows(doc: Document, first_line: IdIndex) -> Iterator[Row]:
             yield Row(line, None, row, [doc.problem((*at, "name"), message)])
             continue
         name = repair_mojibake(name).strip()
-        data["id"] = _unique(_name_slug(name) or "requester", first_line, suffixes)
+        data["id"] = unique_id(name_slug(name) or "requester", first_line, suffixes)
         data["name"] = name
         data["network"] = "facebook"
         problems: list[Problem] = []

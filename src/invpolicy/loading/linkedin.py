@@ -105,7 +105,7 @@ def invitation_rows(
         if connections is not None and connections.knows(slug, name):
             skipped["already connected"] = skipped.get("already connected", 0) + 1
             continue
-        data["id"] = _unique(slug or _name_slug(name) or "inviter", first_line, suffixes)
+        data["id"] = unique_id(slug or name_slug(name) or "inviter", first_line, suffixes)
         if name:
             data["name"] = name
         # The export's own network, not the default for invitations that name none.
@@ -136,7 +136,7 @@ def invitation_rows(
         yield Row(line, data, doc, problems)
 
 
-def _unique(base: str, used: IdIndex, suffixes: dict[str, int]) -> str:
+def unique_id(base: str, used: IdIndex, suffixes: dict[str, int]) -> str:
     """``base``, or ``base-2``, ``base-3``... if taken; ``suffixes`` saves recounting."""
     if base not in used:
         return base
@@ -154,7 +154,7 @@ def profile_slug(url: str) -> str | None:
     return unquote(match[1]).lower() if match else None
 
 
-def _name_slug(name: str) -> str:
+def name_slug(name: str) -> str:
     # Letters with no ASCII base ("ł", "李") are dropped, not made separators.
     ascii_name = fold(name).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-")

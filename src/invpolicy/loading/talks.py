@@ -126,27 +126,31 @@ class Inviters:
 
     def __init__(self, inviters: Iterable[Inviter]) -> None:
         self._by_slug: dict[str, Inviter] = {}
-        self._by_name: dict[str, Inviter] = {}
-        self._unaddressed: dict[str, Inviter] = {}
+        self._by_name: dict[str, Inviter | None] = {}
+        self._unaddressed: dict[str, Inviter | None] = {}
         self.talks: dict[str, Talk] = {}
         for inviter in inviters:
             name = folded_name(inviter.name)
-            self._by_name.setdefault(name, inviter)
+            _add(self._by_name, name, inviter)
             if inviter.slug:
                 self._by_slug.setdefault(inviter.slug, inviter)
             else:
-                self._unaddressed.setdefault(name, inviter)
+                _add(self._unaddressed, name, inviter)
             self.talks[inviter.id] = Talk(inviter.since)
 
     def __bool__(self) -> bool:
         return bool(self.talks)
 
     def names(self) -> list[str]:
-        """The inviters' names, each once."""
-        return [inviter.name for inviter in self._by_name.values()]
+        """The names that find an inviter."""
+        return [inviter.name for inviter in self._by_name.values() if inviter is not None]
 
     def find(self, slug: str | None, name: str) -> Inviter | None:
-        """The inviter with this profile slug, or this name when either side has no address."""
+        """The inviter with this profile slug, or this name when either side has no address.
+
+        A name that two inviters share finds neither: nobody can tell whose
+        message it is.
+        """
         if slug:
             return self._by_slug.get(slug) or self._unaddressed.get(folded_name(name))
         return self._by_name.get(folded_name(name))
@@ -157,3 +161,8 @@ class Inviters:
     def facts(self) -> dict[str, dict[str, Any]]:
         """Each inviter's facts: ``exchanges`` (0 when you never talked), ``follow_up``."""
         return {ident: talk.facts() for ident, talk in self.talks.items()}
+
+
+def _add(table: dict[str, Inviter | None], name: str, inviter: Inviter) -> None:
+    """Add ``inviter`` under ``name``; a name taken twice finds nobody (None)."""
+    table[name] = None if name in table else inviter
