@@ -139,3 +139,15 @@ def test_facebook_s_export_and_its_html_page():
     assert result.exit_code == 1
     assert result.stderr.startswith(f"{html}:1:1: this is Facebook's HTML export")
     assert result.stderr.count("\n") == 1
+
+
+def test_a_facebook_file_of_another_shape_is_one_located_line(tmp_path):
+    wrong = tmp_path / "facebook" / "received_friend_requests.json"
+    wrong.parent.mkdir()
+    wrong.write_text('{"friends_v2": []}', encoding="utf-8")
+    result = run("compare", str(wrong.parent))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{wrong}:1:1: not Facebook's received friend requests: expected an object with "
+        "the key received_requests_v2\n"
+    )
