@@ -28,7 +28,7 @@ from invpolicy.text import fold
 #: How many records may come before the header of a LinkedIn file (its notes).
 _HEADER_SEARCH = 10
 _INVITATIONS_HEADER = ("from", "to", "sent at", "message", "direction")
-_CONNECTIONS_HEADER = ("first name", "last name")
+_NAMES_HEADER = ("first name", "last name")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _SENT_AT = re.compile(
     r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2}),?\s+(\d{1,2}):(\d{2})(?:\s*([AaPp])\.?[Mm]\.?)?"
@@ -205,17 +205,22 @@ class Connections:
         return bool(name) and folded_name(name) in self.names
 
 
+def _names_header(
+    records: Iterator[tuple[int, list[str]]], shown_as: str, what: str
+) -> tuple[int, dict[str, int], int]:
+    """The header of a file that starts with First Name and Last Name; else, an error."""
+    header = find_header(records, _NAMES_HEADER)
+    if header is None:
+        message = f"no header with the columns First Name and Last Name: not LinkedIn's {what}"
+        raise InvpolicyError(Problem(shown_as, 1, 1, message))
+    return header
+
+
 def read_connections(path: Source) -> Connections:
     """LinkedIn's ``Connections.csv``, all of it checked before it is used."""
     shown_as = str(path)
     records = csv_records(read_lines(path, shown_as), shown_as)
-    header = find_header(records, _CONNECTIONS_HEADER)
-    if header is None:
-        message = (
-            "no header with the columns First Name and Last Name: not LinkedIn's Connections.csv"
-        )
-        raise InvpolicyError(Problem(shown_as, 1, 1, message))
-    _, columns, width = header
+    _, columns, width = _names_header(records, shown_as, "Connections.csv")
     found = Connections(set(), set(), "url" in columns)
     problems: list[Problem] = []
     for line, row in records:
@@ -238,21 +243,12 @@ def read_connections(path: Source) -> Connections:
     return found
 
 
-_PROFILE_HEADER = ("first name", "last name")
-
-
 def read_profile_name(path: Source) -> str | None:
     """Your name, from LinkedIn's ``Profile.csv`` (its first row after the header)."""
     shown_as = str(path)
     with closing(read_lines(path, shown_as)) as lines:
         records = csv_records(lines, shown_as)
-        header = find_header(records, _PROFILE_HEADER)
-        if header is None:
-            message = (
-                "no header with the columns First Name and Last Name: not LinkedIn's Profile.csv"
-            )
-            raise InvpolicyError(Problem(shown_as, 1, 1, message))
-        _, columns, _ = header
+        _, columns, _ = _names_header(records, shown_as, "Profile.csv")
         for _, row in records:
             cells = _cells(row, columns)
             name = " ".join(f"{cells['first name']} {cells['last name']}".split())

@@ -99,7 +99,7 @@ class InvitationSource:
         #: How many of Facebook's message threads were read, once read.
         self.threads_read = 0
         self._file = file
-        self._profile = None if export is None else export.profile
+        self._profile = _SideFile(read_profile_name, None if export is None else export.profile)
         self._facts = _SideFile(load_facts, facts)
         self._connections = _SideFile(read_connections, connections)
         self._messages = messages
@@ -155,14 +155,9 @@ class InvitationSource:
     def _owner(self, owners: Counter[Owner], problems: list[Problem] | None) -> Owner | None:
         """You: your name from ``Profile.csv``, else the one the invitations went to."""
         usual = owners.most_common(1)[0][0] if owners else None
-        if self._profile is not None:
-            try:
-                name = read_profile_name(self._profile)
-            except InvpolicyError as exc:
-                _report(list(exc.problems), problems)
-                name = None
-            if name:
-                return Owner(name, usual.slug if usual is not None else None)
+        name = self._profile.get(problems)
+        if name:
+            return Owner(name, usual.slug if usual is not None else None)
         return usual
 
     def _derived_facts(
@@ -172,24 +167,22 @@ class InvitationSource:
         if self.messages_label is None:
             return None
         if self._derived is None:
-            try:
-                owners: Counter[Owner] = Counter()
-                inviters = Inviters(self._inviters(connections, owners))
-                owner = self._owner(owners, None)
-                if self._messages is not None:
-                    from invpolicy.loading.messages import read_messages
-
-                    read_messages(self._messages, inviters, owner)
-                elif self.export is not None:
-                    from invpolicy.loading.facebook import read_threads
-
-                    self.threads_read = read_threads(self.export.archive, inviters, None)
-                self._derived = inviters.facts()
-            except InvpolicyError as exc:
-                if problems is None:
-                    raise
-                problems.extend(exc.problems)
+            self._derived = _gather(lambda: self._read_derived(connections), problems)
         return self._derived
+
+    def _read_derived(self, connections: Connections | None) -> dict[str, dict[str, Any]]:
+        owners: Counter[Owner] = Counter()
+        inviters = Inviters(self._inviters(connections, owners))
+        owner = self._owner(owners, None)
+        if self._messages is not None:
+            from invpolicy.loading.messages import read_messages
+
+            read_messages(self._messages, inviters, owner)
+        elif self.export is not None:
+            from invpolicy.loading.facebook import read_threads
+
+            self.threads_read = read_threads(self.export.archive, inviters, None)
+        return inviters.facts()
 
     def _inviters(
         self, connections: Connections | None, owners: Counter[Owner]
@@ -276,7 +269,7 @@ class InvitationSource:
 
 
 class _SideFile(Generic[_Loaded]):
-    """The facts or connections file: read on first use, and kept once read."""
+    """The facts, connections or profile file: read on first use, and kept once read."""
 
     def __init__(self, load: Callable[[Source], _Loaded], path: Source | None) -> None:
         self._load = load
@@ -285,15 +278,22 @@ class _SideFile(Generic[_Loaded]):
 
     def get(self, problems: list[Problem] | None) -> _Loaded | None:
         """The file's content; when checking, a problem does not stop the check."""
-        if self._path is None or self._loaded is not None:
+        path = self._path
+        if path is None or self._loaded is not None:
             return self._loaded
-        try:
-            self._loaded = self._load(self._path)
-        except InvpolicyError as exc:
-            if problems is None:
-                raise
-            problems.extend(exc.problems)
+        self._loaded = _gather(lambda: self._load(path), problems)
         return self._loaded
+
+
+def _gather(read: Callable[[], _Loaded], problems: list[Problem] | None) -> _Loaded | None:
+    """What ``read`` gives; its problems are raised when iterating, kept when checking."""
+    try:
+        return read()
+    except InvpolicyError as exc:
+        if problems is None:
+            raise
+        problems.extend(exc.problems)
+        return None
 
 
 def open_invitations(
