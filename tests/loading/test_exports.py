@@ -141,8 +141,17 @@ def test_files_are_found_whatever_their_case_and_in_subfolders(tmp_path):
 
 def test_connections_and_messages_named_on_the_command_line_win_over_the_export(tmp_path):
     other = messages_csv(tmp_path / "other.csv")
-    invitations = by_id(open_invitations(ZIP, messages=other))
-    assert invitations["ravi-iyer-cm"].facts["exchanges"] == 0
+    connections = tmp_path / "Connections.csv"
+    connections.write_text(
+        "First Name,Last Name,URL\nRavi,Iyer,https://www.linkedin.com/in/ravi-iyer-cm\n",
+        encoding="utf-8",
+    )
+    source = open_invitations(ZIP, messages=other, connections=connections)
+    invitations = by_id(source)
+    assert invitations["nadia-benali-5e0c"].facts["exchanges"] == 0
+    # Ravi is in the other connections; Margaux, only in the export's, is pending.
+    assert "ravi-iyer-cm" not in invitations
+    assert "margaux-lenoir-61" in invitations
 
 
 def test_two_files_of_one_name_at_one_depth_are_an_error_not_a_guess(tmp_path):
