@@ -16,14 +16,17 @@ import io
 import os
 import stat
 import struct
-import zipfile
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import IO, BinaryIO, cast
+from typing import IO, TYPE_CHECKING, BinaryIO, cast
 
 from invpolicy.errors import InvpolicyError, Problem
 from invpolicy.io import files
+
+if TYPE_CHECKING:
+    import zipfile
+
+# zipfile is imported where a ZIP file is read: most runs never read one.
 
 #: Entries in a ZIP archive, or files in a folder, looked at.
 MAX_MEMBERS = 50_000
@@ -136,6 +139,8 @@ class Archive:
     # --- ZIP files -------------------------------------------------------------------
 
     def _open_zip(self) -> zipfile.ZipFile:
+        import zipfile
+
         if self._zip is not None:
             return self._zip
         try:
@@ -165,6 +170,8 @@ class Archive:
     def open_member(self, member: ArchiveFile) -> BinaryIO:
         if not self.is_zip:
             return files.open_file(self.path / member.name, member.shown)
+        import zipfile
+
         archive = self._open_zip()
         info = archive.getinfo(member.name)
         if info.file_size > files.MAX_FILE_BYTES:
@@ -234,6 +241,9 @@ class _Guarded(io.RawIOBase):
         return True
 
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        import zipfile
+        import zlib
+
         try:
             data = self._stream.read(len(buffer))
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
