@@ -318,6 +318,20 @@ def test_people_are_matched_by_profile_address_then_by_name(tmp_path):
     assert facts["exchanges"] == 2
 
 
+def test_a_name_with_a_comma_is_one_recipient(tmp_path):
+    john = ("John Smith, MBA", "")
+    messages = messages_csv(
+        tmp_path / "messages.csv",
+        (john, ("Sam Leroy", ""), "2026-03-01 09:00:00 UTC", "Hello"),
+        (("Sam Leroy", ""), john, "2026-03-01 10:00:00 UTC", "Hi"),
+        (("Sam Leroy", ""), ("John Smith, Bo Lind", ""), "2026-03-02 10:00:00 UTC", "Group"),
+        (("Bo Lind", ""), ("Sam Leroy, John Smith, MBA", ""), "2026-03-02 11:00:00 UTC", "G"),
+    )
+    invites = {"id": "john", "name": "John Smith, MBA", "sent_at": "2026-03-10T12:00"}
+    found = by_id(open_invitations(pending(tmp_path / "p.json", invites), messages=messages))
+    assert found["john"].facts["exchanges"] == 1
+
+
 def test_a_name_two_inviters_share_finds_neither(tmp_path):
     messages = messages_csv(
         tmp_path / "messages.csv",
@@ -368,8 +382,8 @@ def test_a_messages_file_without_a_column_it_needs_is_one_line(tmp_path):
         source.check()
     assert [str(p) for p in exc.value.problems] == [
         f"{messages}:1:1: not LinkedIn's messages.csv: no column DATE in the header (its "
-        "columns: conversation id, conversation title, from, sender profile url, to, "
-        "recipient profile urls, subject, content, folder)"
+        "columns: CONVERSATION ID, CONVERSATION TITLE, FROM, SENDER PROFILE URL, TO, "
+        "RECIPIENT PROFILE URLS, SUBJECT, CONTENT, FOLDER)"
     ]
 
 
@@ -395,7 +409,7 @@ def test_messages_are_refused_with_facebook_s_friend_requests():
     requests = next(EXAMPLES.glob("facebook/*/**/received_friend_requests.json"))
     with pytest.raises(InvpolicyError) as exc:
         open_invitations(requests, messages=LINKEDIN_EXPORT / "messages.csv")
-    assert "messages.csv is LinkedIn's" in str(exc.value.problems[0])
+    assert "--messages reads LinkedIn's messages.csv" in str(exc.value.problems[0])
 
 
 # --- Facebook ---------------------------------------------------------------------------
@@ -415,6 +429,15 @@ def test_facebook_s_export_is_read_from_its_folder_or_a_zip_of_it(tmp_path):
         assert invitations["francois-dupont"].facts["exchanges"] == 3
         assert source.threads_read == 3
         assert facts_path_for(given) == given.parent / "facebook.facts.yaml"
+
+
+def test_a_facebook_export_without_messages_says_nothing_of_talks(tmp_path):
+    folder = next(EXAMPLES.glob("facebook/facebook-*"))
+    copy = tmp_path / folder.name
+    shutil.copytree(folder, copy)
+    shutil.rmtree(copy / "your_facebook_activity" / "messages")
+    invitations = by_id(open_invitations(copy))
+    assert all("exchanges" not in inv.facts for inv in invitations.values())
 
 
 def test_facebook_s_file_alone_is_recognised_by_its_content(tmp_path):

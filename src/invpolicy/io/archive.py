@@ -158,9 +158,8 @@ class Archive:
             )
         try:
             self._zip = zipfile.ZipFile(self.path)
-        except OSError as exc:
-            raise InvpolicyError(files.open_problem(self.shown, exc)) from None
-        except (zipfile.BadZipFile, ValueError, EOFError):
+        except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError, OSError):
+            # The file was just read: an OSError here is a seek to a damaged offset.
             raise self.problem("not a ZIP archive, or a damaged one") from None
         return self._zip
 
@@ -183,7 +182,7 @@ class Archive:
             )
         try:
             stream = archive.open(info)
-        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, ValueError) as exc:
+        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, ValueError, OSError) as exc:
             raise InvpolicyError(Problem(member.shown, 1, 1, _zip_error(exc))) from None
         return cast(BinaryIO, io.BufferedReader(_Guarded(stream, member.shown)))
 

@@ -170,6 +170,11 @@ def thread_key(name: str) -> str:
     return _NOT_KEY.sub("", fold(name))
 
 
+def has_threads(archive: Archive) -> bool:
+    """Whether the export holds message threads: without them, nothing is known of talks."""
+    return any(_THREAD.search(name) for name in archive.names())
+
+
 def read_threads(archive: Archive, inviters: Inviters, owner: str | None) -> int:
     """Add to ``inviters`` what was said in the export's threads between you and each of them.
 

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from invpolicy.errors import InvpolicyError, Problem
 from invpolicy.io.files import Source
-from invpolicy.loading.linkedin import find_header, profile_slug
+from invpolicy.loading.linkedin import profile_slug
 from invpolicy.loading.records import csv_records, read_lines
 from invpolicy.loading.talks import Inviters, Owner
 from invpolicy.schema.check import shown
@@ -34,13 +34,16 @@ def read_messages(path: Source, inviters: Inviters, owner: Owner | None) -> None
     shown_as = str(path)
     with closing(read_lines(path, shown_as)) as lines:
         records = csv_records(lines, shown_as)
-        header = find_header(records, ())
+        header = next(records, None)
         if header is None:
             raise InvpolicyError(Problem(shown_as, 1, 1, "file is empty"))
-        line, columns, _ = header
+        line, titles = header
+        columns: dict[str, int] = {}
+        for index, name in enumerate(titles):
+            columns.setdefault(name.strip().casefold(), index)
         lacking = [name for name in COLUMNS if name.casefold() not in columns]
         if lacking:
-            found = ", ".join(name for name in columns if name) or "none"
+            found = ", ".join(name.strip() for name in titles if name.strip()) or "none"
             message = (
                 f"not LinkedIn's messages.csv: no column {' or '.join(lacking)} "
                 f"in the header (its columns: {found})"
@@ -59,7 +62,7 @@ def read_messages(path: Source, inviters: Inviters, owner: Owner | None) -> None
             sender = (profile_slug(cell(row, "sender profile url")), cell(row, "from"))
             urls = [url for url in cell(row, "recipient profile urls").split(";") if url.strip()]
             names = cell(row, "to")
-            if (len(urls) if urls else len([n for n in names.split(",") if n.strip()])) != 1:
+            if _recipients(urls, names, inviters, owner) != 1:
                 continue  # a group conversation, or no recipient
             recipient = (profile_slug(urls[0]) if urls else None, names)
             if owner is not None and owner.is_you(*sender):
@@ -82,6 +85,21 @@ def read_messages(path: Source, inviters: Inviters, owner: Owner | None) -> None
             inviters.said(inviter, when, theirs, cell(row, "content").replace("\r\n", "\n"))
     if problems:
         raise InvpolicyError(problems)
+
+
+def _recipients(urls: list[str], names: str, inviters: Inviters, owner: Owner | None) -> int:
+    """How many people a message went to: its addresses, else its names.
+
+    Names are separated by commas, but a name may hold one ("John Smith, MBA"):
+    a whole that names an inviter, or you, is one person.
+    """
+    if urls:
+        return len(urls)
+    if names and (
+        inviters.find(None, names) is not None or (owner is not None and owner.is_you(None, names))
+    ):
+        return 1
+    return len([name for name in names.split(",") if name.strip()])
 
 
 def _date(text: str) -> datetime | None:

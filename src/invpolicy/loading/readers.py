@@ -80,8 +80,8 @@ class InvitationSource:
             raise InvpolicyError(Problem(str(connections), 1, 1, message))
         if messages is not None and kind == "facebook":
             message = (
-                "messages.csv is LinkedIn's; Facebook's messages are read from its "
-                "archive: give the archive or its folder instead of the friend requests file"
+                "--messages reads LinkedIn's messages.csv; Facebook's messages are read "
+                "from its export itself (its ZIP file or folder)"
             )
             raise InvpolicyError(Problem(str(messages), 1, 1, message))
         #: The file as given, as messages name it.
@@ -108,7 +108,10 @@ class InvitationSource:
         if messages is not None:
             self.messages_label = str(messages)
         elif kind == "facebook" and export is not None:
-            self.messages_label = f"the messages in {export.archive.shown}"
+            from invpolicy.loading.facebook import has_threads
+
+            if has_threads(export.archive):
+                self.messages_label = f"the messages in {export.archive.shown}"
         #: Each inviter's facts derived from the messages, once read.
         self._derived: dict[str, dict[str, Any]] | None = None
         #: A YAML or JSON file's document and invitations, once read.
@@ -191,8 +194,7 @@ class InvitationSource:
         if self.kind in ("yaml", "json"):
             items: Iterator[Any] = (i.facts for i in self._read_whole()[1])
         else:
-            rows = self._rows(connections, IdIndex(), {}, owners)
-            items = (row.data for row in rows)
+            items = self._row_data(connections, owners)
         for data in items:
             if not isinstance(data, dict):
                 continue
@@ -202,6 +204,16 @@ class InvitationSource:
                 url = data.get("profile_url")
                 slug = profile_slug(url) if isinstance(url, str) else None
                 yield Inviter(ident, name, slug, when)
+
+    def _row_data(self, connections: Connections | None, owners: Counter[Owner]) -> Iterator[Any]:
+        """Each record's data, with the ids the iteration gives them (``-2`` and all)."""
+        first_line = IdIndex()
+        for row in self._rows(connections, first_line, {}, owners):
+            ident = row.data.get("id") if isinstance(row.data, dict) else None
+            if isinstance(ident, str):
+                # As the iteration does: an id is taken once seen, so the next gets ``-2``.
+                duplicate_id(row.doc, (), ident, row.line, first_line)
+            yield row.data
 
     def _records(
         self,
