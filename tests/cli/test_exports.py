@@ -109,12 +109,25 @@ def test_a_zip_bomb_is_refused_in_one_line(tmp_path):
     bomb = tmp_path / "export.zip"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("Invitations.csv", b"From,To,Sent At,Message,Direction\n")
-        archive.writestr("messages.csv", b" " * (25 * 1024 * 1024))
+        archive.writestr("Connections.csv", b" " * (25 * 1024 * 1024))
     result = run("compare", str(bomb))
     assert result.exit_code == 1
     assert result.stderr == (
-        f"{bomb}/messages.csv:1:1: file is too large (more than 20971520 bytes)\n"
+        f"{bomb}/Connections.csv:1:1: file is too large (more than 20971520 bytes)\n"
     )
+
+
+def test_an_inbox_larger_than_other_files_is_read(tmp_path, monkeypatch):
+    from invpolicy.io import files
+    from invpolicy.loading import messages
+
+    # The same as a 25 MB inbox against the 20 MB limit of other files, in less time.
+    monkeypatch.setattr(files, "MAX_FILE_BYTES", 5_000)
+    result = run("compare", str(ZIP), "-p", "ask-first", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    monkeypatch.setattr(messages, "MAX_MESSAGES_BYTES", 5_000)
+    result = run("compare", str(ZIP), "-p", "ask-first")
+    assert result.stderr == f"{ZIP}/messages.csv:1:1: file is too large (more than 5000 bytes)\n"
 
 
 def test_a_messages_file_of_another_shape_is_one_located_line(tmp_path):

@@ -162,8 +162,19 @@ def test_two_files_of_one_name_at_one_depth_are_an_error_not_a_guess(tmp_path):
         open_invitations(tmp_path)
     assert str(exc.value.problems[0]) == (
         f"{tmp_path}:1:1: two files named Invitations.csv: a/Invitations.csv and "
-        "b/Invitations.csv; give the one to read instead of the whole archive"
+        "b/Invitations.csv; give the folder that holds the one to read"
     )
+    # That advice works: the folder holds one.
+    assert by_id(open_invitations(tmp_path / "a"))
+
+
+def test_the_files_of_an_export_are_taken_from_the_folder_of_its_invitations(tmp_path):
+    shutil.copy(LINKEDIN_EXPORT / "Invitations.csv", tmp_path / "Invitations.csv")
+    (tmp_path / "old").mkdir()
+    shutil.copy(LINKEDIN_EXPORT / "messages.csv", tmp_path / "old" / "messages.csv")
+    source = open_invitations(tmp_path)
+    assert source.export is not None
+    assert [f.name for f in source.export.files()] == ["Invitations.csv"]
 
 
 def test_an_archive_without_invitations_says_what_it_looked_for(tmp_path):
@@ -186,6 +197,13 @@ def test_the_facts_file_of_an_export_keeps_one_name_from_one_export_to_the_next(
     assert facts_path_for(march) == tmp_path / "linkedin.facts.yaml"
     assert facts_path_for(april) == tmp_path / "linkedin.facts.yaml"
     assert facts_path_for(tmp_path / "Invitations.csv") == tmp_path / "Invitations.facts.yaml"
+
+
+def test_the_facts_file_is_beside_the_export_even_from_inside_it(tmp_path, monkeypatch):
+    folder = tmp_path / "Basic_LinkedInDataExport_04-01-2026"
+    shutil.copytree(LINKEDIN_EXPORT, folder)
+    monkeypatch.chdir(folder)
+    assert facts_path_for(".") == tmp_path / "linkedin.facts.yaml"
 
 
 # --- messages.csv ---------------------------------------------------------------------

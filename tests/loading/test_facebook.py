@@ -13,8 +13,8 @@ import pytest
 from invpolicy.errors import InvpolicyError
 from invpolicy.io.archive import open_archive
 from invpolicy.io.safeload import load_document
+from invpolicy.loading.export import FACEBOOK_FILES
 from invpolicy.loading.facebook import (
-    FRIEND_REQUEST_FILES,
     HTML_HINT,
     friend_request_rows,
     looks_like_facebook_html,
@@ -81,7 +81,7 @@ def test_repair_mojibake(written: str, meant: str) -> None:
 
 
 def test_file_names_and_key() -> None:
-    assert "received_friend_requests.json" in FRIEND_REQUEST_FILES
+    assert "received_friend_requests.json" in FACEBOOK_FILES
     assert requests_key({"received_requests_v2": []}) == "received_requests_v2"
     assert requests_key({"received_requests": [{"name": "A"}]}) == "received_requests"
     assert requests_key({"received_requests_v2": {}}) is None

@@ -362,9 +362,9 @@ def test_whole_files_are_read_once_however_often_the_input_is_read(write, monkey
     opened: list[str] = []
     real_open = source.open_file
 
-    def counting_open(file, shown):
+    def counting_open(file, shown, *limit):
         opened.append(str(file))
-        return real_open(file, shown)
+        return real_open(file, shown, *limit)
 
     monkeypatch.setattr(source, "open_file", counting_open)
     invitations = open_invitations(path, facts=facts, connections=connections)

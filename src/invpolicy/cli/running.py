@@ -56,12 +56,26 @@ class Inputs:
         )
         source.check()
         if source.export is not None:
-            names = ", ".join(file.name for file in source.export.files())
-            if source.threads_read:
-                names += f" and {counted(source.threads_read, 'message thread')}"
-            owner = f" (the export of {source.owner.name})" if source.owner else ""
-            click.echo(f"Read {names} from {self.path}{owner}", err=True)
+            click.echo(read_line(source, self.path), err=True)
         return source
+
+
+def read_line(source: InvitationSource, given: str) -> str:
+    """What was read from an export, and whose it is, in one line."""
+    from invpolicy.io.archive import ArchiveFile
+
+    assert source.export is not None
+    archive = source.export.archive
+    inside = [f.name for f in source.inputs if isinstance(f, ArchiveFile) and f.archive is archive]
+    if source.threads_read:
+        inside[-1] += f" and {counted(source.threads_read, 'message thread')}"
+    line = f"Read {', '.join(inside)} from {given}"
+    outside = [str(f) for f in source.inputs[1:] if not isinstance(f, ArchiveFile)]
+    if outside:
+        line += f", with {', '.join(outside)}"
+    if source.owner is not None:
+        line += f" (the export of {source.owner.name})"
+    return line
 
 
 def facts_to_read(invitations: str, facts: str | None, no_facts: bool) -> str | None:
@@ -103,11 +117,10 @@ def run_report(
     policies = load_policies(refs, registry)
     # The policies' files, those they extend included.
     paths = [path for p in policies for path in (p.policy.path, *p.policy.parents)]
-    if output is not None and same_file(
-        output, inputs.path, inputs.facts, inputs.connections, inputs.messages, *paths
-    ):
-        raise click.UsageError(f"--output {output} would overwrite an input file")
     source = inputs.open()
+    read = [f if isinstance(f, Path) else getattr(f, "disk_path", None) for f in source.inputs]
+    if output is not None and same_file(output, inputs.path, inputs.facts, *read, *paths):
+        raise click.UsageError(f"--output {output} would overwrite an input file")
     streams = output is None and output_format in ("json", "csv")
     report = compare_stream(
         progress(source, quiet=streams and sys.stdout.isatty()),

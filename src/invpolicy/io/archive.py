@@ -5,9 +5,9 @@ files are found by name, whatever the case and in any subfolder, and each one
 opens like a file on disk (:func:`invpolicy.io.files.open_file` takes an
 :class:`ArchiveFile`). A ZIP has a budget, checked before anything is
 decompressed: at most :data:`MAX_MEMBERS` entries, each file read at most
-:data:`~invpolicy.io.files.MAX_FILE_BYTES` as its entry declares (reading
-stops there whatever the data says), and at most :data:`MAX_ARCHIVE_BYTES` in
-all, so that a zip bomb is refused in one line.
+:data:`~invpolicy.io.files.MAX_FILE_BYTES` (or the limit its reader gives) as
+its entry declares (reading stops there whatever the data says), and at most
+:data:`MAX_ARCHIVE_BYTES` in all, so that a zip bomb is refused in one line.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 #: Entries in a ZIP archive, or files in a folder, looked at.
 MAX_MEMBERS = 50_000
 #: Bytes decompressed from one ZIP archive, over all the files read from it.
-MAX_ARCHIVE_BYTES = 200 * 1024 * 1024
+MAX_ARCHIVE_BYTES = 300 * 1024 * 1024
 #: Bytes of a ZIP archive's directory (about 100 bytes per entry).
 MAX_DIRECTORY_BYTES = 16 * 1024 * 1024
 
@@ -83,9 +83,19 @@ class ArchiveFile:
     def basename(self) -> str:
         return PurePosixPath(self.name).name
 
-    def open_binary(self) -> BinaryIO:
-        """The file's bytes, within the archive's budget."""
-        return self.archive.open_member(self)
+    @property
+    def folder(self) -> str:
+        """The folder that holds it inside the archive (``""`` at the top)."""
+        return str(PurePosixPath(self.name).parent).removeprefix(".")
+
+    @property
+    def disk_path(self) -> Path:
+        """The file on disk that holds it: itself in a folder, the ZIP file otherwise."""
+        return self.archive.path if self.archive.is_zip else self.archive.path / self.name
+
+    def open_binary(self, limit: int) -> BinaryIO:
+        """The file's bytes, if it holds at most ``limit``, within the archive's budget."""
+        return self.archive.open_member(self, limit)
 
 
 class Archive:
@@ -166,15 +176,15 @@ class Archive:
     def _zip_names(self) -> list[str]:
         return [info.filename for info in self._open_zip().infolist() if not info.is_dir()]
 
-    def open_member(self, member: ArchiveFile) -> BinaryIO:
+    def open_member(self, member: ArchiveFile, limit: int) -> BinaryIO:
         if not self.is_zip:
-            return files.open_file(self.path / member.name, member.shown)
+            return files.open_file(self.path / member.name, member.shown, limit)
         import zipfile
 
         archive = self._open_zip()
         info = archive.getinfo(member.name)
-        if info.file_size > files.MAX_FILE_BYTES:
-            raise files.too_large(member.shown)
+        if info.file_size > limit:
+            raise files.too_large(member.shown, limit)
         if not self._budget.take(member.name, info.file_size):
             raise self.problem(
                 f"reading {member.name} would take the files decompressed from the archive "

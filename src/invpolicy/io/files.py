@@ -23,39 +23,39 @@ def open_problem(shown: str, exc: OSError) -> Problem:
 class Member(Protocol):
     """A file inside an archive (:class:`invpolicy.io.archive.ArchiveFile`)."""
 
-    def open_binary(self) -> BinaryIO:
-        """The file's bytes, within the archive's limits."""
+    def open_binary(self, limit: int) -> BinaryIO:
+        """The file's bytes, if it holds at most ``limit``, within the archive's limits."""
 
 
 #: What can be read: a path on disk, or a file inside an archive.
 Source = Path | Member
 
 
-def open_file(path: Source, shown: str) -> BinaryIO:
+def open_file(path: Source, shown: str, limit: int | None = None) -> BinaryIO:
     """Open ``path`` to read its bytes.
 
-    A missing file, a folder, or a file already over :data:`MAX_FILE_BYTES` is
-    an error; the reader still holds what it reads to the limit (a file may
-    grow, a pipe has no size).
+    A missing file, a folder, or a file already over ``limit`` bytes (by
+    default :data:`MAX_FILE_BYTES`) is an error; the reader still holds what it
+    reads to the limit (a file may grow, a pipe has no size).
     """
+    limit = MAX_FILE_BYTES if limit is None else limit
     if not isinstance(path, Path):
-        return path.open_binary()
+        return path.open_binary(limit)
     try:
         info = path.stat()
         if stat.S_ISDIR(info.st_mode):
             raise IsADirectoryError
-        if info.st_size > MAX_FILE_BYTES:
-            raise too_large(shown)
+        if info.st_size > limit:
+            raise too_large(shown, limit)
         return path.open("rb")
     except OSError as exc:
         raise InvpolicyError(open_problem(shown, exc)) from None
 
 
-def too_large(shown: str) -> InvpolicyError:
-    """The error for a file over :data:`MAX_FILE_BYTES`."""
-    return InvpolicyError(
-        Problem(shown, 1, 1, f"file is too large (more than {MAX_FILE_BYTES} bytes)")
-    )
+def too_large(shown: str, limit: int | None = None) -> InvpolicyError:
+    """The error for a file over ``limit`` bytes (by default :data:`MAX_FILE_BYTES`)."""
+    limit = MAX_FILE_BYTES if limit is None else limit
+    return InvpolicyError(Problem(shown, 1, 1, f"file is too large (more than {limit} bytes)"))
 
 
 def read_text(path: str | Source) -> str:

@@ -113,7 +113,8 @@ def save_facts_file(path: str | Path, answers: dict[str, dict[str, Any]], *, abo
         data = CommentedMap()
         data.yaml_set_start_comment(
             f"Facts about the invitations in {Path(about).name}, keyed by invitation id.\n"
-            "invpolicy merges them in with --facts; edit them freely."
+            "decide and compare read them whenever this file is beside the invitations "
+            "(--no-facts leaves them out); edit them freely."
         )
     if not isinstance(data, dict):
         raise InvpolicyError(Problem(str(path), 1, 1, "expected a mapping of invitation ids"))

@@ -2,7 +2,7 @@
 
 LinkedIn's archive (``Basic_LinkedInDataExport_MM-DD-YYYY.zip``, or the complete
 one) holds ``Invitations.csv``, and may hold ``Connections.csv``,
-``messages.csv`` and ``Profile.csv``. Facebook's holds the friend requests you
+``messages.csv`` and ``Profile.csv`` in the same folder. Facebook's holds the friend requests you
 received. Files are found by name, whatever the case, in any subfolder.
 """
 
@@ -51,7 +51,8 @@ def find_export(path: Path, shown: str) -> Export:
     archive = open_archive(path, shown)
     invitations = _one(archive, LINKEDIN_FILES["invitations"])
     if invitations is not None:
-        others = {key: _one(archive, name) for key, name in LINKEDIN_FILES.items()}
+        # The other files of one export are in the folder of its Invitations.csv.
+        others = {key: _beside(archive, invitations, name) for key, name in LINKEDIN_FILES.items()}
         return Export(
             archive,
             "linkedin",
@@ -80,9 +81,18 @@ def _one(archive: Archive, name: str) -> ArchiveFile | None:
     """The file called ``name``; two at the same depth are an error, not a guess."""
     found = archive.find(name)
     if len(found) > 1 and found[0].name.count("/") == found[1].name.count("/"):
+        what = "unzip it, then give" if archive.is_zip else "give"
         message = (
             f"two files named {name}: {found[0].name} and {found[1].name}; "
-            "give the one to read instead of the whole archive"
+            f"{what} the folder that holds the one to read"
         )
         raise InvpolicyError(Problem(archive.shown, 1, 1, message))
     return found[0] if found else None
+
+
+def _beside(archive: Archive, file: ArchiveFile, name: str) -> ArchiveFile | None:
+    """The file called ``name`` (any case) in the same folder as ``file``."""
+    for found in archive.find(name):
+        if found.folder == file.folder:
+            return found
+    return None

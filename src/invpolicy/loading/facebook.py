@@ -31,7 +31,6 @@ from invpolicy.schema.check import shown
 from invpolicy.text import fold
 
 #: The names Facebook gives the received friend requests file, newest first.
-FRIEND_REQUEST_FILES = ("received_friend_requests.json", "friend_requests_received.json")
 #: The key holding the requests: the current one, then the older one.
 _REQUEST_KEYS = ("received_requests_v2", "received_requests")
 

@@ -2,7 +2,7 @@
 
 ``.csv`` files are LinkedIn's ``Invitations.csv`` when their header says so,
 ``.json`` files Facebook's received friend requests when they start as those
-do. Only the head of a file is read here.
+do, or bear their name. Only the head of a file is read here.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from pathlib import Path
 
 from invpolicy.errors import InvpolicyError, Problem
 from invpolicy.io.files import open_file
+from invpolicy.loading.export import FACEBOOK_FILES
 from invpolicy.loading.linkedin import looks_like_linkedin
 
 INPUT_FORMATS = ("yaml", "json", "jsonl", "csv")
@@ -53,7 +54,9 @@ def input_kind(path: Path, shown_as: str, input_format: str | None) -> str:
         )
     if input_format == "csv" and looks_like_linkedin(path, shown_as):
         return "linkedin"
-    if input_format == "json" and _looks_like_facebook(path, shown_as):
+    if input_format == "json" and (
+        path.name.lower() in FACEBOOK_FILES or _looks_like_facebook(path, shown_as)
+    ):
         return "facebook"
     return input_format
 

@@ -20,6 +20,8 @@ from invpolicy.loading.records import csv_records, read_lines
 from invpolicy.loading.talks import Inviters, Owner
 from invpolicy.schema.check import shown
 
+#: A whole inbox is larger than any other file read, and it is streamed: it has its own limit.
+MAX_MESSAGES_BYTES = 200 * 1024 * 1024
 #: The columns every version of the file has, as LinkedIn writes them.
 COLUMNS = ("CONVERSATION ID", "FROM", "TO", "DATE", "CONTENT")
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?(?:\s*UTC)?")
@@ -32,7 +34,7 @@ def read_messages(path: Source, inviters: Inviters, owner: Owner | None) -> None
     first. Every problem in the file is raised together.
     """
     shown_as = str(path)
-    with closing(read_lines(path, shown_as)) as lines:
+    with closing(read_lines(path, shown_as, MAX_MESSAGES_BYTES)) as lines:
         records = csv_records(lines, shown_as)
         header = next(records, None)
         if header is None:

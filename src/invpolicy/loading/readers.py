@@ -103,6 +103,12 @@ class InvitationSource:
         self._facts = _SideFile(load_facts, facts)
         self._connections = _SideFile(read_connections, connections)
         self._messages = messages
+        #: Every file read but the facts file: the invitations first, then
+        #: connections, messages and profile, as each was found or given.
+        self.inputs: list[Source] = [file]
+        for found in (connections, messages, None if export is None else export.profile):
+            if found is not None:
+                self.inputs.append(found)
         #: Where the facts derived from messages come from, as ``--explain`` says.
         self.messages_label: str | None = None
         if messages is not None:
@@ -366,7 +372,9 @@ def facts_path_for(invitations_path: str | Path) -> Path:
             network = find_export(path, str(path)).network
         except InvpolicyError:
             network = path.stem  # opening it will say what is wrong
-        return path.parent / facts_name(network)
+        # Beside the export, even when it is given as "." from inside it.
+        beside = path if path.name not in ("", "..") else path.resolve()
+        return beside.parent / facts_name(network)
     return path.with_name(f"{path.stem}.facts.yaml")
 
 

@@ -37,17 +37,22 @@ class Row:
     problems: list[Problem]
 
 
-def read_lines(path: files.Source, shown_as: str) -> Generator[str, None, None]:
-    """The file's lines, decoded one at a time, line endings kept."""
-    limit = files.MAX_FILE_BYTES
-    with files.open_file(path, shown_as) as stream:
+def read_lines(
+    path: files.Source, shown_as: str, limit: int | None = None
+) -> Generator[str, None, None]:
+    """The file's lines, decoded one at a time, line endings kept.
+
+    At most ``limit`` bytes; by default, :data:`~invpolicy.io.files.MAX_FILE_BYTES`.
+    """
+    limit = files.MAX_FILE_BYTES if limit is None else limit
+    with files.open_file(path, shown_as, limit) as stream:
         total = 0
         number = 0
         while raw := stream.readline(limit + 1 - total):
             # A file that grows while read (or a pipe) is held to the same limit.
             total += len(raw)
             if total > limit:
-                raise files.too_large(shown_as)
+                raise files.too_large(shown_as, limit)
             number += 1
             yield decode_text(raw, shown_as, line=number)
 
