@@ -6,6 +6,7 @@ import json
 import shutil
 import zipfile
 
+import pytest
 from click.testing import CliRunner
 
 from invpolicy.cli import cli
@@ -164,3 +165,38 @@ def test_a_facebook_file_of_another_shape_is_one_located_line(tmp_path):
         f"{wrong}:1:1: not Facebook's received friend requests: expected an object with "
         "the key received_requests_v2\n"
     )
+
+
+def test_output_cannot_overwrite_a_file_of_an_unzipped_export(tmp_path):
+    folder = tmp_path / "export"
+    shutil.copytree(LINKEDIN_EXPORT, folder)
+    before = (folder / "messages.csv").read_bytes()
+    result = run("compare", str(folder), "--output", str(folder / "messages.csv"))
+    assert result.exit_code == 2
+    assert "would overwrite an input file" in result.stderr
+    assert (folder / "messages.csv").read_bytes() == before
+
+
+@pytest.mark.slow
+def test_every_damaged_byte_of_an_archive_s_directory_is_said_never_a_traceback(tmp_path):
+    # Each byte of the end record and of the first directory entry, set to values that
+    # break sizes, offsets, versions and flags; whatever happens, no traceback.
+    original = ZIP.read_bytes()
+    end = original.rfind(b"PK\x05\x06")
+    entry = original.find(b"PK\x01\x02")
+    damaged = tmp_path / "export.zip"
+    outcomes = set()
+    for at in [*range(end, end + 22), *range(entry, entry + 46)]:
+        for value in (0x00, 0x42, 0xFF):
+            data = bytearray(original)
+            data[at] = value
+            damaged.write_bytes(bytes(data))
+            result = run("compare", str(damaged), "-p", "ask-first", "--format", "json")
+            assert result.exit_code in (0, 1), (at, value, result.stderr)
+            if result.exit_code == 1:
+                # One line for the archive, or one for each file it holds that is damaged.
+                lines = result.stderr.splitlines()
+                assert 1 <= len(lines) <= 4, (at, value, result.stderr)
+                assert all(line.startswith(f"{damaged}") for line in lines), (at, value, lines)
+            outcomes.add(result.exit_code)
+    assert outcomes == {0, 1}
