@@ -12,7 +12,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from invpolicy.errors import InvpolicyError, PluginError, Problem
-from invpolicy.plugins.contract import Check, Criterion, Facts, Render, ReplyGenerator
+from invpolicy.plugins.contract import (
+    Check,
+    Counts,
+    Criterion,
+    Facts,
+    Mentions,
+    OneOf,
+    Render,
+    ReplyGenerator,
+)
 from invpolicy.version import __version__
 
 if TYPE_CHECKING:
@@ -30,11 +39,14 @@ if TYPE_CHECKING:
 __all__ = [
     "Check",
     "CompiledPolicy",
+    "Counts",
     "Criterion",
     "Decision",
     "Facts",
     "Invitation",
     "InvpolicyError",
+    "Mentions",
+    "OneOf",
     "PluginError",
     "Policy",
     "Problem",

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from invpolicy import Criterion, ReplyGenerator, hookimpl
+from invpolicy import Counts, Criterion, ReplyGenerator, hookimpl
 from invpolicy.authoring.lint import Finding, lint_file, lint_policy
 from invpolicy.cli import cli
 from invpolicy.engine.compiled import CompiledPolicy
@@ -83,6 +83,14 @@ def _unknown(params: Mapping[str, Any]) -> Callable[[Mapping[str, Any]], bool | 
     return lambda facts: None
 
 
+def _three_talks(params: Mapping[str, Any]) -> Callable[[Mapping[str, Any]], bool | None]:
+    def check(facts: Mapping[str, Any]) -> bool | None:
+        value = facts.get("exchanges")
+        return None if value is None else value >= 3
+
+    return check
+
+
 class _Plugins:
     """A criterion answering the fact it names as it is, one reading an unknown
     fact, and a reply generator writing German only, or German too."""
@@ -94,6 +102,14 @@ class _Plugins:
             Criterion("flag", "The fact named `fact`.", (), _flag, schema),
             Criterion("headline_typo", "Reads a misspelt fact.", ("headlines",), _unknown),
             Criterion("headline_ok", "Reads a known fact.", ("headline",), _unknown),
+            Criterion(
+                "talked_a_lot",
+                "Three talks at least, and says so.",
+                ("exchanges",),
+                _three_talks,
+                logic=lambda params: Counts("exchanges", at_least=3),
+            ),
+            Criterion("talked_a_lot_opaque", "The same, silently.", ("exchanges",), _three_talks),
         ]
 
     @hookimpl
@@ -204,6 +220,11 @@ scoring:
         # Plugins' criteria: only the same parameters are known to agree.
         ("{flag: {fact: a}}", "{flag: {fact: a}}", True),
         ("{flag: {fact: a}}", "{flag: {fact: b}}", False),
+        # ...unless the criterion declares what it tests.
+        ("{exchanges: {at_least: 1}}", "{talked_a_lot: }", True),
+        ("{talked_a_lot: }", "{exchanges: {at_least: 2}}", False),
+        ("{talked_a_lot: }", "{exchanges: {at_least: 4}}", True),
+        ("{exchanges: {at_least: 1}}", "{talked_a_lot_opaque: }", False),
     ],
 )
 def test_shadowing(
@@ -267,6 +288,20 @@ def test_a_rule_shadowed_by_several_rules_names_those_that_matter(
     )
 
 
+def test_linked_facts_that_leave_room_are_not_reported(lint_rules: Lint) -> None:
+    findings = lint_rules(
+        """\
+        - id: some
+          when:
+            all: [{not: {mutual_connections: {at_least: 3}}}, {mutual_in_sector: {at_least: 2}}]
+          decision: accept
+        - id: default
+          decision: ignore
+        """
+    )
+    assert dead(findings) == []
+
+
 @pytest.mark.parametrize(
     "condition",
     [
@@ -277,6 +312,9 @@ def test_a_rule_shadowed_by_several_rules_names_those_that_matter(
         # The weights add up to 5 at most.
         "{score: {at_least: 6}}",
         "{score: {below: -1}}",
+        # Linked facts: no more in your sector than mutual connections in all.
+        "{all: [{not: {mutual_connections: {at_least: 3}}}, {mutual_in_sector: {at_least: 3}}]}",
+        "{all: [{mutual_in_sector: {at_least: 2}}, {not: {mutual_connections: {at_least: 1}}}]}",
     ],
 )
 def test_a_condition_that_is_never_true(lint_rules: Lint, condition: str) -> None:

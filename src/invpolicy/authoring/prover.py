@@ -10,9 +10,9 @@ rule fires only when its condition is true, so it is dead when every
 invitation making it true makes an earlier rule true. The prover answers
 "always" only when it can show it, and "not shown" otherwise: a rule is never
 reported dead while some invitation could make it fire. It assumes that a
-criterion answers the same for the same facts and parameters; it knows what
-the built-in criteria mean, and of a plugin's criterion only that it agrees
-with itself.
+criterion answers the same for the same facts and parameters; it knows what a
+criterion means from its declared ``logic`` (the built-in ones declare theirs,
+a plugin's may), and of any other only that it agrees with itself.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from invpolicy.authoring.atoms import Atom, Choice, Range, ScoreAtom, Words
 from invpolicy.engine.scoring import score_range
 from invpolicy.model.conditions import AllOf, AnyOf, Condition, CriterionCheck, Not, ScoreTest
 from invpolicy.model.visitor import ConditionVisitor
+from invpolicy.plugins.contract import Counts, Logic, OneOf
 
 if TYPE_CHECKING:
     from invpolicy.model.policy import Policy, Rule
@@ -99,29 +100,13 @@ class _NormalForm(ConditionVisitor[Node]):
 #: A margin for the score's sums when they are not tried one by one.
 _EPSILON = 1e-6
 
+
 #: The built-in counting criteria and the fact each one counts.
-_COUNTS = {
-    "exchanges": "exchanges",
-    "mutual_connections": "mutual_connections",
-    "mutual_in_sector": "mutual_in_sector",
-    "shared_groups": "shared_groups",
-    "publishes": "posts",
-}
-_FOLLOW_UP = frozenset({"pitch", "need", "neither"})
-
-
 class Prover:
     """Decides, soundly but not completely, whether one set of invitations holds another."""
 
     def __init__(self, policy: Policy, registry: Registry) -> None:
         self.registry = registry
-        #: The criteria whose meaning the prover knows: invpolicy's own (a
-        #: plugin's criterion of the same name would be refused as a duplicate).
-        self.builtin = {
-            name
-            for (kind, name), origin in registry.origins.items()
-            if kind == "criterion" and origin.builtin
-        }
         weights = [signal.weight for signal in policy.scoring]
         #: The score's bounds for each combination of the signals' values, when
         #: there are few enough signals to try them all.
@@ -147,43 +132,10 @@ class Prover:
         if isinstance(node, ScoreTest):
             return self._score(node)
         name, params = node.criterion, node.params
-        if name not in self.builtin:
+        criterion = self.registry.criteria.get(name)
+        if criterion is None or criterion.logic is None:
             return Atom(("opaque", name, json.dumps(params, sort_keys=True, default=str)))
-        from invpolicy.schema.fields import invitation_fields
-        from invpolicy.text import fold
-
-        if name in _COUNTS:
-            return Range(("range", _COUNTS[name]), low=params.get("at_least", 1))
-        if name == "experience":
-            return Range(
-                ("range", "experience_years"),
-                low=max(params.get("at_least", 0), 0),
-                high=params.get("below"),
-            )
-        if name in ("met_in_person", "profile_visible"):
-            return Choice(
-                ("choice", name), values=frozenset({True}), domain=frozenset({True, False})
-            )
-        if name == "network":
-            return Choice(
-                ("choice", "network"),
-                True,
-                frozenset(params["in"]),
-                frozenset(invitation_fields()["network"].choices),
-            )
-        if name in ("follow_up_pitch", "follow_up_need"):
-            kind = name.removeprefix("follow_up_")
-            return Choice(("choice", "follow_up"), True, frozenset({kind}), _FOLLOW_UP)
-        if name == "headline_mentions":
-            words = frozenset(fold(k).strip() for k in params["keywords"])
-            return Words(("words", "headline"), words=words)
-        if name == "common_ground":
-            wanted = params.get("any_of")
-            return Words(
-                ("words", "common_ground"),
-                words=None if wanted is None else frozenset(fold(w) for w in wanted),
-            )
-        return Atom(("opaque", name, json.dumps(params, sort_keys=True, default=str)))
+        return atom_of(criterion.logic(params))
 
     def _score(self, node: ScoreTest) -> ScoreAtom:
         least, most = self.least, self.most
@@ -203,9 +155,12 @@ class Prover:
             return node.atom.empty() if node.true else node.atom.full()
         if isinstance(node, _Or):
             return all(self.empty(part) for part in node.parts)
-        # A part true where another is false: the intersection is empty.
+        # A part true where another is false: the intersection is empty. So it
+        # is when two parts bound linked facts apart (mutual_in_sector >= 3,
+        # mutual_connections < 3).
         return any(self.empty(part) for part in node.parts) or any(
-            self.subset(p, _negated(q)) for p, q in itertools.permutations(node.parts, 2)
+            self.subset(p, _negated(q)) or _linked_apart(p, q)
+            for p, q in itertools.permutations(node.parts, 2)
         )
 
     def universal(self, node: Node) -> bool:
@@ -266,6 +221,51 @@ class Prover:
             if self.subset(node, _Or(tuple(n for _, n in trial))):
                 kept = trial
         return [rule for rule, _ in kept]
+
+
+def atom_of(logic: Logic) -> Atom:
+    """The atom for what a criterion declares it tests."""
+    if isinstance(logic, Counts):
+        return Range(("range", logic.fact), low=logic.at_least, high=logic.below)
+    if isinstance(logic, OneOf):
+        return Choice(
+            ("choice", logic.fact, logic.reading), logic.always_known, logic.values, logic.domain
+        )
+    return Words(("words", logic.fact), words=logic.words)
+
+
+def _linked_apart(x: Node, y: Node) -> bool:
+    """Whether ``x`` puts a fact at or above where ``y`` puts a fact it is at most.
+
+    With the invitation schema's links (``x-at-most``): a fact is never more
+    than the fact it is at most, and invitations that say otherwise are refused.
+    """
+    if not (isinstance(x, _Lit) and isinstance(y, _Lit)):
+        return False
+    a, b = x.atom, y.atom
+    if not (isinstance(a, Range) and isinstance(b, Range)):
+        return False
+    if b.key[1] not in _bounding(a.key[1]):
+        return False
+    # The least value x allows its fact, and the value y keeps its fact below.
+    least = a.low if x.true else (a.high if a.low <= 0 else None)
+    below = b.high if y.true else (b.low if b.high is None else None)
+    return least is not None and below is not None and below <= least
+
+
+def _bounding(fact: str) -> set[str]:
+    """The facts that ``fact`` is at most, through any chain of links."""
+    from invpolicy.schema.links import links
+
+    found: set[str] = set()
+    todo = [fact]
+    while todo:
+        current = todo.pop()
+        for link in links():
+            if link.fact == current and link.at_most not in found:
+                found.add(link.at_most)
+                todo.append(link.at_most)
+    return found
 
 
 def _literal_subset(x: _Lit, y: _Lit) -> bool:

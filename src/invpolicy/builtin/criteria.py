@@ -10,11 +10,11 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from invpolicy.builtin.followup import NEED, PITCH
+from invpolicy.builtin.followup import NEED, NEITHER, PITCH
 from invpolicy.builtin.followup import classify as classify_follow_up
 from invpolicy.builtin.messages import is_personalized
 from invpolicy.model.invitation import DEFAULT_NETWORK
-from invpolicy.plugins.contract import Check, Criterion, Facts
+from invpolicy.plugins.contract import Check, Counts, Criterion, Facts, Logic, Mentions, OneOf
 from invpolicy.plugins.hookspecs import hookimpl
 from invpolicy.schema.fields import invitation_fields
 from invpolicy.text import fold
@@ -46,6 +46,21 @@ def _counting(name: str, description: str, fact: str, measure: Callable[[Any], i
         facts=(fact,),
         compile=_count(fact, measure),
         params_schema=_at_least_schema(),
+        logic=lambda params: Counts(fact, at_least=params.get("at_least", 1)),
+    )
+
+
+def _is_true(fact: str) -> Callable[[Mapping[str, Any]], Logic]:
+    return lambda params: OneOf(fact, frozenset({True}), frozenset({True, False}))
+
+
+#: What the follow-up classifier can make of an answer (absent: neither).
+FOLLOW_UP_KINDS = frozenset({PITCH, NEED, NEITHER})
+
+
+def _answer_is(kind: str) -> Callable[[Mapping[str, Any]], Logic]:
+    return lambda params: OneOf(
+        "follow_up", frozenset({kind}), FOLLOW_UP_KINDS, "kind of answer", always_known=True
     )
 
 
@@ -167,6 +182,7 @@ CRITERIA = [
         description="You have met the inviter in real life.",
         facts=("met_in_person",),
         compile=_flag("met_in_person"),
+        logic=_is_true("met_in_person"),
     ),
     _counting(
         "exchanges",
@@ -200,6 +216,10 @@ CRITERIA = [
         ),
         facts=("common_ground",),
         compile=_common_ground,
+        logic=lambda params: Mentions(
+            "common_ground",
+            None if "any_of" not in params else frozenset(fold(w) for w in params["any_of"]),
+        ),
         params_schema={
             "type": "object",
             "additionalProperties": False,
@@ -220,6 +240,9 @@ CRITERIA = [
         description="The invitation came through one of the networks in `in`.",
         facts=("network",),
         compile=_network,
+        logic=lambda params: OneOf(
+            "network", frozenset(params["in"]), frozenset(NETWORKS), always_known=True
+        ),
         params_schema={
             "type": "object",
             "additionalProperties": False,
@@ -232,6 +255,7 @@ CRITERIA = [
         description="The inviter's profile can be seen (it is not locked).",
         facts=("profile_visible",),
         compile=_flag("profile_visible"),
+        logic=_is_true("profile_visible"),
     ),
     _counting("publishes", "The inviter has published at least `at_least` posts.", "posts", int),
     Criterion(
@@ -241,6 +265,9 @@ CRITERIA = [
         ),
         facts=("experience_years",),
         compile=_experience,
+        logic=lambda params: Counts(
+            "experience_years", max(params.get("at_least", 0), 0), params.get("below")
+        ),
         params_schema={
             "type": "object",
             "additionalProperties": False,
@@ -260,6 +287,9 @@ CRITERIA = [
         ),
         facts=("headline", "company"),
         compile=_headline_mentions,
+        logic=lambda params: Mentions(
+            "headline", frozenset(fold(k).strip() for k in params["keywords"])
+        ),
         params_schema={
             "type": "object",
             "additionalProperties": False,
@@ -283,6 +313,7 @@ CRITERIA = [
         ),
         facts=("follow_up",),
         compile=_follow_up(PITCH),
+        logic=_answer_is(PITCH),
     ),
     Criterion(
         name="follow_up_need",
@@ -292,6 +323,7 @@ CRITERIA = [
         ),
         facts=("follow_up",),
         compile=_follow_up(NEED),
+        logic=_answer_is(NEED),
     ),
 ]
 

@@ -58,6 +58,53 @@ def _no_params() -> Mapping[str, Any]:
     return NO_PARAMS
 
 
+# --- What a criterion tests, declared as data --------------------------------------------
+
+
+@dataclass(frozen=True)
+class Counts:
+    """True when a number fact, or the length of a list fact, is in ``[at_least, below)``.
+
+    Unknown when the fact is absent. Facts are never below 0.
+    """
+
+    fact: str
+    at_least: float = 0
+    below: float | None = None
+
+
+@dataclass(frozen=True)
+class OneOf:
+    """True when a fact's value is one of ``values``, out of the values it can take (``domain``).
+
+    ``reading`` names what is compared when it is not the value itself but
+    what is read from it (``"kind of answer"`` for the follow-up classifier's
+    outcome): two tests compare the same thing only when fact and reading are
+    equal. ``always_known``: the test is never unknown (an absent fact counts
+    as one of the ``domain``).
+    """
+
+    fact: str
+    values: frozenset[Any]
+    domain: frozenset[Any]
+    reading: str = ""
+    always_known: bool = False
+
+
+@dataclass(frozen=True)
+class Mentions:
+    """True when a text or list fact mentions one of ``words`` (folded), or anything at all
+    when ``words`` is None. Unknown when the fact is absent."""
+
+    fact: str
+    words: frozenset[str] | None = None
+
+
+#: What a criterion tests, for given parameters: lint's prover and the engine's
+#: reasoning on linked facts read it instead of knowing criteria by name.
+Logic = Counts | OneOf | Mentions
+
+
 @dataclass(frozen=True)
 class Criterion:
     """A test a policy rule can run on an invitation.
@@ -66,6 +113,10 @@ class Criterion:
     returns ``None`` the absent ones are reported as missing. ``params_schema``
     is a JSON Schema for the mapping the policy writes after the criterion's
     name; a policy whose parameters do not match it fails validation.
+    ``logic``, optional, says what the criterion tests for given parameters
+    (one of :data:`Logic`); its check must answer the same. Without it, the
+    criterion is opaque to lint, and facts that other facts settle (see the
+    invitation schema's ``x-at-most``) do not decide it.
     """
 
     name: str
@@ -73,6 +124,7 @@ class Criterion:
     facts: tuple[str, ...]
     compile: Callable[[Mapping[str, Any]], Check]
     params_schema: Mapping[str, Any] = field(default_factory=_no_params)
+    logic: Callable[[Mapping[str, Any]], Logic] | None = None
 
 
 @dataclass(frozen=True)
