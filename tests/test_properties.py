@@ -381,7 +381,16 @@ def invitation_data(
     extra = st.dictionaries(
         KEYS.filter(lambda key: key not in KNOWN_FIELDS), JSON_VALUES, max_size=2
     )
-    return st.builds(lambda facts, more: {**more, **facts}, known, extra)
+    return st.builds(lambda facts, more: _linked({**more, **facts}), known, extra)
+
+
+def _linked(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` with the links of the invitation schema kept (mutual_in_sector at most
+    mutual_connections), which docs/invitations.md says an invitation must keep."""
+    within, total = data.get("mutual_in_sector"), data.get("mutual_connections")
+    if isinstance(within, int) and isinstance(total, int) and within > total:
+        data["mutual_in_sector"] = total
+    return data
 
 
 def invitation_lists(*, infinite: bool = False, min_size: int = 0) -> st.SearchStrategy[list[Any]]:

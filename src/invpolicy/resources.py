@@ -61,12 +61,13 @@ def _inlined(node: Any, defs: dict[str, Any], within: tuple[str, ...]) -> Any:
     if name is None or name not in defs or name in within:
         return {"$ref": ref, **rest} if ref is not None else rest
     target = _inlined(defs[name], defs, (*within, name))
-    if set(rest) <= _ANNOTATIONS:
+    if all(key in _ANNOTATIONS or key.startswith("x-") for key in rest):
         return {**target, **rest}
     return {**rest, "allOf": [target, *rest.get("allOf", ())]}
 
 
-#: Keywords that check nothing, kept beside an inlined definition.
+#: Keywords that check nothing, kept beside an inlined definition (and "x-" ones,
+#: invpolicy's own annotations).
 _ANNOTATIONS = {
     "$comment",
     "$defs",

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import textwrap
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,8 +39,14 @@ _YES = {"y", "yes", "o", "oui", "true", "1"}
 _NO = {"n", "no", "non", "false", "0"}
 
 
-def ask_for(field: Field) -> Any:
-    """Ask for one fact at the terminal; None when the user skips it."""
+def ask_for(field: Field, known: Mapping[str, Any] | None = None) -> Any:
+    """Ask for one fact at the terminal; None when the user skips it.
+
+    An answer that the ``known`` facts rule out (more mutual connections in
+    your sector than mutual connections) is asked again.
+    """
+    from invpolicy.schema.links import broken
+
     hint = {
         "boolean": "y/n",
         "integer": "a whole number",
@@ -58,9 +65,14 @@ def ask_for(field: Field) -> Any:
         if not answer:
             return None
         value = parse_answer(field, answer)
-        if value is not None:
+        if value is None:
+            click.echo(f"  Please answer with {hint}, or press Enter to skip.")
+            continue
+        clash = broken({**(known or {}), field.name: value})
+        if not clash:
             return value
-        click.echo(f"  Please answer with {hint}, or press Enter to skip.")
+        link, _, bound = clash[0]
+        click.echo(f"  {link.fact} cannot be more than {link.at_most}, which is {bound}.")
 
 
 def parse_answer(field: Field, answer: str) -> Any:
@@ -115,7 +127,7 @@ def decide_asking(
         if fact is None:
             return decision, answers
         asked.add(fact)
-        value = ask_for(fields[fact])
+        value = ask_for(fields[fact], facts)
         if value is not None:
             facts[fact] = answers[fact] = value
 

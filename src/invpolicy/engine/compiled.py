@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from invpolicy.engine.decision import Decision, Reply, RuleTrace
 from invpolicy.engine.nodes import Eval, Junction, Leaf, Node, NotNode
 from invpolicy.engine.scoring import ScoreNode, Scorer, SignalNode
+from invpolicy.engine.settle import settler
 from invpolicy.errors import PluginError
 from invpolicy.model.conditions import AllOf, AnyOf, Condition, CriterionCheck, Not, ScoreTest
 from invpolicy.model.policy import Policy, Rule
@@ -89,7 +90,14 @@ class _Compiler(ConditionVisitor[Node]):
             f"criterion '{criterion.name}' of plugin {owner}", criterion.compile, node.params
         )
         self.checks.append((criterion.facts, node.params))
-        return Leaf(node, check, criterion.facts, owner)
+        logic = (
+            None
+            if criterion.logic is None
+            else _call_plugin(
+                f"criterion '{criterion.name}' of plugin {owner}", criterion.logic, node.params
+            )
+        )
+        return Leaf(node, check, criterion.facts, owner, settler(logic))
 
     def visit_score(self, node: ScoreTest) -> Node:
         assert self.scorer is not None, "validation keeps score tests out of signals"

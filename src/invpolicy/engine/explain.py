@@ -100,5 +100,6 @@ def condition_lines(node: dict[str, Any], depth: int) -> list[str]:
         for fact, value in node["saw"].items()
     )
     seen = f"; saw {saw}" if saw else ""
+    settled = f"; {node['settled']}" if node.get("settled") else ""
     missing = f"; missing {', '.join(node['missing'])}" if node["missing"] else ""
-    return [f"{pad}{node['criterion']}{params}: {tri(node['value'])}{seen}{missing}"]
+    return [f"{pad}{node['criterion']}{params}: {tri(node['value'])}{seen}{settled}{missing}"]

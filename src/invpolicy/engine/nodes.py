@@ -25,6 +25,7 @@ from invpolicy.plugins.contract import Check, Facts
 
 if TYPE_CHECKING:
     from invpolicy.engine.decision import Score
+    from invpolicy.engine.settle import Settle
 
 
 class Eval:
@@ -63,20 +64,27 @@ class Node(Protocol):
 class Leaf:
     """One criterion of a plugin (built-in ones included), compiled with its parameters."""
 
-    __slots__ = ("check", "criterion", "facts", "owner", "params", "test")
+    __slots__ = ("check", "criterion", "facts", "owner", "params", "settle", "test")
 
     def __init__(
-        self, node: CriterionCheck, check: Check, facts: tuple[str, ...], owner: str
+        self,
+        node: CriterionCheck,
+        check: Check,
+        facts: tuple[str, ...],
+        owner: str,
+        settle: Settle | None = None,
     ) -> None:
         self.criterion = node.criterion
         self.params = node.params
         self.check = check
         self.facts = facts
         self.owner = owner
+        #: Decides what the check leaves unknown, from facts that bound its fact.
+        self.settle = settle
         self.test = self._test()
 
     def _test(self) -> Test:
-        check, reads, failed = self.check, self.facts, self._failed
+        check, reads, failed, settle = self.check, self.facts, self._failed, self.settle
 
         def test(ctx: Eval) -> bool | None:
             facts = ctx.facts
@@ -85,6 +93,9 @@ class Leaf:
             except Exception as exc:
                 raise failed(exc) from exc
             if result is None:
+                settled = None if settle is None else settle(facts)
+                if settled is not None:
+                    return settled[0]
                 ctx.missing.extend([fact for fact in reads if fact not in facts])
                 return None
             if result is True or result is False:
@@ -108,6 +119,8 @@ class Leaf:
             "params": dict(self.params),
             "value": value,
             "saw": {f: ctx.facts[f] for f in saw},
+            # Why an unknown fact did not leave it unknown: the link that settled it.
+            "settled": None if self.settle is None else _why(self.settle, value, ctx.facts),
             # Where the facts seen came from, when not the invitations file.
             "from": {f: ctx.origins[f] for f in saw if f in ctx.origins},
             # Absent facts matter only when they left the criterion unable to tell.
@@ -116,6 +129,11 @@ class Leaf:
 
     def reads(self) -> set[str]:
         return set(self.facts)
+
+
+def _why(settle: Settle, value: bool | None, facts: Facts) -> str | None:
+    settled = settle(facts) if value is not None else None
+    return None if settled is None else settled[1]
 
 
 class Junction:

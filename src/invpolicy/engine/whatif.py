@@ -5,7 +5,8 @@ for a yes/no fact, the other answer (or both, when it is unknown); for a count,
 zero and the values around each threshold that the policy's criteria name; for
 a list, an empty one and a non-empty one. Only one fact changes at a time, and
 only the changes that give another decision are kept, so every sentence is one
-the policy really stands by.
+the policy really stands by. A value that the other known facts rule out (0
+mutual connections, yet 3 of them in your sector) is not tried.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
 from invpolicy.schema.fields import invitation_fields, shown
+from invpolicy.schema.links import would_break
 
 if TYPE_CHECKING:
     from invpolicy.engine.compiled import CompiledPolicy
@@ -70,7 +72,7 @@ def what_would_change(
     reading = _reading(policy)
     changes: dict[tuple[str, str], Change] = {}
     for fact in reading.order:
-        for value in reading.values(fact, invitation.facts.get(fact)) or ():
+        for value in _possible(reading, invitation, fact) or ():
             other = _decide_with(policy, invitation, fact, value)
             # The first value tried (the smallest count) stands for the others.
             if other.decision != decision.decision and (fact, other.decision) not in changes:
@@ -88,13 +90,21 @@ def could_change(
     True as well for a fact whose values cannot be tried (free text such as a
     headline): then only the person can tell.
     """
-    values = _reading(policy).values(fact, invitation.facts.get(fact))
+    values = _possible(_reading(policy), invitation, fact)
     if values is None:
         return True
     return any(
         _decide_with(policy, invitation, fact, value).decision != decision.decision
         for value in values
     )
+
+
+def _possible(reading: _Reading, invitation: Invitation, fact: str) -> list[Any] | None:
+    """The values of ``fact`` worth trying that the other known facts allow (their links)."""
+    values = reading.values(fact, invitation.facts.get(fact))
+    if values is None:
+        return None
+    return [value for value in values if not would_break(invitation.facts, fact, value)]
 
 
 def _decide_with(policy: CompiledPolicy, invitation: Invitation, fact: str, value: Any) -> Decision:

@@ -8,9 +8,10 @@ from functools import cache
 from typing import Any
 
 from invpolicy.errors import InvpolicyError, Problem
-from invpolicy.io.document import Document, JsonPath
+from invpolicy.io.document import Document, JsonPath, dotted
 from invpolicy.resources import validator
 from invpolicy.schema.check import check, quick_test
+from invpolicy.schema.links import broken
 
 DEFAULT_NETWORK = "linkedin"
 
@@ -54,9 +55,16 @@ def invitation_problems(data: Any, doc: Document, at: JsonPath = ()) -> list[Pro
     built once from the schema, and jsonschema runs only on those it refuses,
     to say what is wrong.
     """
-    if _quick_test()(data):
-        return []
-    return check(validator("invitation", "invitation"), data, doc, at)
+    if not _quick_test()(data):
+        return check(validator("invitation", "invitation"), data, doc, at)
+    return [
+        doc.problem(
+            (*at, link.fact),
+            f"{dotted((*at, link.fact))}: {value} is more than {link.at_most} ({bound}), "
+            "which it is part of",
+        )
+        for link, value, bound in broken(data)
+    ]
 
 
 @cache

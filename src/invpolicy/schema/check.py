@@ -40,7 +40,10 @@ def quick_test(schema: Any) -> _Quick | None:
     """A test of ``schema``'s meaning, or None if it uses a keyword not handled here."""
     if schema is True or schema == {}:
         return lambda _instance: True
-    if not isinstance(schema, Mapping) or set(schema) - _HANDLED:
+    if not isinstance(schema, Mapping):
+        return None
+    # "x-" keywords are annotations for invpolicy (links between facts), not assertions.
+    if {keyword for keyword in schema if not keyword.startswith("x-")} - _HANDLED:
         return None
     tests: list[_Quick] = []
     for keyword, value in schema.items():

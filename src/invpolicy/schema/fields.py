@@ -19,13 +19,16 @@ class Field:
     """One invitation field.
 
     ``kind`` is ``boolean``, ``integer``, ``number``, ``strings`` (a list of
-    strings), ``choice`` (one of ``choices``) or ``string``.
+    strings), ``choice`` (one of ``choices``) or ``string``. ``at_most`` names
+    another number field that this one never exceeds (the schema's
+    ``x-at-most``): when that one is known, it bounds this one.
     """
 
     name: str
     kind: str
     description: str
     choices: tuple[str, ...] = ()
+    at_most: str | None = None
 
 
 @cache
@@ -36,9 +39,10 @@ def invitation_fields() -> dict[str, Field]:
     fields: dict[str, Field] = {}
     for name, spec in defs["invitation"]["properties"].items():
         description = spec.get("description", "")
+        at_most = spec.get("x-at-most")
         if "$ref" in spec:
             spec = defs[spec["$ref"].rsplit("/", 1)[1]]
-        fields[name] = Field(name, _kind(spec), description, _choices(spec))
+        fields[name] = Field(name, _kind(spec), description, _choices(spec), at_most)
     return fields
 
 
