@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from invpolicy.builtin.followup import classify
-from invpolicy.engine.decision import Decision, Reply
+from invpolicy.engine.decision import FROM_INVITATION, FROM_POLICY, Decision, Reply
+from invpolicy.engine.language import inviter_language
 from invpolicy.model.invitation import Invitation
 from invpolicy.plugins.contract import Render
 from invpolicy.plugins.registry import Registry
@@ -60,11 +61,17 @@ class _Drafter:
         self.languages = frozenset(generator.languages)
 
     def reply(self, facts: Mapping[str, Any]) -> Reply:
-        # The invitation's language if the generator writes it, else the policy's.
-        language = facts.get("language") or LANGUAGE
+        # The invitation's language if the generator writes it, else the one the
+        # inviter wrote in, else the policy's.
+        given = facts.get("language")
+        language, where = (
+            (given, FROM_INVITATION)
+            if given
+            else inviter_language(facts) or (LANGUAGE, FROM_POLICY)
+        )
         if language not in self.languages:
-            language = LANGUAGE
-        return Reply(self.name, language, self.render(facts, language))
+            language, where = LANGUAGE, FROM_POLICY
+        return Reply(self.name, language, self.render(facts, language), where)
 
 
 def hand_written(registry: Registry) -> Decide:

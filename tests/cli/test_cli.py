@@ -119,7 +119,7 @@ def test_compare_json_has_the_documented_shape():
             assert score is None or set(score) == {"total", "low", "high", "signals"}
             reply = decision["reply"]
             assert reply is None or (
-                set(reply) == {"generator", "language", "text"} and reply["text"]
+                set(reply) == {"generator", "language", "language_from", "text"} and reply["text"]
             )
     viadeo = next(r for r in data["results"] if r["invitation"] == "viadeo-unknown")
     assert viadeo["decisions"]["strong-ties-only"]["missing"] == ["met_in_person", "exchanges"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from invpolicy.engine.decision import Decision, Reply, RuleTrace
+from invpolicy.engine.decision import FROM_INVITATION, FROM_POLICY, Decision, Reply, RuleTrace
 from invpolicy.engine.nodes import Eval, Junction, Leaf, Node, NotNode
 from invpolicy.engine.scoring import ScoreNode, Scorer, SignalNode
 from invpolicy.engine.settle import settler
@@ -205,9 +205,9 @@ class CompiledPolicy:
     def _reply(self, rule: _CompiledRule, invitation: Invitation) -> Reply | None:
         if rule.render is None or rule.generator is None:
             return None
-        language = invitation.language or self.language
+        language, where = self._language(invitation)
         if language not in rule.languages:
-            language = self.language
+            language, where = self.language, FROM_POLICY
         try:
             text = rule.render(invitation.facts, language)
         except Exception as exc:
@@ -219,7 +219,19 @@ class CompiledPolicy:
             raise PluginError(
                 f"reply generator '{rule.generator}' of plugin {rule.owner} wrote no text"
             )
-        return Reply(rule.generator, language, text)
+        return Reply(rule.generator, language, text, where)
+
+    def _language(self, invitation: Invitation) -> tuple[str, str]:
+        """The reply's language, and where it came from.
+
+        The invitation's ``language``; else the one the inviter wrote in (their
+        note, then their answer), when it is clear; else the policy's.
+        """
+        if invitation.language is not None:
+            return invitation.language, FROM_INVITATION
+        from invpolicy.engine.language import inviter_language
+
+        return inviter_language(invitation.facts) or (self.language, FROM_POLICY)
 
 
 def _call_plugin(what: str, compile_: Any, params: Mapping[str, Any]) -> Any:

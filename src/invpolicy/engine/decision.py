@@ -5,17 +5,33 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+#: Where a reply's language can come from, as ``--explain`` says it.
+FROM_INVITATION = "from the invitation"
+FROM_NOTE = "from the note"
+FROM_ANSWER = "from their answer"
+FROM_POLICY = "from the policy"
+
 
 @dataclass(frozen=True)
 class Reply:
-    """The message drafted for a decision."""
+    """The message drafted for a decision.
+
+    ``language_from`` says where its language came from: the invitation's
+    ``language``, the inviter's words (the note, their answer), or the policy.
+    """
 
     generator: str
     language: str
     text: str
+    language_from: str = FROM_POLICY
 
     def to_json(self) -> dict[str, str]:
-        return {"generator": self.generator, "language": self.language, "text": self.text}
+        return {
+            "generator": self.generator,
+            "language": self.language,
+            "language_from": self.language_from,
+            "text": self.text,
+        }
 
 
 @dataclass(frozen=True)

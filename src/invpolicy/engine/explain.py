@@ -29,6 +29,8 @@ def explanation_lines(decision: Decision) -> list[str]:
         lines += condition_lines(step.condition, 1)
     if decision.score is not None:
         lines += score_lines(decision.score)
+    if decision.reply is not None:
+        lines.append(f"language {decision.reply.language}, {decision.reply.language_from}")
     return lines
 
 
