@@ -12,9 +12,10 @@ an absent fact never satisfies a test. They answer with the id of the rule that
 fired; the same code then adds the decision and drafts the reply, with the
 render function of the same built-in generator. Missing facts are invpolicy's
 own idea, so a peer's decision lists none. None of the peers can classify an
-inviter's answer (a pitch, a need, or neither): each contender calls
-:func:`invpolicy.builtin.followup.classify` inside its timed call and hands the peer
-the answer's kind as a fact, so each pays the same cost.
+inviter's answer (a pitch, a need, or neither) or note (a pitch or not): each
+contender calls :func:`invpolicy.builtin.followup.classify` inside its timed call
+and hands the peer the answer's and the note's kinds as facts, so each pays the
+same cost.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from invpolicy.builtin.followup import classify
+from invpolicy.builtin.followup import NOTE, classify
 from invpolicy.engine.decision import FROM_INVITATION, FROM_POLICY, Decision, Reply
 from invpolicy.engine.language import inviter_language
 from invpolicy.model.invitation import Invitation
@@ -41,6 +42,7 @@ OUTCOMES: dict[str, tuple[str, str | None]] = {
     "talked-before": ("accept", None),
     "pitch-in-answer": ("ignore", None),
     "need-in-answer": ("ask", "propose_meeting"),
+    "pitch-in-note": ("ignore", None),
     "no-strong-tie": ("decline", "three_part_decline"),
 }
 #: The rules that read the inviter's answer.
@@ -113,6 +115,9 @@ def hand_written(registry: Registry) -> Decide:
                     missing,
                     on_follow_up=True,
                 )
+        note = facts.get("message")
+        if note is not None and note.strip() and classify(note, NOTE).kind == "pitch":
+            return Decision(POLICY, invitation.id, "ignore", "pitch-in-note", None, missing)
         return Decision(
             POLICY, invitation.id, "decline", "no-strong-tie", decline.reply(facts), missing
         )
@@ -133,6 +138,8 @@ JSON_LOGIC_RULES: dict[str, Any] = {
         "pitch-in-answer",
         {"===": [{"var": "follow_up"}, "need"]},
         "need-in-answer",
+        {"===": [{"var": "note"}, "pitch"]},
+        "pitch-in-note",
         "no-strong-tie",
     ]
 }
@@ -142,6 +149,7 @@ RULE_ENGINE_RULES = (
     ("talked-before", "exchanges != null and exchanges >= 1"),
     ("pitch-in-answer", "follow_up == 'pitch'"),
     ("need-in-answer", "follow_up == 'need'"),
+    ("pitch-in-note", "note == 'pitch'"),
 )
 
 #: A JDM decision table, hit policy "first"; an empty cell matches anything.
@@ -160,16 +168,25 @@ ZEN_TABLE: dict[str, Any] = {
                     {"id": "met", "name": "Met", "type": "expression", "field": "met_in_person"},
                     {"id": "talks", "name": "Talks", "type": "expression", "field": "exchanges"},
                     {"id": "answer", "name": "Answer", "type": "expression", "field": "follow_up"},
+                    {"id": "note", "name": "Note", "type": "expression", "field": "note"},
                 ],
                 "outputs": [{"id": "rule", "name": "Rule", "type": "expression", "field": "rule"}],
                 "rules": [
-                    {"_id": rule, "met": met, "talks": talks, "answer": answer, "rule": f'"{rule}"'}
-                    for rule, met, talks, answer in (
-                        ("met-in-person", "$ == true", "", ""),
-                        ("talked-before", "", "$ != null and $ >= 1", ""),
-                        ("pitch-in-answer", "", "", '$ == "pitch"'),
-                        ("need-in-answer", "", "", '$ == "need"'),
-                        ("no-strong-tie", "", "", ""),
+                    {
+                        "_id": rule,
+                        "met": met,
+                        "talks": talks,
+                        "answer": answer,
+                        "note": note,
+                        "rule": f'"{rule}"',
+                    }
+                    for rule, met, talks, answer, note in (
+                        ("met-in-person", "$ == true", "", "", ""),
+                        ("talked-before", "", "$ != null and $ >= 1", "", ""),
+                        ("pitch-in-answer", "", "", '$ == "pitch"', ""),
+                        ("need-in-answer", "", "", '$ == "need"', ""),
+                        ("pitch-in-note", "", "", "", '$ == "pitch"'),
+                        ("no-strong-tie", "", "", "", ""),
                     )
                 ],
             },
@@ -187,7 +204,8 @@ ZEN_EXPRESSION = (
     "met_in_person == true ? 'met-in-person' : "
     "exchanges != null and exchanges >= 1 ? 'talked-before' : "
     "follow_up == 'pitch' ? 'pitch-in-answer' : "
-    "follow_up == 'need' ? 'need-in-answer' : 'no-strong-tie'"
+    "follow_up == 'need' ? 'need-in-answer' : "
+    "note == 'pitch' ? 'pitch-in-note' : 'no-strong-tie'"
 )
 
 #: Evaluates the inputs to the id of the rule that fired.
@@ -205,6 +223,8 @@ def plain_python(inputs: dict[str, Any]) -> str:
         return "pitch-in-answer"
     if inputs["follow_up"] == "need":
         return "need-in-answer"
+    if inputs["note"] == "pitch":
+        return "pitch-in-note"
     return "no-strong-tie"
 
 
@@ -293,11 +313,14 @@ def through_peer(evaluate: Evaluate, registry: Registry) -> Decide:
         facts = invitation.facts
         answer = facts.get("follow_up")
         kind = classify(answer).kind if answer is not None and answer.strip() else None
+        note = facts.get("message")
+        selling = classify(note, NOTE).kind if note is not None and note.strip() else None
         rule = evaluate(
             {
                 "met_in_person": facts.get("met_in_person"),
                 "exchanges": facts.get("exchanges"),
                 "follow_up": kind,
+                "note": selling,
             }
         )
         drafter = drafters[rule]

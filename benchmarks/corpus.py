@@ -102,6 +102,18 @@ PERSONAL_MESSAGES = {
     ),
 }
 
+#: Notes that sell, in the forms notes take.
+SELLING_MESSAGES = {
+    "fr": (
+        "Notre agence conçoit des sites pour les PME à partir de 490 €. Un appel rapide ?",
+        "J'aide les indépendants à trouver trois nouveaux clients par mois. Intéressé ?",
+    ),
+    "en": (
+        "I help consultants land three new clients a month. Open to a quick call?",
+        "We build custom CRMs at a fraction of the usual cost. Happy to send you a demo.",
+    ),
+}
+
 # The inviter's answer to your message: a sales pitch, a stated need, or neither.
 FOLLOW_UP_OPENINGS = {
     "fr": ("Merci pour votre message.", "Merci de votre retour !", "Bonjour,", ""),
@@ -164,6 +176,8 @@ def _message(rng: random.Random, tongue: str, first: str) -> str | None:
         if _maybe(rng, 0.5):
             text = f"{rng.choice(GREETINGS[tongue])} {text}"
         return f"{text}\n{first}" if _maybe(rng, 0.5) else text
+    if draw < 0.75:
+        return f"{rng.choice(GREETINGS[tongue])} {rng.choice(SELLING_MESSAGES[tongue])}"
     template = rng.choice(PERSONAL_MESSAGES[tongue])
     text = template.format(event=rng.choice(EVENTS[tongue]), topic=rng.choice(TOPICS[tongue]))
     return f"{rng.choice(GREETINGS[tongue])} {text}\n{first}"

@@ -33,6 +33,7 @@ from invpolicy import Invitation, compare, load_policy
 from invpolicy.cli import cli
 from invpolicy.engine.compiled import CompiledPolicy
 from invpolicy.engine.decision import Decision, Score
+from invpolicy.engine.language import inviter_language
 from invpolicy.plugins.manager import make_plugin_manager
 from invpolicy.plugins.registry import Registry
 from invpolicy.schema.fields import invitation_fields
@@ -527,6 +528,10 @@ def _check_reply(
     assert decision.reply.generator == rule["reply"]["generator"]
     assert decision.reply.text.strip()
     wanted = invitation.language if invitation.language in ("en", "fr") else None
+    if invitation.language is None:
+        # Without a language, the one the inviter wrote in, when their words say.
+        inferred = inviter_language(invitation.facts)
+        wanted = None if inferred is None else inferred[0]
     assert decision.reply.language == (wanted or policy.language)
 
 

@@ -51,7 +51,8 @@ def test_the_editor_schema_knows_criteria_and_their_parameters(
     found = {tuple(path): message for path, message in _errors(schema, data)}
     assert "'met_in_persn' was unexpected" in found[("rules", 0, "when")]
     assert ("rules", 1, "when", "exchanges") in found
-    assert "'signatur' was unexpected" in found[("rules", 4, "reply", "params")]
+    last = len(data["rules"]) - 1
+    assert "'signatur' was unexpected" in found[("rules", last, "reply", "params")]
     # The bundled schema alone lets all three through: only plugins know them.
     assert _errors(load_schema("policy"), data) == []
 

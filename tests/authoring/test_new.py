@@ -405,7 +405,8 @@ def test_the_commented_changes_of_an_extending_policy_are_valid(
         "colleague",  # inserted
         "known",
         "pitch-in-answer",
-        "need-in-answer",  # maybe-met dropped
+        "need-in-answer",
+        "pitch-in-note",  # maybe-met dropped
         "stranger",
     ]
     assert (rules[-1].decision, rules[-1].reply) == ("ask", None)  # replaced

@@ -41,7 +41,7 @@ def test_version():
 def test_validate_valid_policies_by_name_and_path():
     result = run("validate", "ask-first", str(EXAMPLES.parent / "policies" / "accept-all.yaml"))
     assert result.exit_code == 0, result.output
-    assert "ask-first.yaml: valid (ask-first, 5 rules)" in result.stdout
+    assert "ask-first.yaml: valid (ask-first, 6 rules)" in result.stdout
     assert "accept-all.yaml: valid (accept-all, 1 rule)" in result.stdout
 
 
@@ -142,8 +142,13 @@ def test_decide_json_is_the_same_shape_with_one_policy():
     )
     data = json.loads(result.stdout)
     assert data["policies"] == ["strong-ties-only"]
+    recruiter = next(r for r in data["results"] if r["invitation"] == "recruiter-no-note")
+    reply = recruiter["decisions"]["strong-ties-only"]["reply"]
+    assert reply["generator"] == "three_part_decline"
+    # A note that sells is ignored, with no reply to draft.
     pitch = next(r for r in data["results"] if r["invitation"] == "pitch")
-    assert pitch["decisions"]["strong-ties-only"]["reply"]["generator"] == "three_part_decline"
+    assert pitch["decisions"]["strong-ties-only"]["rule"] == "pitch-in-note"
+    assert pitch["decisions"]["strong-ties-only"]["reply"] is None
 
 
 @pytest.mark.usefixtures("without_installed_plugins")
@@ -178,7 +183,7 @@ def test_compare_table_shows_every_policy_and_the_agreement():
     pitch = next(i for i, line in enumerate(lines) if line.startswith("answered-with-a"))
     assert lines[pitch].split()[2] == "ignore" and lines[pitch + 1].split()[1] == "answer"
     assert "The policies agree on 2 of 14 invitations." in out
-    assert "strong-ties-only: 4 accept, 1 ask, 8 decline, 1 ignore" in out
+    assert "strong-ties-only: 4 accept, 1 ask, 7 decline, 2 ignore" in out
     assert "\x1b[" not in out  # no colour when not on a terminal
 
 

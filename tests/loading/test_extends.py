@@ -53,6 +53,7 @@ def test_an_extending_policy_inherits_and_changes_the_rules(
         "met-in-person",
         "talked-before",
         "need-in-answer",
+        "pitch-in-note",
         "same-group",
         "no-strong-tie",
     ]
@@ -103,7 +104,7 @@ def test_extends_a_path_relative_to_the_file_and_a_sibling_by_name(
     base = MINE.replace("name: mine", "name: base")
     write("base.yaml", base).with_name("sub").mkdir()
     child = write("sub/child.yaml", "format: 1\nname: child\nextends: ../base.yaml\n")
-    assert [r.id for r in read_policy(child, registry).rules][3] == "same-group"
+    assert [r.id for r in read_policy(child, registry).rules][4] == "same-group"
     sibling = write("sibling.yaml", "format: 1\nname: sibling\nextends: base\n")
     policy = read_policy(sibling, registry)
     # A chain of two: sibling -> base -> strong-ties-only.
@@ -150,7 +151,7 @@ def test_a_cycle_is_an_error_naming_the_chain(write: Write, registry: Registry) 
         ),
         (
             "extends: strong-ties-only\ndrop: [no-strong-tie]\n",
-            ":4:7: drop: the last rule ('need-in-answer') must have no 'when': it is the default",
+            ":4:7: drop: the last rule ('pitch-in-note') must have no 'when': it is the default",
         ),
         (
             "extends: strong-ties-only\nreply_params: {three_part_declin: {signature: x}}\n",
@@ -210,7 +211,7 @@ def test_show_prints_the_file_or_the_flattened_policy(write: Write, tmp_path: Pa
     flat.write_text(result.output, encoding="utf-8")
     check = runner.invoke(cli, ["validate", str(flat)], catch_exceptions=False)
     assert check.exit_code == 0, check.output
-    assert "5 rules" in check.output
+    assert "6 rules" in check.output
 
     result = runner.invoke(
         cli, ["show", str(path), "--resolved", "--format", "json"], catch_exceptions=False

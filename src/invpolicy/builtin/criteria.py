@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from invpolicy.builtin.followup import NEED, NEITHER, PITCH
+from invpolicy.builtin.followup import NEED, NEITHER, NOTE, PITCH
 from invpolicy.builtin.followup import classify as classify_follow_up
 from invpolicy.builtin.messages import is_personalized
 from invpolicy.model.invitation import DEFAULT_NETWORK
@@ -162,6 +162,17 @@ def _headline_mentions(params: Mapping[str, Any]) -> Check:
     return check
 
 
+def _note_pitch(params: Mapping[str, Any]) -> Check:
+    def check(facts: Facts) -> bool | None:
+        # An absent note is known too: the inviter wrote none, so sold nothing.
+        note = facts.get("message")
+        if note is None or not note.strip():
+            return False
+        return classify_follow_up(note, NOTE).kind == PITCH
+
+    return check
+
+
 def _follow_up(kind: str) -> Callable[[Mapping[str, Any]], Check]:
     def compile_(params: Mapping[str, Any]) -> Check:
         def check(facts: Facts) -> bool | None:
@@ -304,6 +315,19 @@ CRITERIA = [
                 }
             },
         },
+    ),
+    Criterion(
+        name="note_pitch",
+        description=(
+            "The note sent with the invitation makes a commercial offer: services, a "
+            "product, a call or a demo proposed unasked (French and English). False "
+            "without a note."
+        ),
+        facts=("message",),
+        compile=_note_pitch,
+        logic=lambda params: OneOf(
+            "message", frozenset({PITCH}), frozenset({PITCH, "other"}), "kind of note", True
+        ),
     ),
     Criterion(
         name="follow_up_pitch",

@@ -25,6 +25,9 @@ PITCH = "pitch"
 NEED = "need"
 NEITHER = "neither"
 
+#: What is classified: an answer to your message, or the note sent with an invitation.
+ANSWER, NOTE = "answer", "note"
+
 # (cue name, weight, pattern). Patterns are matched on folded text: lower case,
 # no accents, apostrophes as "'". A cue counts once however often it appears.
 _PITCH_CUES: tuple[tuple[str, int, str], ...] = (
@@ -183,11 +186,79 @@ _NEED_CUES: tuple[tuple[str, int, str], ...] = (
 )
 
 
-@lru_cache(maxsize=1)
-def _compiled() -> tuple[list[tuple[str, int, re.Pattern[str]]], ...]:
+# What an invitation note adds when it sells: a note comes before any question,
+# so it offers help unasked, proposes a call to "see if there is a fit", or
+# talks of synergies. Added to the pitch cues above for notes only.
+_NOTE_PITCH_CUES: tuple[tuple[str, int, str], ...] = (
+    (
+        "help offered unasked",
+        2,
+        r"\b(i|we) help (\w+ ){0,4}(to )?(get|grow|find|land|generate|increase|scale|win|"
+        r"attract|boost|automate|save|sell|close|book|fill|reach)\b|"
+        r"\b(j'aide|nous aidons|on aide|j'accompagne|nous accompagnons) (\w+ ){0,4}"
+        r"(a |pour )?(trouver|obtenir|developper|gagner|attirer|augmenter|automatiser|"
+        r"vendre|signer|remplir|decrocher|booster|economiser)\b|"
+        r"\b(how (we|i) (can|could) help|how (we|i) (have )?helped|comment (nous|je) (pourrions|pourrais|pouvons|peux) "
+        r"vous aider|en quoi (nous|je) (pourrions|pourrais|pouvons|peux) vous (aider|etre utile))",
+    ),
+    (
+        "a fit or a synergy",
+        2,
+        r"\b(synerg(y|ies|ie|ies)|partnership opportunit\w*|business opportunit\w*|"
+        r"opportunites? de (partenariat|collaboration|business)|"
+        r"(see|explore) (if|whether|how) (there's|there is|we could|we can)|"
+        r"voir si (nous|on) (pourrions|pourrait|peut|pouvons)|"
+        r"(a|une) (good |great |perfect |bonne )?(fit|adequation))\b",
+    ),
+    (
+        "services offered",
+        2,
+        r"\b(we|i) (offer|provide|build|design|sell|distribute|specialise|specialize) |"
+        r"\bmy (firm|agency|company|studio|team) (specialises|specializes|helps|builds|offers)\b|"
+        r"\b(nous|je) (proposons|propose|offrons|vendons|distribuons|concevons|"
+        r"commercialisons|realisons) (des|une|un|nos|mes|notre|ma|mon|les)\b|"
+        r"\b(notre|mon) (agence|societe|cabinet|entreprise|startup|solution|plateforme|offre) "
+        r"(concoit|propose|accompagne|aide|developpe|realise|offre)\b|"
+        r"\bje vous (offre|propose) (un|une|le|la)\b",
+    ),
+    (
+        "clients and services on offer",
+        2,
+        r"\b(i|we) work with ([\w-]+ ){0,3}(founders|companies|brands|teams|businesses|coaches|"
+        r"charities|non-profits|nonprofits|organisations|organizations|startups|clients)\b|"
+        r"\b(je travaille|nous travaillons) (avec|pour) (des|les|de nombreuses|plusieurs) "
+        r"(\w+ ){0,2}(entreprises|associations|marques|equipes|dirigeants|startups|pme|clients)\b|"
+        r"\b(our clients|my clients|nos clients|mes clients|parmi nos)\b",
+    ),
+    (
+        "help offered if needed",
+        2,
+        r"\bif you (ever )?need (a hand|help|a |an |someone)|"
+        r"\bsi (jamais )?vous (avez besoin|cherchez) (d'|de |un |une )|"
+        r"n'hesitez pas si (besoin|vous avez besoin)|"
+        r"\b(share|have) (a few|some) ideas for (yours?|you)\b|quelques idees pour (votre|vous)",
+    ),
+    (
+        "a call proposed",
+        1,
+        r"\b(open to|up for|available for|dispo(nible)? pour) (a |an |un |une )?"
+        r"(quick |short |brief |rapide |petit |court )?(call|chat|demo|appel|echange|visio)\b",
+    ),
+)
+
+
+#: In a note, a price word is often something else ("your talk on pricing", a
+#: French "promo" is a class year): it needs another cue to make a pitch.
+_NOTE_WEIGHTS = {"price": 1}
+
+
+@lru_cache(maxsize=2)
+def _compiled(form: str) -> tuple[list[tuple[str, int, re.Pattern[str]]], ...]:
+    selling = _PITCH_CUES + (_NOTE_PITCH_CUES if form == NOTE else ())
+    weights = _NOTE_WEIGHTS if form == NOTE else {}
     return tuple(
-        [(name, weight, re.compile(pattern)) for name, weight, pattern in cues]
-        for cues in (_PITCH_CUES, _NEED_CUES)
+        [(name, weights.get(name, weight), re.compile(pattern)) for name, weight, pattern in cues]
+        for cues in (selling, _NEED_CUES)
     )
 
 
@@ -204,18 +275,20 @@ class FollowUp:
 # The same answer is classified once per follow-up criterion and per what-if
 # variant; a FollowUp is frozen, so a cached one can be shared.
 @lru_cache(maxsize=1024)
-def classify(text: str) -> FollowUp:
-    """Classify an inviter's answer as ``pitch``, ``need`` or ``neither``.
+def classify(text: str, form: str = ANSWER) -> FollowUp:
+    """Classify an inviter's answer (or, with ``form=NOTE``, an invitation note) as
+    ``pitch``, ``need`` or ``neither``.
 
     A pitch needs selling cues worth at least 2 points, and at least as many
     as its need cues: an answer that sells, even while saying it is "looking
     for" clients, is a pitch. A need needs at least 3 points of need cues (a stated need and
     a reason, or a request about your field) and more than its selling cues.
     Anything else - thanks, a reminder of how you met, an annoyed word - is
-    neither.
+    neither. A note is read with more selling cues: the forms a pitch takes
+    when it comes unasked, before any question.
     """
     folded = fold(text)
-    pitch_cues, need_cues = _compiled()
+    pitch_cues, need_cues = _compiled(form)
     found: list[str] = []
     scores = []
     for cues, label in ((pitch_cues, PITCH), (need_cues, NEED)):
