@@ -245,6 +245,9 @@ CRITERIA = [
         ),
         facts=("message",),
         compile=_personalized_message,
+        logic=lambda params: OneOf(
+            "message", frozenset({True}), frozenset({True, False}), "personalized", True
+        ),
     ),
     Criterion(
         name="network",
