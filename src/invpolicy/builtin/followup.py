@@ -198,8 +198,9 @@ _NOTE_PITCH_CUES: tuple[tuple[str, int, str], ...] = (
         r"\b(j'aide|nous aidons|on aide|j'accompagne|nous accompagnons) (\w+ ){0,4}"
         r"(a |pour )?(trouver|obtenir|developper|gagner|attirer|augmenter|automatiser|"
         r"vendre|signer|remplir|decrocher|booster|economiser)\b|"
-        r"\b(how (we|i) (can|could) help|how (we|i) (have )?helped|comment (nous|je) (pourrions|pourrais|pouvons|peux) "
-        r"vous aider|en quoi (nous|je) (pourrions|pourrais|pouvons|peux) vous (aider|etre utile))",
+        r"\b(how (we|i) (can|could) help|how (we|i) (have )?helped|"
+        r"comment (nous|je) (pourrions|pourrais|pouvons|peux) vous aider|"
+        r"en quoi (nous|je) (pourrions|pourrais|pouvons|peux) vous (aider|etre utile))",
     ),
     (
         "a fit or a synergy",
