@@ -41,8 +41,8 @@ def policy_schema(registry: Registry) -> dict[str, Any]:
         defs[ref] = _embedded("criterion", name, criterion.params_schema)
         choices: list[dict[str, Any]] = [{"$ref": f"#/$defs/{ref}"}]
         if registry.params_validator("criterion", name).is_valid({}):
-            # ``met_in_person:`` with nothing after it: no parameters.
-            choices.append({"type": "null"})
+            # ``met_in_person:`` with nothing after it, or true/false: no parameters.
+            choices.append({"type": ["null", "boolean"]})
         condition["properties"][name] = {
             "description": f"{criterion.description} Reads: {', '.join(criterion.facts)}.",
             "anyOf": choices,

@@ -187,6 +187,19 @@ class Semantics:
         elif params is None or isinstance(params, dict):
             validator = self.registry.params_validator("criterion", name)
             self.problems.extend(check(validator, params or {}, self.doc, path))
+        elif isinstance(params, bool):
+            validator = self.registry.params_validator("criterion", name)
+            if not validator.is_valid({}):
+                written = "true" if params else "false"
+                schema = self.registry.criteria[name].params_schema
+                needed = [str(key) for key in schema.get("required", ())] or ["..."]
+                example = ", ".join(f"{key}: ..." for key in needed)
+                self._add(
+                    path,
+                    f"{name} needs parameters, so it cannot be written '{written}': "
+                    f"write them as a mapping, such as {name}: {{{example}}}"
+                    + (", under not: to negate it" if not params else ""),
+                )
 
     def _reply(self, data: dict[str, Any], path: JsonPath, decision: Any) -> None:
         name = data["generator"]

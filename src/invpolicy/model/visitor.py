@@ -185,7 +185,11 @@ def condition_from_data(data: Mapping[str, Any]) -> Condition:
         return Not(condition_from_data(value))
     if key == SCORE:
         return ScoreTest(value.get("at_least"), value.get("below"))
-    return CriterionCheck(key, value or {})
+    if value is False:
+        # ``met_in_person: false``: the criterion does not hold.
+        return Not(CriterionCheck(key, {}))
+    # ``met_in_person:``, ``met_in_person: true`` and ``{}``: it holds, without parameters.
+    return CriterionCheck(key, value if isinstance(value, dict) else {})
 
 
 class _Writer(ConditionVisitor[dict[str, Any]]):

@@ -161,14 +161,18 @@ def _problems(error: ValidationError, doc: Document, at: JsonPath) -> list[Probl
         choices = ", ".join(str(v) for v in value if v is not None)
         hint = did_you_mean(str(error.instance), [str(v) for v in value])
         message = f"{prefix}{shown(error.instance)} is not one of: {choices}{hint}"
+    elif kind in _as_mapping(schema.get("x-messages")):
+        # The schema words this error for people (a condition's single key...).
+        got = ""
+        if kind == "type":
+            kind_of = _JSON_TYPES.get(type(error.instance), type(error.instance).__name__)
+            got = f"; got {kind_of} ({shown(error.instance)})"
+        message = f"{prefix}{schema['x-messages'][kind]}{got}"
     elif kind == "type":
         expected = value if isinstance(value, list) else [value]
         wanted = " or ".join(t for t in expected if t != "null")
         got = _JSON_TYPES.get(type(error.instance), type(error.instance).__name__)
         message = f"{prefix}expected {wanted}, got {got} ({shown(error.instance)})"
-    elif kind in _as_mapping(schema.get("x-messages")):
-        # The schema words this error for people (a condition's single key...).
-        message = f"{prefix}{schema['x-messages'][kind]}"
     elif kind == "uniqueItems" and isinstance(error.instance, list):
         message = f"{prefix}{shown(_first_repeat(error.instance))} is listed twice"
     elif kind in ("minProperties", "maxProperties", "minItems", "maxItems") and isinstance(
