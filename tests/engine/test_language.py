@@ -65,6 +65,10 @@ def test_accuracy_on_the_labelled_texts(summary: Callable[[str], None]) -> None:
         ("Bonjour Marie, I'd love to connect after your talk on open data.", "en"),
         ("Salut, on s'est vus au meetup growth hacking, ravi d'échanger !", "fr"),
         ("Super", None),
+        # Other languages are neither, even with words French shares.
+        ("Hola, me encantaría que formes parte de mi red profesional", None),
+        ("Hallo, ich bin Student an der TU und würde mich über eine Vernetzung freuen", None),
+        ("Buongiorno, la contatto per un progetto", None),
         ("Hello", None),
         ("", None),
         (None, None),

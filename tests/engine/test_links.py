@@ -230,3 +230,180 @@ def test_a_plugin_criterion_that_declares_its_logic_is_settled(
     assert settled.decide(invitation(mutual_connections=1)).missing == ()
     opaque = make_policy(rules % "two_in_sector_opaque", reg=declared)
     assert opaque.decide(invitation(mutual_connections=1)).missing == ("mutual_in_sector",)
+
+
+# --- what a review found ------------------------------------------------------------------
+
+
+def test_a_count_written_as_a_float_keeps_the_link(write) -> None:
+    from invpolicy.loading.invitations import load_invitations
+
+    path = write(
+        "pending.yaml",
+        "- {id: a, name: Ann, mutual_connections: 2.0, mutual_in_sector: 3}\n",
+    )
+    with pytest.raises(InvpolicyError) as exc:
+        load_invitations(path)
+    assert "mutual_in_sector: 3 is more than mutual_connections (2.0)" in str(exc.value)
+
+
+def test_a_policy_example_that_breaks_a_link_is_refused(write, registry: Registry) -> None:
+    from invpolicy.loading.parse import read_policy
+
+    from ..conftest import POLICY_HEADER
+
+    path = write(
+        "ex.yaml",
+        POLICY_HEADER.format(name="ex")
+        + "rules:\n  - id: d\n    decision: accept\n"
+        + "examples:\n  - name: impossible\n"
+        + "    invitation: {mutual_connections: 0, mutual_in_sector: 2}\n"
+        + "    expect: {decision: accept}\n",
+    )
+    with pytest.raises(InvpolicyError) as exc:
+        read_policy(path, registry)
+    assert [p.message for p in exc.value.problems] == [
+        "examples[0].invitation.mutual_in_sector: 2 is more than mutual_connections (0), "
+        "which it is part of"
+    ]
+
+
+def test_a_part_known_settles_the_whole_from_below(make_policy: MakePolicy) -> None:
+    policy = make_policy(
+        """\
+        - id: sector
+          when: {mutual_in_sector: {at_least: 3}}
+          decision: accept
+        - id: some
+          when: {mutual_connections: {at_least: 1}}
+          decision: defer
+        - id: default
+          decision: ignore
+        """
+    )
+    decision = policy.decide(invitation(mutual_in_sector=2), explain=True)
+    assert (decision.decision, decision.missing) == ("defer", ())
+    assert (
+        '  mutual_connections {"at_least": 1}: true; '
+        "mutual_connections is at least mutual_in_sector=2"
+    ) in explanation_lines(decision)
+    # What-if tries the values the link allows: here, from 2 up.
+    high = make_policy(
+        """\
+        - id: many
+          when: {mutual_connections: {at_least: 5}}
+          decision: accept
+        - id: default
+          decision: ignore
+        """
+    )
+    changes = what_would_change(high, invitation(mutual_in_sector=2))
+    assert [(c.fact, c.value, c.decision) for c in changes] == [("mutual_connections", 5, "accept")]
+
+
+def test_interactive_says_which_way_a_clash_goes(tmp_path) -> None:
+    from ..conftest import POLICY_HEADER
+
+    policy = tmp_path / "conn.yaml"
+    policy.write_text(
+        POLICY_HEADER.format(name="conn")
+        + "rules:\n  - id: many\n    when: {mutual_connections: {at_least: 5}}\n"
+        + "    decision: accept\n  - id: d\n    decision: ignore\n",
+        encoding="utf-8",
+    )
+    pending = tmp_path / "pending.yaml"
+    pending.write_text("- id: a\n  name: Ann\n  mutual_in_sector: 2\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        cli,
+        ["decide", str(pending), "-p", str(policy), "--interactive"],
+        input="1\n6\n",
+        catch_exceptions=False,
+    )
+    assert "mutual_connections cannot be less than mutual_in_sector, which is 2." in result.output
+
+
+def test_a_clash_with_the_facts_file_is_said_in_the_facts_file(tmp_path) -> None:
+    from invpolicy.loading.readers import open_invitations
+
+    pending = tmp_path / "p.yaml"
+    pending.write_text(
+        "- id: two\n  name: Two\n  mutual_connections: 2\n  mutual_in_sector: 2\n",
+        encoding="utf-8",
+    )
+    facts = tmp_path / "p.facts.yaml"
+    facts.write_text("two:\n  mutual_connections: 1\n", encoding="utf-8")
+    source = open_invitations(pending, facts=facts)
+    with pytest.raises(InvpolicyError) as exc:
+        source.check()
+    assert [str(p) for p in exc.value.problems] == [
+        f"{facts}:2:23: two.mutual_connections: 1 is less than mutual_in_sector (2), "
+        "which is part of it"
+    ]
+
+
+class _Misbehaving:
+    @hookimpl
+    def invpolicy_criteria(self) -> list[Criterion]:
+        def boom(params: Mapping[str, Any]) -> Any:
+            raise RuntimeError("no logic today")
+
+        return [
+            Criterion("raises", "Its logic raises.", ("exchanges",), _in_sector, logic=boom),
+            Criterion(
+                "garbage",
+                "Its logic returns text.",
+                ("exchanges",),
+                _in_sector,
+                logic=lambda params: "exchanges >= 1",  # type: ignore[arg-type,return-value]
+            ),
+            Criterion(
+                "bad_bound",
+                "Its bound is text.",
+                ("mutual_in_sector",),
+                _in_sector,
+                logic=lambda params: Counts("mutual_in_sector", at_least="2"),  # type: ignore[arg-type]
+            ),
+        ]
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("raises", "its logic failed: RuntimeError: no logic today"),
+        ("garbage", "its logic returned str, expected Counts, OneOf or Mentions"),
+        ("bad_bound", "its logic gives at_least='2', expected a number"),
+    ],
+)
+def test_a_plugin_logic_that_misbehaves_is_a_plugin_error(write, name: str, message: str) -> None:
+    from invpolicy.authoring.lint import lint_policy
+    from invpolicy.errors import PluginError
+    from invpolicy.loading.parse import read_policy
+
+    from ..conftest import POLICY_HEADER
+
+    pm = make_plugin_manager(entry_points=False, disabled=())
+    pm.register(_Misbehaving(), name="misbehaving")
+    registry = Registry(pm)
+    path = write(
+        "p.yaml",
+        POLICY_HEADER.format(name="p")
+        + f"rules:\n  - id: r\n    when: {{{name}: }}\n    decision: accept\n"
+        + "  - id: d\n    decision: ignore\n",
+    )
+    policy = read_policy(path, registry)
+    expected = f"criterion '{name}' of plugin misbehaving: {message}"
+    with pytest.raises(PluginError) as exc:
+        CompiledPolicy(policy, registry)
+    assert str(exc.value) == expected
+    with pytest.raises(PluginError) as exc:
+        lint_policy(policy, registry)
+    assert str(exc.value) == expected
+
+
+def test_the_plugin_testing_kit_checks_the_declared_logic() -> None:
+    from invpolicy.testing import check_criterion
+
+    garbage = _Misbehaving().invpolicy_criteria()[1]
+    with pytest.raises(AssertionError) as exc:
+        check_criterion(garbage)
+    assert "its logic returned str, expected Counts, OneOf or Mentions" in str(exc.value)

@@ -13,12 +13,14 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from invpolicy.errors import PluginError
 from invpolicy.loading.semantics import is_language
 from invpolicy.plugins.contract import (
     DECISIONS,
     NAME_RULE,
     Criterion,
     ReplyGenerator,
+    declared_logic,
     is_reply_text,
     is_valid_name,
 )
@@ -271,6 +273,10 @@ def check_criterion(
     validator = _schema_validator(what, criterion.params_schema)
     for param_set in _param_sets(what, criterion.params_schema, validator, params):
         check = _compile(what, criterion.compile, param_set, "a check (a callable)")
+        try:
+            declared_logic(criterion, "under test", param_set)
+        except PluginError as exc:
+            raise failure(f"{what} with params {_short.repr(param_set)}: {exc}") from exc
         for label, mapping in _facts_to_try(facts, empty=True):
             try:
                 result, changed = _call(check, mapping)

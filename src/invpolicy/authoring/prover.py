@@ -27,7 +27,7 @@ from invpolicy.authoring.atoms import Atom, Choice, Range, ScoreAtom, Words
 from invpolicy.engine.scoring import score_range
 from invpolicy.model.conditions import AllOf, AnyOf, Condition, CriterionCheck, Not, ScoreTest
 from invpolicy.model.visitor import ConditionVisitor
-from invpolicy.plugins.contract import Counts, Logic, OneOf
+from invpolicy.plugins.contract import Counts, Logic, OneOf, declared_logic
 
 if TYPE_CHECKING:
     from invpolicy.model.policy import Policy, Rule
@@ -133,9 +133,16 @@ class Prover:
             return self._score(node)
         name, params = node.criterion, node.params
         criterion = self.registry.criteria.get(name)
-        if criterion is None or criterion.logic is None:
+        owner = self.registry.origins.get(("criterion", name))
+        logic = (
+            None
+            if criterion is None or owner is None
+            else declared_logic(criterion, owner.plugin, params)
+        )
+        if criterion is None or logic is None:
             return Atom(("opaque", name, json.dumps(params, sort_keys=True, default=str)))
-        return atom_of(criterion.logic(params))
+        # Two criteria compare as one only when they read the same facts too.
+        return atom_of(logic, criterion.facts)
 
     def _score(self, node: ScoreTest) -> ScoreAtom:
         least, most = self.least, self.most
@@ -223,15 +230,22 @@ class Prover:
         return [rule for rule, _ in kept]
 
 
-def atom_of(logic: Logic) -> Atom:
-    """The atom for what a criterion declares it tests."""
+def atom_of(logic: Logic, reads: tuple[str, ...] = ()) -> Atom:
+    """The atom for what a criterion declares it tests, on the facts it ``reads``.
+
+    The fact comes second in every key (:func:`_linked_apart` reads it there).
+    """
+    facts = ",".join(reads)
     if isinstance(logic, Counts):
-        return Range(("range", logic.fact), low=logic.at_least, high=logic.below)
+        return Range(("range", logic.fact, facts), low=logic.at_least, high=logic.below)
     if isinstance(logic, OneOf):
         return Choice(
-            ("choice", logic.fact, logic.reading), logic.always_known, logic.values, logic.domain
+            ("choice", logic.fact, logic.reading, facts),
+            logic.always_known,
+            logic.values,
+            logic.domain,
         )
-    return Words(("words", logic.fact), words=logic.words)
+    return Words(("words", logic.fact, facts), words=logic.words)
 
 
 def _linked_apart(x: Node, y: Node) -> bool:

@@ -286,7 +286,8 @@ def classify(text: str, form: str = ANSWER) -> FollowUp:
     a reason, or a request about your field) and more than its selling cues.
     Anything else - thanks, a reminder of how you met, an annoyed word - is
     neither. A note is read with more selling cues: the forms a pitch takes
-    when it comes unasked, before any question.
+    when it comes unasked, before any question; and it is a pitch only when
+    they weigh more than its need cues.
     """
     folded = fold(text)
     pitch_cues, need_cues = _compiled(form)
@@ -300,7 +301,9 @@ def classify(text: str, form: str = ANSWER) -> FollowUp:
                 found.append(f"{label}: {name}")
         scores.append(score)
     pitch, need = scores
-    if pitch >= 2 and pitch >= need:
+    # A note is a pitch only when its selling cues outweigh its need cues: a
+    # student asking for "a quick call about your career" is not selling.
+    if pitch >= 2 and (pitch > need if form == NOTE else pitch >= need):
         kind = PITCH
     elif need >= 3 and need > pitch:
         kind = NEED

@@ -71,8 +71,11 @@ def ask_for(field: Field, known: Mapping[str, Any] | None = None) -> Any:
         clash = broken({**(known or {}), field.name: value})
         if not clash:
             return value
-        link, _, bound = clash[0]
-        click.echo(f"  {link.fact} cannot be more than {link.at_most}, which is {bound}.")
+        link, value, bound = clash[0]
+        if link.fact == field.name:
+            click.echo(f"  {link.fact} cannot be more than {link.at_most}, which is {bound}.")
+        else:
+            click.echo(f"  {link.at_most} cannot be less than {link.fact}, which is {value}.")
 
 
 def parse_answer(field: Field, answer: str) -> Any:

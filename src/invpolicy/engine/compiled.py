@@ -18,7 +18,7 @@ from invpolicy.errors import PluginError
 from invpolicy.model.conditions import AllOf, AnyOf, Condition, CriterionCheck, Not, ScoreTest
 from invpolicy.model.policy import Policy, Rule
 from invpolicy.model.visitor import ALL, ANY, ConditionVisitor
-from invpolicy.plugins.contract import Render, is_reply_text
+from invpolicy.plugins.contract import Render, declared_logic, is_reply_text
 
 #: The invitation field holding the inviter's answer to your message.
 FOLLOW_UP = "follow_up"
@@ -90,13 +90,7 @@ class _Compiler(ConditionVisitor[Node]):
             f"criterion '{criterion.name}' of plugin {owner}", criterion.compile, node.params
         )
         self.checks.append((criterion.facts, node.params))
-        logic = (
-            None
-            if criterion.logic is None
-            else _call_plugin(
-                f"criterion '{criterion.name}' of plugin {owner}", criterion.logic, node.params
-            )
-        )
+        logic = declared_logic(criterion, owner, node.params)
         return Leaf(node, check, criterion.facts, owner, settler(logic))
 
     def visit_score(self, node: ScoreTest) -> Node:

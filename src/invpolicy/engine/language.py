@@ -12,7 +12,10 @@ languages apart, and answers only when they clearly agree:
   uses count double;
 - a lower-case word written with a French accent counts for French (a
   capitalised one is likely a name: Amélie, Café de Flore);
-- the words of the inviter's own name do not count.
+- the words of the inviter's own name do not count;
+- a text with letters neither language writes (ñ, ß, ã...), or with common
+  words of Spanish, German, Italian or Portuguese worth half the winner's
+  points, is in neither.
 
 A language wins when it has at least 2 points and at least twice the other's.
 The same words always give the same answer; nothing is downloaded or learnt.
@@ -72,7 +75,20 @@ _EITHER = _words(
     "a on me mail super ok bravo top cool team job hello hey contact invitation "
     "conference meetup webinar call email linkedin facebook viadeo twitter"
 )
-_FRENCH_ACCENTS = re.compile("[éèêëàâçùûüôîïœ]")
+# Common words of the languages invitations also come in, that neither list holds:
+# a text that has them is not taken for French or English.
+_OTHER = _words(
+    "hola gracias saludos mi red mis tu su usted estoy soy muy para con una los las del "
+    "por pero como encantaria gustaria conectar "
+    "hallo danke gruss grusse ich bin und der die das nicht mit fur uber sehr ein eine "
+    "mich mir ihnen wurde freuen vernetzung "
+    "ciao buongiorno grazie saluti sono della delle degli per che non mio mia rete "
+    "contatto progetto "
+    "ola obrigado obrigada voce meu minha rede muito uma com"
+)
+# Letters French does not write (ü and ö only in a few borrowed words).
+_OTHER_LETTERS = re.compile("[ñãõßäöüåøæ¿¡]")
+_FRENCH_ACCENTS = re.compile("[éèêëàâçùûôîïœ]")
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
 
@@ -81,11 +97,15 @@ def infer_language(text: str | None, name: str = "") -> str | None:
     if not text:
         return None
     skipped = {fold(word) for word in _WORD.findall(name)}
-    french = english = 0
+    if _OTHER_LETTERS.search(text.lower()):
+        return None
+    french = english = other = 0
     for word in _WORD.findall(text.replace("\u2019", "'")):
         folded = fold(word)
         if folded in skipped or folded in _EITHER:
             continue
+        if folded in _OTHER:
+            other += 1
         if word.islower() and _FRENCH_ACCENTS.search(word):
             french += 1
         # "j'aimerais", "l'équipe": the elided article or pronoun is French.
@@ -101,9 +121,10 @@ def infer_language(text: str | None, name: str = "") -> str | None:
             english += 2
         elif folded in _ENGLISH:
             english += 1
-    if french >= 2 and french >= 2 * english:
+    # Words of another language, as many as half the winner's points: neither.
+    if french >= 2 and french >= 2 * english and 2 * other < french:
         return FRENCH
-    if english >= 2 and english >= 2 * french:
+    if english >= 2 and english >= 2 * french and 2 * other < english:
         return ENGLISH
     return None
 

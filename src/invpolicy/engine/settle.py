@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from invpolicy.plugins.contract import Counts, Facts, Logic
-from invpolicy.schema.links import links, upper_bound
+from invpolicy.schema.links import links, lower_bound, upper_bound
 
 #: Settles an unknown criterion: its value and why, or None when still unknown.
 Settle = Callable[[Facts], "tuple[bool, str] | None"]
@@ -21,22 +21,32 @@ Settle = Callable[[Facts], "tuple[bool, str] | None"]
 
 def settler(logic: Logic | None) -> Settle | None:
     """How to settle a criterion that tests ``logic``; None when no link can."""
-    if not isinstance(logic, Counts) or not any(link.fact == logic.fact for link in links()):
+    if not isinstance(logic, Counts) or not any(
+        logic.fact in (link.fact, link.at_most) for link in links()
+    ):
         return None
     fact, at_least, below = logic.fact, logic.at_least, logic.below
 
     def settle(facts: Facts) -> tuple[bool, str] | None:
         if facts.get(fact) is not None:
             return None
-        bound = upper_bound(facts, fact)
-        if bound is None:
+        high, low = upper_bound(facts, fact), lower_bound(facts, fact)
+        if high is None and low is None:
             return None
-        high, link = bound
-        # The fact is somewhere in [0, high].
-        if at_least > high:
-            return False, link.describe(facts.get(link.at_most, high))
-        if at_least <= 0 and (below is None or below > high):
-            return True, link.describe(facts.get(link.at_most, high))
+        # The fact is somewhere in [least, most]; most is None when unbounded.
+        reasons = []
+        least, most = 0.0, None
+        if low is not None:
+            least = low[0]
+            reasons.append(low[1].describe_from_below(facts.get(low[1].fact, low[0])))
+        if high is not None:
+            most = high[0]
+            reasons.append(high[1].describe(facts.get(high[1].at_most, high[0])))
+        why = ", and ".join(reasons)
+        if at_least <= least and (below is None or (most is not None and below > most)):
+            return True, why
+        if (most is not None and at_least > most) or (below is not None and below <= least):
+            return False, why
         return None
 
     return settle

@@ -6,7 +6,8 @@ zero and the values around each threshold that the policy's criteria name; for
 a list, an empty one and a non-empty one. Only one fact changes at a time, and
 only the changes that give another decision are kept, so every sentence is one
 the policy really stands by. A value that the other known facts rule out (0
-mutual connections, yet 3 of them in your sector) is not tried.
+mutual connections, yet 3 of them in your sector) is not tried: the nearest
+value they allow is tried instead.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
 from invpolicy.schema.fields import invitation_fields, shown
-from invpolicy.schema.links import would_break
+from invpolicy.schema.links import clamp, would_break
 
 if TYPE_CHECKING:
     from invpolicy.engine.compiled import CompiledPolicy
@@ -101,10 +102,17 @@ def could_change(
 
 def _possible(reading: _Reading, invitation: Invitation, fact: str) -> list[Any] | None:
     """The values of ``fact`` worth trying that the other known facts allow (their links)."""
-    values = reading.values(fact, invitation.facts.get(fact))
+    current = invitation.facts.get(fact)
+    values = reading.values(fact, current)
     if values is None:
         return None
-    return [value for value in values if not would_break(invitation.facts, fact, value)]
+    # A value out of the bounds the other facts give is moved to the nearest one in them.
+    kept: list[Any] = []
+    for value in values:
+        value = clamp(invitation.facts, fact, value)
+        if value != current and value not in kept:
+            kept.append(value)
+    return [value for value in kept if not would_break(invitation.facts, fact, value)]
 
 
 def _decide_with(policy: CompiledPolicy, invitation: Invitation, fact: str, value: Any) -> Decision:

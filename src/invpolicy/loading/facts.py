@@ -88,6 +88,8 @@ class _WithFacts(Document):
         self._facts = facts
         self._ident = ident
         self._keys = set(entry)
+        #: The facts that come from the facts file (a broken link is said at one of them).
+        self.merged_keys = self._keys
 
     def problem(self, path: JsonPath, message: str, *, key: bool = False) -> Problem:
         if path and path[0] in self._keys:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from invpolicy.errors import Problem, did_you_mean
 from invpolicy.io.document import Document, JsonPath, dotted
+from invpolicy.model.invitation import link_problems
 from invpolicy.model.visitor import OPERATORS, SCORE, walk_written
 from invpolicy.plugins.contract import DECISIONS
 from invpolicy.schema.check import check
@@ -240,5 +241,6 @@ def example_problems(doc: Document) -> list[Problem]:
         if isinstance(invitation, dict):
             path: JsonPath = ("examples", i, "invitation")
             facts = example_facts(i, example)
-            problems.extend(check(validator("invitation", "invitation"), facts, doc, path))
+            found = check(validator("invitation", "invitation"), facts, doc, path)
+            problems.extend(found or link_problems(facts, doc, path))
     return problems

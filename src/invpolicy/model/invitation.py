@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -53,18 +53,35 @@ def invitation_problems(data: Any, doc: Document, at: JsonPath = ()) -> list[Pro
 
     A file may hold a million invitations: each is first given to a plain test
     built once from the schema, and jsonschema runs only on those it refuses,
-    to say what is wrong.
+    to say what is wrong. A valid invitation must also keep the links between
+    its facts (:mod:`invpolicy.schema.links`).
     """
     if not _quick_test()(data):
-        return check(validator("invitation", "invitation"), data, doc, at)
-    return [
-        doc.problem(
-            (*at, link.fact),
-            f"{dotted((*at, link.fact))}: {value} is more than {link.at_most} ({bound}), "
-            "which it is part of",
-        )
-        for link, value, bound in broken(data)
-    ]
+        problems = check(validator("invitation", "invitation"), data, doc, at)
+        if problems:
+            return problems
+    return link_problems(data, doc, at)
+
+
+def link_problems(data: Any, doc: Document, at: JsonPath = ()) -> list[Problem]:
+    """The links between facts that ``data`` breaks, each at the fact that breaks it.
+
+    That is the fact written in the facts file, when one of the two comes from
+    there (``doc`` knows which, see :class:`invpolicy.loading.facts.FactsMerge`).
+    """
+    if not isinstance(data, dict):
+        return []
+    merged: Collection[str] = getattr(doc, "merged_keys", ())
+    problems = []
+    for link, value, bound in broken(data):
+        if link.at_most in merged and link.fact not in merged:
+            where = (*at, link.at_most)
+            message = f"{bound} is less than {link.fact} ({value}), which is part of it"
+        else:
+            where = (*at, link.fact)
+            message = f"{value} is more than {link.at_most} ({bound}), which it is part of"
+        problems.append(doc.problem(where, f"{dotted(where)}: {message}"))
+    return problems
 
 
 @cache

@@ -127,6 +127,54 @@ class Criterion:
     logic: Callable[[Mapping[str, Any]], Logic] | None = None
 
 
+def logic_problem(logic: object) -> str | None:
+    """What is wrong with a declaration a criterion's ``logic`` returned, or None."""
+    if not isinstance(logic, Counts | OneOf | Mentions):
+        return f"returned {type(logic).__name__}, expected Counts, OneOf or Mentions"
+    if not isinstance(logic.fact, str) or not logic.fact:
+        return f"names its fact with {logic.fact!r}, expected a field's name"
+    if isinstance(logic, Counts):
+        bounds = [("at_least", logic.at_least), ("below", logic.below)]
+        for name, value in bounds:
+            if value is None and name == "below":
+                continue
+            if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+                return f"gives {name}={value!r}, expected a number"
+    elif isinstance(logic, OneOf):
+        if not isinstance(logic.values, frozenset) or not isinstance(logic.domain, frozenset):
+            return "gives values and domain that are not frozensets"
+        if not logic.values <= logic.domain:
+            return "gives values that are not all in its domain"
+        if not isinstance(logic.reading, str) or not isinstance(logic.always_known, bool):
+            return "gives a reading that is not text, or always_known that is not a boolean"
+    elif logic.words is not None and (
+        not isinstance(logic.words, frozenset) or not all(isinstance(w, str) for w in logic.words)
+    ):
+        return "gives words that are not a frozenset of strings"
+    return None
+
+
+def declared_logic(criterion: Criterion, owner: str, params: Mapping[str, Any]) -> Logic | None:
+    """What ``criterion`` declares it tests with ``params``; None if it declares nothing.
+
+    A declaration that fails or makes no sense is the plugin's error, said as
+    one :class:`~invpolicy.errors.PluginError`.
+    """
+    from invpolicy.errors import PluginError
+
+    if criterion.logic is None:
+        return None
+    what = f"criterion '{criterion.name}' of plugin {owner}"
+    try:
+        logic = criterion.logic(params)
+    except Exception as exc:
+        raise PluginError(f"{what}: its logic failed: {type(exc).__name__}: {exc}") from exc
+    problem = logic_problem(logic)
+    if problem is not None:
+        raise PluginError(f"{what}: its logic {problem}")
+    return logic
+
+
 @dataclass(frozen=True)
 class ReplyGenerator:
     """Writes the message that goes with a decision, in one of ``languages``.
