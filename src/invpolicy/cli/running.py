@@ -55,6 +55,8 @@ class Inputs:
             messages=self.messages,
         )
         source.check()
+        for warning in source.warnings:
+            click.echo(str(warning), err=True)
         if source.export is not None:
             click.echo(read_line(source, self.path), err=True)
         return source

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,15 +19,16 @@ from urllib.parse import unquote
 from invpolicy.errors import InvpolicyError, Problem
 from invpolicy.io.document import Document
 from invpolicy.io.files import Source
+from invpolicy.loading.dialect import Dialect, open_csv
 from invpolicy.loading.idindex import IdIndex
-from invpolicy.loading.records import Row, csv_records, read_lines, too_many_cells
+from invpolicy.loading.records import Row, column_key, too_many_cells
 from invpolicy.loading.talks import Owner, folded_name
 from invpolicy.schema.check import shown
 from invpolicy.text import fold
 
 #: How many records may come before the header of a LinkedIn file (its notes).
 _HEADER_SEARCH = 10
-_INVITATIONS_HEADER = ("from", "to", "sent at", "message", "direction")
+INVITATIONS_HEADER = ("from", "to", "sent at", "message", "direction")
 _NAMES_HEADER = ("first name", "last name")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _SENT_AT = re.compile(
@@ -44,7 +45,7 @@ def find_header(
     for _, (line, row) in zip(range(_HEADER_SEARCH), records, strict=False):
         columns: dict[str, int] = {}
         for index, cell in enumerate(row):
-            columns.setdefault(cell.strip().casefold(), index)
+            columns.setdefault(column_key(cell), index)
         if all(name in columns for name in required):
             return line, columns, len(row)
     return None
@@ -53,9 +54,9 @@ def find_header(
 def looks_like_linkedin(path: Source, shown_as: str) -> bool:
     """Whether a CSV file has the header of LinkedIn's ``Invitations.csv``."""
     try:
-        with closing(read_lines(path, shown_as)) as lines:
-            records = csv_records(lines, shown_as)
-            return find_header(records, _INVITATIONS_HEADER) is not None
+        records, _ = open_csv(path, shown_as, required=INVITATIONS_HEADER)
+        with closing(records):
+            return find_header(records, INVITATIONS_HEADER) is not None
     except InvpolicyError:
         return False  # read as plain CSV, whose check says what is wrong
 
@@ -78,7 +79,7 @@ def invitation_rows(
     ids are made unique against ``first_line`` (the ids seen so far).
     ``owners`` counts who the incoming invitations were sent to (you).
     """
-    header = find_header(records, _INVITATIONS_HEADER)
+    header = find_header(records, INVITATIONS_HEADER)
     if header is None:  # the file changed since open_invitations looked
         raise InvpolicyError(Problem(shown_as, 1, 1, "no LinkedIn invitations header found"))
     _, columns, width = header
@@ -216,10 +217,13 @@ def _names_header(
     return header
 
 
-def read_connections(path: Source) -> Connections:
-    """LinkedIn's ``Connections.csv``, all of it checked before it is used."""
+def read_connections(path: Source, warnings: list[Problem] | None = None) -> Connections:
+    """LinkedIn's ``Connections.csv``, all of it checked before it is used.
+
+    A file not in UTF-8 adds its one line to ``warnings``.
+    """
     shown_as = str(path)
-    records = csv_records(read_lines(path, shown_as), shown_as)
+    records, _ = open_csv(path, shown_as, required=_NAMES_HEADER, legacy=_warn(shown_as, warnings))
     _, columns, width = _names_header(records, shown_as, "Connections.csv")
     found = Connections(set(), set(), "url" in columns)
     problems: list[Problem] = []
@@ -243,14 +247,21 @@ def read_connections(path: Source) -> Connections:
     return found
 
 
-def read_profile_name(path: Source) -> str | None:
+def read_profile_name(path: Source, warnings: list[Problem] | None = None) -> str | None:
     """Your name, from LinkedIn's ``Profile.csv`` (its first row after the header)."""
     shown_as = str(path)
-    with closing(read_lines(path, shown_as)) as lines:
-        records = csv_records(lines, shown_as)
+    records, _ = open_csv(path, shown_as, required=_NAMES_HEADER, legacy=_warn(shown_as, warnings))
+    with closing(records):
         _, columns, _ = _names_header(records, shown_as, "Profile.csv")
         for _, row in records:
             cells = _cells(row, columns)
             name = " ".join(f"{cells['first name']} {cells['last name']}".split())
             return name or None
     return None
+
+
+def _warn(shown_as: str, warnings: list[Problem] | None) -> Callable[[Dialect], None] | None:
+    """What to do when the file turns out not to be UTF-8: say so in ``warnings``."""
+    if warnings is None:
+        return None
+    return lambda dialect: warnings.append(dialect.warning(shown_as))

@@ -15,8 +15,9 @@ from datetime import datetime
 
 from invpolicy.errors import InvpolicyError, Problem
 from invpolicy.io.files import Source
+from invpolicy.loading.dialect import open_csv
 from invpolicy.loading.linkedin import profile_slug
-from invpolicy.loading.records import csv_records, read_lines
+from invpolicy.loading.records import column_key
 from invpolicy.loading.talks import Inviters, Owner
 from invpolicy.schema.check import shown
 
@@ -27,23 +28,33 @@ COLUMNS = ("CONVERSATION ID", "FROM", "TO", "DATE", "CONTENT")
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?(?:\s*UTC)?")
 
 
-def read_messages(path: Source, inviters: Inviters, owner: Owner | None) -> None:
+def read_messages(
+    path: Source, inviters: Inviters, owner: Owner | None, warnings: list[Problem] | None = None
+) -> None:
     """Add to ``inviters`` every message between you and one of them.
 
     ``owner`` is you, when known: a message you sent is recognised as yours
-    first. Every problem in the file is raised together.
+    first. Every problem in the file is raised together; a file not in UTF-8
+    adds its one line to ``warnings``.
     """
     shown_as = str(path)
-    with closing(read_lines(path, shown_as, MAX_MESSAGES_BYTES)) as lines:
-        records = csv_records(lines, shown_as)
+    required = tuple(column_key(name) for name in COLUMNS)
+    records, _ = open_csv(
+        path,
+        shown_as,
+        required=required,
+        limit=MAX_MESSAGES_BYTES,
+        legacy=None if warnings is None else lambda d: warnings.append(d.warning(shown_as)),
+    )
+    with closing(records):
         header = next(records, None)
         if header is None:
             raise InvpolicyError(Problem(shown_as, 1, 1, "file is empty"))
         line, titles = header
         columns: dict[str, int] = {}
         for index, name in enumerate(titles):
-            columns.setdefault(name.strip().casefold(), index)
-        lacking = [name for name in COLUMNS if name.casefold() not in columns]
+            columns.setdefault(column_key(name), index)
+        lacking = [name for name in COLUMNS if column_key(name) not in columns]
         if lacking:
             found = ", ".join(name.strip() for name in titles if name.strip()) or "none"
             message = (

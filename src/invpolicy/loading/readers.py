@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -22,19 +23,21 @@ from invpolicy.io.archive import is_archive
 from invpolicy.io.document import Document, JsonPath
 from invpolicy.io.files import Source
 from invpolicy.io.safeload import load_document
+from invpolicy.loading.dialect import open_csv
 from invpolicy.loading.export import Export, facts_name, find_export
 from invpolicy.loading.facts import FactsMerge, load_facts, read_facts
 from invpolicy.loading.formats import INPUT_FORMATS, input_kind
 from invpolicy.loading.idindex import IdIndex
 from invpolicy.loading.invitations import duplicate_id, parse_invitations
 from invpolicy.loading.linkedin import (
+    INVITATIONS_HEADER,
     Connections,
     invitation_rows,
     profile_slug,
     read_connections,
     read_profile_name,
 )
-from invpolicy.loading.records import Row, csv_records, csv_rows, jsonl_rows, read_lines
+from invpolicy.loading.records import Row, csv_rows, jsonl_rows, read_lines
 from invpolicy.loading.talks import Inviter, Inviters, Owner, invitation_time
 from invpolicy.model.invitation import Invitation
 
@@ -99,9 +102,17 @@ class InvitationSource:
         #: How many of Facebook's message threads were read, once read.
         self.threads_read = 0
         self._file = file
-        self._profile = _SideFile(read_profile_name, None if export is None else export.profile)
+        #: What is worth saying but stops nothing (a file read as Windows-1252,
+        #: fields invpolicy does not know), found by :meth:`check`, each once.
+        self.warnings: list[Problem] = []
+        self._profile = _SideFile(
+            partial(read_profile_name, warnings=self.warnings),
+            None if export is None else export.profile,
+        )
         self._facts = _SideFile(load_facts, facts)
-        self._connections = _SideFile(read_connections, connections)
+        self._connections = _SideFile(
+            partial(read_connections, warnings=self.warnings), connections
+        )
         self._messages = messages
         #: Every file read but the facts file: the invitations first, then
         #: connections, messages and profile, as each was found or given.
@@ -186,7 +197,7 @@ class InvitationSource:
         if self._messages is not None:
             from invpolicy.loading.messages import read_messages
 
-            read_messages(self._messages, inviters, owner)
+            read_messages(self._messages, inviters, owner, self.warnings)
         elif self.export is not None:
             from invpolicy.loading.facebook import read_threads
 
@@ -277,13 +288,22 @@ class InvitationSource:
             if self._requests is None:
                 self._requests = load_document(self._file)
             return friend_request_rows(self._requests, first_line)
-        lines = read_lines(self._file, self.path)
         if self.kind == "jsonl":
-            return jsonl_rows(lines, self.path)
-        records = csv_records(lines, self.path)
+            return jsonl_rows(read_lines(self._file, self.path), self.path)
+        required = INVITATIONS_HEADER if self.kind == "linkedin" else ()
+        records, _ = open_csv(
+            self._file,
+            self.path,
+            required=required,
+            legacy=lambda dialect: self._warn(dialect.warning(self.path)),
+        )
         if self.kind == "linkedin":
             return invitation_rows(records, self.path, connections, first_line, skipped, owners)
         return csv_rows(records, self.path)
+
+    def _warn(self, warning: Problem) -> None:
+        if warning not in self.warnings:
+            self.warnings.append(warning)
 
 
 class _SideFile(Generic[_Loaded]):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +20,7 @@ from invpolicy.io.document import Document, JsonPath
 from invpolicy.io.files import decode_text
 from invpolicy.schema.check import shown
 from invpolicy.schema.fields import invitation_fields
+from invpolicy.text import fold
 
 _TRUE = ("true", "yes", "1", "oui")
 _FALSE = ("false", "no", "0", "non")
@@ -38,23 +39,70 @@ class Row:
 
 
 def read_lines(
-    path: files.Source, shown_as: str, limit: int | None = None
+    path: files.Source,
+    shown_as: str,
+    limit: int | None = None,
+    *,
+    legacy: Callable[[], None] | None = None,
 ) -> Generator[str, None, None]:
     """The file's lines, decoded one at a time, line endings kept.
 
     At most ``limit`` bytes; by default, :data:`~invpolicy.io.files.MAX_FILE_BYTES`.
+    The text must be UTF-8. With ``legacy`` (CSV files only), a file whose first
+    line that is not ASCII is not UTF-8 either, but is Windows-1252, the encoding
+    spreadsheets save in on Windows, is read in that encoding from there on, and
+    ``legacy`` is called once. Binary data is refused in any encoding.
     """
     limit = files.MAX_FILE_BYTES if limit is None else limit
     with files.open_file(path, shown_as, limit) as stream:
         total = 0
         number = 0
+        encoding = "utf-8"
+        ascii_so_far = True
         while raw := stream.readline(limit + 1 - total):
             # A file that grows while read (or a pipe) is held to the same limit.
             total += len(raw)
             if total > limit:
                 raise files.too_large(shown_as, limit)
             number += 1
-            yield decode_text(raw, shown_as, line=number)
+            if encoding == "utf-8":
+                if legacy is not None and ascii_so_far and not raw.isascii():
+                    ascii_so_far = False
+                    if _is_legacy(raw):
+                        encoding = LEGACY_ENCODING
+                        legacy()
+                        yield _decode_legacy(raw, shown_as, number)
+                        continue
+                yield decode_text(raw, shown_as, line=number)
+            else:
+                yield _decode_legacy(raw, shown_as, number)
+
+
+#: What a CSV file that is not UTF-8 is read as: what spreadsheets save on Windows.
+LEGACY_ENCODING = "cp1252"
+
+
+def _is_legacy(raw: bytes) -> bool:
+    """Whether a line is not UTF-8 but is Windows-1252 (which leaves 5 bytes undefined)."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            raw.decode(LEGACY_ENCODING)
+        except UnicodeDecodeError:
+            return False
+        return True
+    return False
+
+
+def _decode_legacy(raw: bytes, shown_as: str, number: int) -> str:
+    try:
+        text = raw.decode(LEGACY_ENCODING)
+    except UnicodeDecodeError:
+        return decode_text(raw, shown_as, line=number)  # says where, as for UTF-8
+    if "\x00" in text:
+        decode_text(raw, shown_as, line=number)  # says where the binary data is
+    return text
 
 
 # --- JSON Lines -----------------------------------------------------------------------
@@ -169,9 +217,11 @@ def _skip_space(text: str, at: int) -> int:
 # --- CSV --------------------------------------------------------------------------------
 
 
-def csv_records(lines: Iterable[str], shown_as: str) -> Iterator[tuple[int, list[str]]]:
+def csv_records(
+    lines: Iterable[str], shown_as: str, delimiter: str = ","
+) -> Iterator[tuple[int, list[str]]]:
     """Each non-blank record, with the line it starts on."""
-    reader = csv.reader(lines, strict=True)
+    reader = csv.reader(lines, strict=True, delimiter=delimiter)
     start = 1
     while True:
         try:
@@ -244,8 +294,19 @@ def csv_rows(records: Iterator[tuple[int, list[str]]], shown_as: str) -> Iterato
         yield Row(line, data, doc, problems)
 
 
+def column_key(name: str) -> str:
+    """A column name as it is compared: ``" Sent At "``, ``"sent at"`` and ``"SENT AT"`` are one.
+
+    Case, accents and spaces around or repeated do not count.
+    """
+    return " ".join(fold(name).split())
+
+
 def _csv_header(shown_as: str, line: int, header: list[str]) -> list[str]:
-    names = [cell.strip() for cell in header]
+    """The field each column holds: a known field whatever its case or accents, else the
+    name as written."""
+    fields = {column_key(name): name for name in invitation_fields()}
+    names = [fields.get(column_key(cell), cell.strip()) for cell in header]
     problems: list[Problem] = []
     for col, name in enumerate(names, start=1):
         if not name:
