@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from invpolicy.text import one_line
 
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One thing wrong with one file, at a 1-based line and column."""
+    """One thing wrong with one file, at a 1-based line and column.
+
+    ``detail`` keeps what a parser said in its own words when ``message`` says
+    it in plain ones; it is shown with ``--verbose`` only, and two problems
+    that differ only by it are the same problem.
+    """
 
     path: str
     line: int
     col: int
     message: str
+    detail: str = field(default="", compare=False)
 
     def __str__(self) -> str:
         # Paths and messages quote what files hold: shown inert, on one line.

@@ -365,7 +365,7 @@ def test_check_exits_0_when_nothing_would_change(write: Write) -> None:
 @pytest.mark.parametrize(
     ("content", "where", "message"),
     [
-        (b"format: 1\nname: [unclosed\n", "3:1", "invalid YAML"),
+        (b"format: 1\nname: [unclosed\n", "2:7", "invalid YAML: this '[' is never closed"),
         (b"format: 1\nname: x\x00\x01\x02\n", "2:8", "binary data"),
         (b"format: 1\nname: !!python/object/apply:os.system [id]\n", "2:7", "is not allowed"),
         (b"format: 1\nformat: 2\n", "2:1", "duplicate key 'format'"),
@@ -399,7 +399,7 @@ def test_other_files_are_formatted_even_when_one_is_bad(write: Write) -> None:
     assert result.exit_code == 1
     assert good.read_text(encoding="utf-8") == MESSY_FORMATTED
     assert f"reformatted {good}" in result.stdout
-    assert result.stderr.splitlines()[-1].startswith(f"{bad}:2:1: invalid YAML")
+    assert result.stderr.splitlines()[-1].startswith(f"{bad}:1:7: invalid YAML")
 
 
 def test_a_missing_path_is_an_error(tmp_path: Path) -> None:
@@ -615,7 +615,7 @@ def test_a_broken_policy_in_a_folder_is_still_reported(write: Write, tmp_path: P
     path = write("broken.yaml", "format: 1\nname: [unclosed\n")
     result = run(tmp_path)
     assert result.exit_code == 1
-    assert f"{path}:3:1: invalid YAML" in result.stderr
+    assert f"{path}:2:7: invalid YAML" in result.stderr
 
 
 def test_a_file_named_on_the_command_line_is_formatted_whatever_it_holds(write: Write) -> None:

@@ -21,7 +21,7 @@ def _problems(load, path) -> list[str]:
     [
         (b"", ":1:1: file is empty"),
         (b"# nothing but a comment\n", ":1:1: file is empty"),
-        (b"a: 1\nb: [1, 2\n", ":3:1: invalid YAML: expected ',' or ']'"),
+        (b"a: 1\nb: [1, 2\n", ":2:4: invalid YAML: this '[' is never closed: add ']'"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", ":3:1: binary data (a NUL byte)"),
         (b"name: Andr\xe9\n", ":1:11: not valid UTF-8 text (byte 0xe9)"),
         (b"a: 1\nb: 2\na: 3\n", ":3:1: duplicate key 'a' (first at line 1)"),

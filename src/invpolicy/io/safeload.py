@@ -13,11 +13,13 @@ into a node tree and turned into plain ``dict``/``list``/scalars here, so that:
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.composer import Composer
+from ruamel.yaml.composer import Composer, ComposerError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from invpolicy.errors import InvpolicyError, Problem
@@ -59,12 +61,7 @@ def parse_document(text: str, shown: str, *, allow_empty: bool = False) -> Docum
     except _TooDeep as exc:
         raise InvpolicyError(Problem(shown, exc.line + 1, exc.column + 1, TOO_DEEP)) from None
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-        what = exc.problem or exc.context or "syntax error"
-        if "another document" in what:
-            what = "a second document starts here; the file must hold one document"
-        raise InvpolicyError(Problem(shown, line, col, f"invalid {kind}: {what}")) from None
+        raise InvpolicyError(_syntax_problem(exc, text, shown, kind)) from None
     except YAMLError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else "syntax error"
         raise InvpolicyError(Problem(shown, 1, 1, f"invalid {kind}: {first}")) from None
@@ -96,11 +93,183 @@ class _ShallowComposer(Composer):
     def compose_node(self, parent: Any, index: Any) -> Any:
         self.nesting += 1
         try:
+            event = self.parser.peek_event()
             if self.nesting > MAX_DEPTH + 1:  # the root is at depth 0
-                raise _TooDeep(self.parser.peek_event().start_mark)
+                raise _TooDeep(event.start_mark)
+            if event.anchor in self.anchors and not isinstance(event, AliasEvent):
+                # ruamel.yaml only warns of an anchor set twice, then uses the second.
+                first = self.anchors[event.anchor].start_mark
+                duplicate = f"found duplicate anchor {event.anchor!r}"
+                raise ComposerError(duplicate, first, "second occurrence", event.start_mark)
             return super().compose_node(parent, index)
         finally:
             self.nesting -= 1
+
+
+def _syntax_problem(exc: MarkedYAMLError, text: str, shown: str, kind: str) -> Problem:
+    """The parser's error as a located problem, in plain words when they are known.
+
+    The parser's own words become the problem's ``detail``. The position is
+    the parser's, except where it points past the mistake: at the end of the
+    file for a quote or a bracket never closed, on the next line for a line
+    without its ':'. Then it is the place of the mistake.
+    """
+    said = _Said(exc, text)
+    words = [
+        f"{what} at {mark.line + 1}:{mark.column + 1}" if mark is not None else what
+        for what, mark in ((said.context, said.opened), (said.problem, said.at))
+        if what
+    ]
+    plain = _plain(said, json=kind == "JSON") or said.problem or said.context or "syntax error"
+    mark = said.at or said.opened
+    line, col = said.mistake() or ((mark.line, mark.column) if mark is not None else (0, 0))
+    message = f"invalid {kind}: {plain}"
+    return Problem(shown, line + 1, col + 1, message, detail="; ".join(words))
+
+
+#: What ruamel.yaml found where it expected something else: "but found '-'", "but got ('{',)".
+_FOUND = re.compile(r"but (?:found|got) \(?'(.*?)',?\)?$")
+#: The longest key ruamel.yaml reads as a key (on one line, its "simple key").
+_MAX_KEY = 1024
+_QUOTE = "put the value in quotes"
+_ESCAPES = ("found unknown escape", "expected escape sequence")
+_BACKSLASH = "write '\\\\' for a backslash"
+_INDENT = "this line is not indented like the lines above it"
+_JSON_TEXT = "cannot start a JSON value: write text in double quotes"
+
+
+class _Said:
+    """What the parser said, and where, read against the text it read."""
+
+    def __init__(self, exc: MarkedYAMLError, text: str) -> None:
+        self.problem, self.context = exc.problem or "", exc.context or ""
+        self.at, self.opened = exc.problem_mark, exc.context_mark
+        self.found = match[1] if (match := _FOUND.search(self.problem)) else ""
+        self.text = text
+
+    def char(self, mark: Any, shift: int = 0) -> str:
+        """The character at ``mark`` (``shift`` characters on), or ""."""
+        index = -1 if mark is None else mark.index + shift
+        return self.text[index] if 0 <= index < len(self.text) else ""
+
+    def before(self, mark: Any) -> str:
+        """What its line holds before ``mark``."""
+        return self.text[self.text.rfind("\n", 0, mark.index) + 1 : mark.index] if mark else ""
+
+    def mistake(self) -> tuple[int, int] | None:
+        """Where the mistake is (0-based) when the parser points past it; else None."""
+        unclosed = "end of stream" in self.problem and "quoted" in self.context
+        if (
+            self.problem == "could not find expected ':'"
+            or self.found == "<stream end>"
+            or unclosed
+        ):
+            return self.opened.line, self.opened.column
+        backslash = self.before(self.at).rfind("\\")
+        if self.problem.startswith(_ESCAPES) and backslash >= 0:
+            return self.at.line, backslash  # where the escape starts
+        return None
+
+
+def _plain(said: _Said, *, json: bool) -> str | None:
+    """Plain words for what the parser said; None: its words are kept.
+
+    A JSON file gets JSON words where YAML's advice would mislead.
+    """
+    problem, found, bracket = said.problem, said.found, said.char(said.opened)
+    if problem in _SCANNER_WORDS:
+        return _SCANNER_WORDS[problem]
+    if problem.endswith("that cannot start any token"):
+        char = problem.split("'")[1]
+        if char == "\\t":
+            return "a tab outside the brackets: use spaces" if json else "a tab: indent with spaces"
+        return f"'{char}' {_JSON_TEXT}" if json else f"'{char}' cannot start a value: {_QUOTE}"
+    if problem.startswith("found undefined alias"):
+        name = problem.split("'", 1)[1][:-1]
+        if json:
+            return f"'*' {_JSON_TEXT}"
+        return f"'*{name}' refers to an anchor '&{name}' not set above: {_QUOTE} if it is text"
+    if said.context.startswith("found duplicate anchor"):
+        name = said.context.split("'")[1]
+        first = f"first at line {said.opened.line + 1}"
+        return f"the anchor '&{name}' is set a second time ({first}): give each its own name"
+    if said.context.startswith(("while scanning an anchor", "while scanning an alias")):
+        return f"'{bracket}' must be followed by a name: {_QUOTE} if it is text"
+    if said.context == "while scanning a quoted scalar" and "end of stream" in problem:
+        if json:
+            return 'this string is never closed: end it with "'
+        return f"this {bracket} is never closed: end the value with {bracket}"
+    if problem.startswith("found unknown escape character"):
+        escape = "\\" + problem.split("'")[1]
+        if json:
+            return f"'{escape}' is not a JSON escape: {_BACKSLASH}"
+        return f"'{escape}' is not an escape: {_BACKSLASH}, or use single quotes"
+    if problem.startswith("expected escape sequence of"):
+        digits = problem.split()[4]
+        escape = "\\" + {"2": "x", "4": "u", "8": "U"}.get(digits, "")
+        return f"'{escape}' must be followed by {digits} hexadecimal digits: {_BACKSLASH}"
+    if problem.startswith(("expected ',' or ']'", "expected ',' or '}'")):
+        close = problem[len("expected ',' or '")]
+        if found == "<stream end>":
+            return f"this '{bracket}' is never closed: add '{close}' where it ends"
+        key = said.before(said.at)
+        if found == ":" and len(key) - 1 - max(key.rfind(c) for c in "{[,") > _MAX_KEY:
+            return f"the key before this ':' is longer than {_MAX_KEY:,} characters"
+        if found == "<scalar>" and close == "}":
+            return "a ':' (after a key) or a ',' (between entries) is missing before this"
+        where = f"line {said.opened.line + 1}, column {said.opened.column + 1}"
+        return f"a ',' is missing before this, or the '{bracket}' at {where} is not closed"
+    if problem.startswith("expected <block end>"):
+        if found in _BLOCK_WORDS:
+            return _BLOCK_WORDS[found]
+        before = said.before(said.at).rstrip()
+        if not before:
+            return _INDENT
+        if before[-1] == "'" and json:
+            return "more after the closing ': JSON strings are in double quotes"
+        if before[-1] in _QUOTES:
+            return f"more after the closing {before[-1]}: {_QUOTES[before[-1]]}"
+        return "more after the end of a value: put the whole value in quotes"
+    if problem.startswith("expected '<document start>'"):
+        if json:
+            return "more after the end of the JSON value: the file must hold one value"
+        return _INDENT if found.startswith("<block") else "more after the end of the document"
+    if "another document" in problem:
+        if json:
+            return "a second JSON value starts here: the file must hold one value"
+        return "a second document starts here: the file must hold one document"
+    if problem.startswith("expected chomping or indentation indicators"):
+        return "only '-', '+' or a digit may follow '|' or '>': write the text on the lines below"
+    if problem.startswith("expected the node content") and found in (",", "]", "}"):
+        return f"a value is missing before this '{found}'"
+    if problem.startswith("expected the node content") and found == "<stream end>":
+        return "the file ends where a value should be"
+    return None
+
+
+#: The scanner's words that need nothing from the text to be said plainly.
+_SCANNER_WORDS = {
+    "mapping values are not allowed here": f"a ':' inside a value: {_QUOTE}",
+    "mapping keys are not allowed here": f"a '?' inside a value: {_QUOTE}",
+    "sequence entries are not allowed here": (
+        f"a list cannot start on the line of its key: {_QUOTE}, or write each item below "
+        "it on a line of its own, indented, as '- item'"
+    ),
+    "could not find expected ':'": (
+        "this line is not 'key: value': put ': ' after the key, or indent the line into the "
+        "value above"
+    ),
+}
+#: How to write a quote inside a value in quotes.
+_QUOTES = {
+    "'": "to write ' inside single quotes, double it ('')",
+    '"': 'to write " inside double quotes, write \\"',
+}
+#: A block mapping or list ended by what cannot be in it.
+_BLOCK_WORDS = {
+    "-": "a list item where a key was expected: indent the list under its key",
+    "?": "a 'key: value' where a list item was expected: start it with '- ', or indent it",
+}
 
 
 class _Builder:
