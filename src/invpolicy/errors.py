@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-from invpolicy.text import one_line
+from invpolicy.text import counted, one_line
 
 
 @dataclass(frozen=True, order=True)
@@ -46,6 +47,69 @@ class Location:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.col}"
+
+
+#: How many problem lines a command prints before it stops, unless told otherwise.
+MAX_PROBLEMS = 20
+#: How many more line numbers a problem said once for many rows names.
+MAX_LINES_NAMED = 5
+
+
+@dataclass(frozen=True)
+class ProblemDisplay:
+    """How a list of problems is printed (the command line's ``--max-problems``, ``--verbose``).
+
+    ``max_problems`` lines at most, then one line saying how many more there
+    are; 0 prints them all. ``verbose`` adds a parser's own words to a problem
+    that has them (:attr:`Problem.detail`).
+    """
+
+    max_problems: int = MAX_PROBLEMS
+    verbose: bool = False
+
+
+#: As problems are printed unless told otherwise.
+DEFAULT_DISPLAY = ProblemDisplay()
+#: The current way of printing problems: the command line sets it for the command it runs.
+PROBLEM_DISPLAY: ContextVar[ProblemDisplay] = ContextVar(
+    "invpolicy_problem_display", default=DEFAULT_DISPLAY
+)
+
+
+def problem_lines(problems: Iterable[Problem], display: ProblemDisplay | None = None) -> list[str]:
+    """The lines that print ``problems``: each thing said once, and at most so many lines.
+
+    A problem repeated on other lines of the same file (same path, column and
+    message) is one line, the first, that names the other lines (five at most)::
+
+        in.csv:2:3: mutual_connections: expected integer, got "three" (and on 999 more
+        rows: lines 3, 4, 5, 6, 7, ...)
+
+    After ``display.max_problems`` lines (the current :data:`PROBLEM_DISPLAY`
+    by default), one line says how many more there are.
+    """
+    display = display or PROBLEM_DISPLAY.get()
+    groups: dict[tuple[str, int, str], list[Problem]] = {}
+    for problem in problems:
+        groups.setdefault((problem.path, problem.col, problem.message), []).append(problem)
+    lines = []
+    for first, *others in groups.values():
+        line = str(first)
+        if display.verbose and first.detail:
+            line += one_line(f" (parser: {first.detail})")
+        more = list(dict.fromkeys(p.line for p in others if p.line != first.line))
+        if more:
+            named = ", ".join(str(n) for n in more[:MAX_LINES_NAMED])
+            if len(more) > MAX_LINES_NAMED:
+                named += ", ..."
+            rows = counted(len(more), "more row")
+            line += f" (and on {rows}: {'line' if len(more) == 1 else 'lines'} {named})"
+        lines.append(line)
+    cap = display.max_problems
+    if cap and len(lines) > cap:
+        rest = counted(len(lines) - cap, "more problem")
+        lines[cap:] = [f"... and {rest} (--max-problems 0 shows all)"]
+    return lines
 
 
 class InvpolicyError(Exception):

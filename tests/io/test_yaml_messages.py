@@ -2,7 +2,7 @@
 
 Each text below is a mistake people make; the line checked is the one
 ``invpolicy validate`` prints. The parser's own words (ruamel.yaml's) are
-kept in the problem's ``detail``, and kept as they are for a message not translated.
+kept behind ``--verbose``, and kept as they are for a message not translated.
 """
 
 from __future__ import annotations
@@ -276,6 +276,16 @@ def test_text_after_a_block_indicator(write: Write) -> None:
 def test_a_message_without_plain_words_keeps_the_parsers(write: Write) -> None:
     assert said(write, "p.yaml", "title: !x!y 1\n") == (
         "1:8: invalid YAML: found undefined tag handle '!x!'"
+    )
+
+
+def test_verbose_adds_the_parsers_words(write: Write) -> None:
+    text = "format: 1\ntitle: 'Ask first\n"
+    plain = "2:8: invalid YAML: this ' is never closed: end the value with '"
+    assert said(write, "p.yaml", text) == plain
+    assert said(write, "p.yaml", text, "--verbose") == (
+        f"{plain} (parser: while scanning a quoted scalar at 2:8; found unexpected end of "
+        "stream at 3:1)"
     )
 
 

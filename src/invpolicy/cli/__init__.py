@@ -13,24 +13,108 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import IO, Any
 
 import click
 
-from invpolicy.errors import InvpolicyError, PluginError, Problem, ScaffoldError
+from invpolicy.errors import (
+    MAX_PROBLEMS,
+    PROBLEM_DISPLAY,
+    InvpolicyError,
+    PluginError,
+    Problem,
+    ProblemDisplay,
+    ScaffoldError,
+    problem_lines,
+)
 from invpolicy.version import __version__
 
 
 class ProblemsError(click.ClickException):
-    """Bad input: one ``path:line:col: message`` line per problem, exit 1."""
+    """Bad input: one ``path:line:col: message`` line per problem, exit 1.
 
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        super().__init__("\n".join(str(p) for p in problems))
+    Printed as :func:`~invpolicy.errors.problem_lines` says: a problem repeated
+    on many rows once, and at most ``--max-problems`` lines.
+    """
+
+    def __init__(self, problems: Sequence[Problem], display: ProblemDisplay | None = None) -> None:
+        #: How to print them, as the command was told when the problems were found.
+        self.display = display or PROBLEM_DISPLAY.get()
         self.problems = tuple(problems)
+        super().__init__("\n".join(problem_lines(self.problems, self.display)))
 
     def show(self, file: IO[Any] | None = None) -> None:
-        for problem in self.problems:
-            click.echo(str(problem), err=True, file=file)
+        for line in problem_lines(self.problems, self.display):
+            click.echo(line, err=True, file=file)
+
+
+def _set_display(**change: Any) -> None:
+    PROBLEM_DISPLAY.set(replace(PROBLEM_DISPLAY.get(), **change))
+
+
+def _max_problems(ctx: click.Context, param: click.Parameter, value: int) -> int:
+    _set_display(max_problems=value)
+    return value
+
+
+def _verbose(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    if value:
+        _set_display(verbose=True)
+    return value
+
+
+def _also_verbose(param: click.Parameter) -> None:
+    """Make a command's own ``--verbose`` add the parser's words to problems too."""
+    before = param.callback
+
+    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        return _verbose(ctx, param, before(ctx, param, value) if before else value)
+
+    param.callback = callback
+    if isinstance(param, click.Option):
+        param.help = (
+            f"{param.help or ''} Also gives a parser's own words for a file it cannot read."
+        )
+
+
+def _add_problem_options(command: click.Command) -> None:
+    """Give ``command`` ``--max-problems`` and ``--verbose``, which every command takes.
+
+    A command with a ``--verbose`` of its own (saying more of what it does)
+    keeps it: the same flag then also adds the parser's words to problems.
+    """
+    if any(param.name == "max_problems" for param in command.params):
+        return  # done the first time the command was looked up
+    command.params.append(
+        click.Option(
+            ["--max-problems"],
+            type=click.IntRange(min=0),
+            default=MAX_PROBLEMS,
+            show_default=True,
+            metavar="N",
+            envvar="INVPOLICY_MAX_PROBLEMS",
+            show_envvar=True,
+            is_eager=True,
+            expose_value=False,
+            callback=_max_problems,
+            help="Print at most N problems with the input, then how many more (0: all).",
+        )
+    )
+    own = [p for p in command.params if "--verbose" in getattr(p, "opts", ())]
+    if own:
+        _also_verbose(own[0])
+        return
+    command.params.append(
+        click.Option(
+            ["--verbose"],
+            is_flag=True,
+            is_eager=True,
+            expose_value=False,
+            callback=_verbose,
+            help="With a file that cannot be read, also give the parser's own words.",
+        )
+    )
 
 
 #: Every command, as ``module:attribute``, imported only when it runs.
@@ -60,9 +144,12 @@ class _Group(click.Group):
             return None
         module_name, attribute = COMMANDS[cmd_name].split(":")
         command: click.Command = getattr(importlib.import_module(module_name), attribute)
+        _add_problem_options(command)
         return command
 
     def invoke(self, ctx: click.Context) -> Any:
+        # The command's --max-problems and --verbose set the display for this run only.
+        token = PROBLEM_DISPLAY.set(PROBLEM_DISPLAY.get())
         try:
             return super().invoke(ctx)
         except InvpolicyError as exc:
@@ -71,6 +158,8 @@ class _Group(click.Group):
             raise click.ClickException(f"plugin error: {exc}") from None
         except ScaffoldError as exc:
             raise click.ClickException(str(exc)) from None
+        finally:
+            PROBLEM_DISPLAY.reset(token)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

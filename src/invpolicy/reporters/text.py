@@ -2,7 +2,9 @@
 
 Each finding or problem is one ``path:line:col: ...`` line, so that an editor
 or a CI log links it to its place. Problems that stop a file from being read
-go to stderr, what was checked to the report's stream.
+go to stderr, what was checked to the report's stream; they are printed as
+every command prints problems (:func:`~invpolicy.errors.problem_lines`: each
+thing said once, at most ``--max-problems`` lines).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from invpolicy.engine.explain import explanation_lines
+from invpolicy.errors import problem_lines
 from invpolicy.reporters.base import Reporter
 from invpolicy.text import counted, one_line
 
@@ -42,8 +45,8 @@ class TextReporter(Reporter):
         quiet: bool = False,
         verbose: bool = False,
     ) -> None:
-        for problem in report.problems:
-            self._line(str(problem), error=True)
+        for line in problem_lines(report.problems):
+            self._line(line, error=True)
         for policy, result in report.failures():
             self._line("\n".join(failure_lines(policy, result)))
         low = {p.name for p in report.below(min_coverage)}
@@ -66,9 +69,9 @@ class TextReporter(Reporter):
                 policy = result.policy
                 rules = counted(len(policy.rules), "rule")
                 self._line(f"{policy.path}: valid ({policy.name}, {rules})")
-        for result in results:
-            for problem in result.problems:
-                self._line(str(problem), error=True)
+        problems = [problem for result in results for problem in result.problems]
+        for line in problem_lines(problems):
+            self._line(line, error=True)
 
 
 # --- a test run as lines ------------------------------------------------------
