@@ -389,7 +389,8 @@ def _linked(data: dict[str, Any]) -> dict[str, Any]:
     """``data`` with the links of the invitation schema kept (mutual_in_sector at most
     mutual_connections), which docs/invitations.md says an invitation must keep."""
     within, total = data.get("mutual_in_sector"), data.get("mutual_connections")
-    if isinstance(within, int) and isinstance(total, int) and within > total:
+    numbers = (int, float)
+    if isinstance(within, numbers) and isinstance(total, numbers) and within > total:
         data["mutual_in_sector"] = total
     return data
 

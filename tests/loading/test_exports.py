@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from invpolicy.errors import InvpolicyError
-from invpolicy.loading.readers import facts_path_for, open_invitations
+from invpolicy.loading.facts import facts_path_for
+from invpolicy.loading.readers import open_invitations
 
 from ..conftest import EXAMPLES, LINKEDIN_EXPORT
 

@@ -11,10 +11,10 @@ import pytest
 
 from invpolicy.errors import InvpolicyError
 from invpolicy.io import files as source
+from invpolicy.loading.facts import facts_path_for
 from invpolicy.loading.readers import (
     INPUT_FORMATS,
     InvitationSource,
-    facts_path_for,
     open_invitations,
     read_facts,
 )
@@ -373,9 +373,10 @@ def test_whole_files_are_read_once_however_often_the_input_is_read(write, monkey
     first, second = list(invitations), list(invitations)
     assert first == second
     assert first[0].facts["met_in_person"] is True  # the facts are merged on every pass
-    # A CSV file is streamed on each pass (after its head is looked at); the
-    # YAML file and the side files are held whole once read.
-    expected = {str(facts): 1, str(path): 1 if kind == "yaml" else 4}
+    # A CSV file is streamed on each pass (after its head is looked at, and, for
+    # LinkedIn's, once for how its dates are written); the YAML file and the side
+    # files are held whole once read.
+    expected = {str(facts): 1, str(path): 1 if kind == "yaml" else 5}
     if connections is not None:
         expected[str(connections)] = 1
     assert {name: opened.count(name) for name in opened} == expected
@@ -573,7 +574,14 @@ def test_linkedin_header_is_found_after_notes_in_any_column_order(write):
         ("2/30/26, 1:00 PM", None),
         ("13/1/26, 1:00 PM", None),
         ("1/29/26, 13:05 PM", None),
-        ("2026-01-29 14:37", None),
+        # As spreadsheets write them back.
+        ("2026-01-29 14:37", "2026-01-29T14:37"),
+        ("2026-01-29 14:37:08", "2026-01-29T14:37"),
+        ("1/29/2026 14:37", "2026-01-29T14:37"),
+        ("29/01/2026 14:37", "2026-01-29T14:37"),
+        ("29.01.2026 14:37", "2026-01-29T14:37"),
+        ("yesterday", None),
+        ("29/01/2026", None),
     ],
 )
 def test_linkedin_sent_at_is_written_in_iso_8601(write, sent_at, expected):

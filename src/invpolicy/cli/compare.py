@@ -8,7 +8,7 @@ import click
 
 from invpolicy.cli import options
 from invpolicy.cli.options import input_options, output_options
-from invpolicy.cli.running import Inputs, facts_to_read, run_report
+from invpolicy.cli.running import Inputs, facts_to_read, plugin_fields, run_report
 
 
 @click.command()
@@ -35,6 +35,7 @@ def compare(
     connections: str | None,
     messages: str | None,
     facts_path: str | None,
+    strict: bool,
     no_facts: bool,
     output_format: str,
     output: str | None,
@@ -60,7 +61,15 @@ def compare(
             raise click.UsageError("no policy is installed: name one with --policy")
     run_report(
         registry,
-        Inputs(invitations, input_format, connections, facts, messages),
+        Inputs(
+            invitations,
+            input_format,
+            connections,
+            facts,
+            messages,
+            known=plugin_fields(registry),
+            strict=strict,
+        ),
         refs,
         output_format,
         output,

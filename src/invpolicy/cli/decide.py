@@ -6,7 +6,7 @@ import click
 
 from invpolicy.cli import options
 from invpolicy.cli.options import input_options, load_policies, output_options
-from invpolicy.cli.running import Inputs, facts_to_read, run_report
+from invpolicy.cli.running import Inputs, facts_to_read, plugin_fields, run_report
 
 
 @click.command()
@@ -33,6 +33,7 @@ def decide(
     connections: str | None,
     messages: str | None,
     facts_path: str | None,
+    strict: bool,
     no_facts: bool,
     output_format: str,
     output: str | None,
@@ -68,7 +69,15 @@ def decide(
         target, in_place = answers_target(invitations, input_format, facts_path)
         # Answers saved before are merged in, so that they are not asked again.
         merged = str(target) if not in_place and target.exists() else None
-        source = Inputs(invitations, input_format, connections, merged, messages).open()
+        source = Inputs(
+            invitations,
+            input_format,
+            connections,
+            merged,
+            messages,
+            known=plugin_fields(registry),
+            strict=strict,
+        ).open()
         run_interactive(source, compiled, target, in_place=in_place)
         if not in_place and facts_path is None and target.exists():
             click.echo(
@@ -78,7 +87,15 @@ def decide(
     facts = facts_to_read(invitations, facts_path, no_facts)
     run_report(
         registry,
-        Inputs(invitations, input_format, connections, facts, messages),
+        Inputs(
+            invitations,
+            input_format,
+            connections,
+            facts,
+            messages,
+            known=plugin_fields(registry),
+            strict=strict,
+        ),
         [policy],
         output_format,
         output,

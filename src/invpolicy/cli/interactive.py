@@ -144,7 +144,7 @@ def answers_target(
     is never edited) gives them to ``facts_path``, by default the facts file
     beside the input.
     """
-    from invpolicy.loading.readers import facts_path_for
+    from invpolicy.loading.facts import facts_path_for
 
     path = Path(invitations)
     if facts_path is not None:

@@ -75,6 +75,12 @@ def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
                 "beside an export), when it exists.",
             ),
             click.option(
+                "--strict",
+                is_flag=True,
+                help="Refuse invitation fields invpolicy and its plugins do not know "
+                "(by default a warning: exports add columns of their own).",
+            ),
+            click.option(
                 "--no-facts",
                 is_flag=True,
                 help="Leave out the facts file beside INVITATIONS (your saved answers).",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -32,12 +32,18 @@ class Inputs:
         connections: str | None,
         facts: str | None,
         messages: str | None = None,
+        *,
+        known: Collection[str] = (),
+        strict: bool = False,
     ) -> None:
         self.path = path
         self.input_format = input_format
         self.connections = connections
         self.facts = facts
         self.messages = messages
+        #: The extra fields that installed plugins read, and whether others are errors.
+        self.known = known
+        self.strict = strict
 
     def open(self) -> InvitationSource:
         """The invitations, checked from end to end before anything is decided.
@@ -53,6 +59,8 @@ class Inputs:
             connections=self.connections,
             facts=self.facts,
             messages=self.messages,
+            known_fields=self.known,
+            strict=self.strict,
         )
         source.check()
         for warning in source.warnings:
@@ -80,6 +88,11 @@ def read_line(source: InvitationSource, given: str) -> str:
     return line
 
 
+def plugin_fields(registry: Registry) -> set[str]:
+    """The invitation fields that the installed criteria read, plugins' included."""
+    return {fact for criterion in registry.criteria.values() for fact in criterion.facts}
+
+
 def facts_to_read(invitations: str, facts: str | None, no_facts: bool) -> str | None:
     """The facts file to merge in: the one named, else the one beside the invitations.
 
@@ -93,7 +106,7 @@ def facts_to_read(invitations: str, facts: str | None, no_facts: bool) -> str | 
         return facts
     if no_facts:
         return None
-    from invpolicy.loading.readers import facts_path_for
+    from invpolicy.loading.facts import facts_path_for
 
     beside = facts_path_for(invitations)
     if not beside.is_file():

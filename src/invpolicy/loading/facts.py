@@ -1,5 +1,7 @@
 """Read a facts file, and merge its facts over the invitations they are about.
 
+:func:`facts_path_for` names the facts file that goes with an input.
+
 A facts file is YAML: a mapping from invitation ids to mappings of facts (what
 ``decide --interactive`` saves). A merged invitation's problems with a fact
 point into the facts file, at that fact. :class:`FactsMerge` also adds the
@@ -9,16 +11,19 @@ added fact came from.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from invpolicy.errors import InvpolicyError, Problem
 from invpolicy.io import safeload
+from invpolicy.io.archive import is_archive
 from invpolicy.io.document import Document, JsonPath
 from invpolicy.io.files import Source
 from invpolicy.io.limits import text_problems
+from invpolicy.loading.export import facts_name, find_export
+from invpolicy.loading.unknown import unknown_fact_problems
 from invpolicy.model.invitation import Invitation, build_invitation, invitation_problems
 from invpolicy.schema.check import shown
 
@@ -48,11 +53,13 @@ class Facts:
         return data, _WithFacts(doc, self.doc, ident, entry, data)
 
 
-def load_facts(path: Source) -> Facts:
+def load_facts(path: Source, known: Collection[str] | None = None) -> Facts:
     """The facts file, its problems kept for the caller to report.
 
     A file with no facts yet (empty, only comments, or an empty document) is
-    fine: it has no entries.
+    fine: it has no entries. With ``known`` (the fields invpolicy and its
+    plugins know), a field not among them is a problem: the file exists only
+    for invpolicy, so it is a typo.
     """
     doc = safeload.load_document(path, allow_empty=True)
     if doc.data is None:
@@ -74,6 +81,8 @@ def load_facts(path: Source) -> Facts:
             problems.append(doc.problem((ident, "id"), message))
         else:
             entries[ident] = entry
+    if known is not None:
+        problems.extend(unknown_fact_problems(doc, entries, known))
     return Facts(doc, entries, problems)
 
 
@@ -135,3 +144,22 @@ class FactsMerge:
         found.extend(text_problems(data, doc))
         found.extend(invitation_problems(data, doc))
         return None if found else build_invitation(data, origins)
+
+
+def facts_path_for(invitations_path: str | Path) -> Path:
+    """The default facts file for an invitations file: ``<stem>.facts.yaml`` beside it.
+
+    For a network's export (a ZIP file or a folder), it is named after the
+    network (``linkedin.facts.yaml``), beside the export, so that next month's
+    export, with another date in its name, finds the same answers.
+    """
+    path = Path(invitations_path)
+    if is_archive(path):
+        try:
+            network = find_export(path, str(path)).network
+        except InvpolicyError:
+            network = path.stem  # opening it will say what is wrong
+        # Beside the export, even when it is given as "." from inside it.
+        beside = path if path.name not in ("", "..") else path.resolve()
+        return beside.parent / facts_name(network)
+    return path.with_name(f"{path.stem}.facts.yaml")

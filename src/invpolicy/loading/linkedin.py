@@ -14,7 +14,6 @@ from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import unquote
 
 from invpolicy.errors import InvpolicyError, Problem
 from invpolicy.io.document import Document
@@ -22,7 +21,7 @@ from invpolicy.io.files import Source
 from invpolicy.loading.dialect import Dialect, open_csv
 from invpolicy.loading.idindex import IdIndex
 from invpolicy.loading.records import Row, column_key, too_many_cells
-from invpolicy.loading.talks import Owner, folded_name
+from invpolicy.loading.talks import Owner, folded_name, profile_slug
 from invpolicy.schema.check import shown
 from invpolicy.text import fold
 
@@ -31,11 +30,13 @@ _HEADER_SEARCH = 10
 INVITATIONS_HEADER = ("from", "to", "sent at", "message", "direction")
 _NAMES_HEADER = ("first name", "last name")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# LinkedIn's "1/29/26, 2:37 PM", and what spreadsheets write back: "29/01/2026 14:37",
+# "1/29/2026 14:37:00", "29.01.2026 14:37", "2026-01-29 14:37".
 _SENT_AT = re.compile(
-    r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2}),?\s+(\d{1,2}):(\d{2})(?:\s*([AaPp])\.?[Mm]\.?)?"
+    r"(\d{1,4})[/.-](\d{1,2})[/.-](\d{2,4})(,?)[\sT]+(\d{1,2}):(\d{2})(?::\d{2})?"
+    r"(?:\s*([AaPp])\.?[Mm]\.?)?"
 )
 _CONNECTED_ON = re.compile(r"(\d{1,2})\s+([A-Za-z]{3,})\.?\s+(\d{4})")
-_PROFILE = re.compile(r"/in/([^/?#\s]+)")
 
 
 def find_header(
@@ -72,6 +73,7 @@ def invitation_rows(
     first_line: IdIndex,
     skipped: dict[str, int],
     owners: Counter[Owner] | None = None,
+    day_first: bool = False,
 ) -> Iterator[Row]:
     """``Invitations.csv``'s incoming invitations, as rows in invpolicy's fields.
 
@@ -113,7 +115,7 @@ def invitation_rows(
         data["network"] = "linkedin"
         data["message"] = cells["message"].replace("\r\n", "\n")
         if cells["sent at"]:
-            sent_at = _sent_at(cells["sent at"])
+            sent_at = _sent_at(cells["sent at"], day_first)
             if sent_at is None:
                 message = (
                     'Sent At: expected a date and time such as "1/29/26, 2:37 PM", '
@@ -150,33 +152,108 @@ def unique_id(base: str, used: IdIndex, suffixes: dict[str, int]) -> str:
             return ident
 
 
-def profile_slug(url: str) -> str | None:
-    match = _PROFILE.search(url)
-    return unquote(match[1]).lower() if match else None
-
-
 def name_slug(name: str) -> str:
     # Letters with no ASCII base ("ł", "李") are dropped, not made separators.
     ascii_name = fold(name).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-")
 
 
-def _sent_at(text: str) -> str | None:
-    """LinkedIn's ``1/29/26, 2:37 PM`` (or 24-hour ``13:05``) as ``2026-01-29T14:37``."""
-    match = _SENT_AT.fullmatch(text)
+def _sent_at(text: str, day_first: bool = False) -> str | None:
+    """A ``Sent At`` date as ``2026-01-29T14:37``; None if it cannot be read.
+
+    LinkedIn writes ``1/29/26, 2:37 PM``, month first. A spreadsheet may write
+    it back as ``29/01/2026 14:37`` (day first, as ``day_first`` says for the
+    whole file), ``2026-01-29 14:37`` or with seconds.
+    """
+    match = _SENT_AT.fullmatch(text.strip())
     if match is None:
         return None
-    month, day, year, hour, minute = (int(part) for part in match.groups()[:5])
-    if len(match[3]) == 2:
-        year += 2000
-    if match[6] is not None:
-        if not 1 <= hour <= 12:
+    first, second, third, comma, hour, minute, half = match.groups()
+    if len(first) == 4:
+        year, month, day = int(first), int(second), int(third)
+    elif len(first) <= 2 and len(third) in (2, 4):
+        month, day = int(first), int(second)
+        if day_first and not _written_by_linkedin(comma, half):
+            month, day = day, month
+        year = int(third) + (2000 if len(third) == 2 else 0)
+    else:
+        return None
+    hours = int(hour)
+    if half is not None:
+        if not 1 <= hours <= 12:
             return None
-        hour = hour % 12 + (12 if match[6] in "Pp" else 0)
+        hours = hours % 12 + (12 if half in "Pp" else 0)
     try:
-        return datetime(year, month, day, hour, minute).isoformat(timespec="minutes")
+        return datetime(year, month, day, hours, int(minute)).isoformat(timespec="minutes")
     except ValueError:
         return None
+
+
+def _readable(
+    records: Iterator[tuple[int, list[str]]],
+) -> Iterator[tuple[int, list[str]]]:
+    """The records up to the first that cannot be read: the reading proper says why."""
+    try:
+        yield from records
+    except InvpolicyError:
+        return
+
+
+def _written_by_linkedin(comma: str, half: str | None) -> bool:
+    """LinkedIn's own form ("1/29/26, 2:37 PM") is month first whatever the file."""
+    return bool(comma) or half is not None
+
+
+def sent_at_order(path: Source, shown_as: str) -> tuple[bool, Problem | None]:
+    """Whether the file's spreadsheet dates are day first, and the one line that says how
+    ambiguous ones were read (None when none is ambiguous).
+
+    A date whose first number is above 12 is day first; whose second is, month
+    first. Without either, month first, as LinkedIn writes dates. The file is
+    read once for this, before its rows: a row's date needs the answer.
+    """
+    records, _ = open_csv(path, shown_as, required=INVITATIONS_HEADER)
+    with closing(records):
+        return _date_order(records, shown_as)
+
+
+def _date_order(
+    records: Iterator[tuple[int, list[str]]], shown_as: str
+) -> tuple[bool, Problem | None]:
+    header = find_header(records, INVITATIONS_HEADER)
+    if header is None:
+        return False, None
+    _, columns, _ = header
+    column = columns["sent at"]
+    day = month = ambiguous = 0
+    example: tuple[int, str] | None = None
+    for line, row in _readable(records):
+        match = _SENT_AT.fullmatch(row[column].strip()) if column < len(row) else None
+        if match is None or len(match[1]) == 4 or _written_by_linkedin(match[4], match[7]):
+            continue
+        first, second = int(match[1]), int(match[2])
+        if first > 12 >= second:
+            day += 1
+            example = example or (line, match[0])
+        elif second > 12 >= first:
+            month += 1
+        elif first <= 12 and second <= 12 and first != second:
+            ambiguous += 1
+    day_first = day > month
+    if not ambiguous:
+        return day_first, None
+    if day and month:
+        why = f"the file has dates of both kinds; most are {'day' if day_first else 'month'} first"
+    elif day_first and example is not None:
+        why = f"as {example[1]} on line {example[0]} shows"
+    else:
+        why = "as LinkedIn writes them: no date in the file tells"
+    order = "day first (05/03 is 5 March)" if day_first else "month first (05/03 is 3 May)"
+    message = (
+        f"warning: Sent At: {ambiguous} date{'s' if ambiguous > 1 else ''} could be read "
+        f"day or month first; read {order}, {why}"
+    )
+    return day_first, Problem(shown_as, header[0], column + 1, message)
 
 
 def _connected_on_is_valid(text: str) -> bool:

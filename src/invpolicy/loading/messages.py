@@ -16,9 +16,8 @@ from datetime import datetime
 from invpolicy.errors import InvpolicyError, Problem
 from invpolicy.io.files import Source
 from invpolicy.loading.dialect import open_csv
-from invpolicy.loading.linkedin import profile_slug
 from invpolicy.loading.records import column_key
-from invpolicy.loading.talks import Inviters, Owner
+from invpolicy.loading.talks import Inviters, Owner, profile_slug
 from invpolicy.schema.check import shown
 
 #: A whole inbox is larger than any other file read, and it is streamed: it has its own limit.

@@ -1,22 +1,20 @@
-"""Read invitations from YAML, JSON, JSON Lines, CSV and LinkedIn's data export.
+"""Read invitations: a file in any format, or a network's whole export.
 
-This is the public side: :func:`open_invitations` chooses the format and gives an
-:class:`InvitationSource`, which merges the facts file's facts (from
-:mod:`invpolicy.loading.facts`) and validates each invitation. YAML and JSON files
-are read whole, once, like the facts and connections files; JSON Lines and CSV
-(:mod:`invpolicy.loading.records`) and LinkedIn's ``Invitations.csv``
-(:mod:`invpolicy.loading.linkedin`) are read one record at a time, on each pass:
-checking or iterating one keeps, per invitation, only its id and the line it was
-on (to report a duplicate), never the invitation.
+:func:`open_invitations` chooses the reader and gives an :class:`InvitationSource`,
+which adds the facts derived from messages and the facts file's, and validates
+each invitation. YAML and JSON files are read whole, once, like the side files;
+JSON Lines and CSV files (:mod:`~invpolicy.loading.records`, LinkedIn's in
+:mod:`~invpolicy.loading.linkedin`) are read one record at a time on each pass,
+keeping per invitation only its id and line (to report a duplicate).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Collection, Iterator
 from functools import partial
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from invpolicy.errors import InvpolicyError, Problem
 from invpolicy.io.archive import is_archive
@@ -24,7 +22,7 @@ from invpolicy.io.document import Document, JsonPath
 from invpolicy.io.files import Source
 from invpolicy.io.safeload import load_document
 from invpolicy.loading.dialect import open_csv
-from invpolicy.loading.export import Export, facts_name, find_export
+from invpolicy.loading.export import Export, find_export
 from invpolicy.loading.facts import FactsMerge, load_facts, read_facts
 from invpolicy.loading.formats import INPUT_FORMATS, input_kind
 from invpolicy.loading.idindex import IdIndex
@@ -33,23 +31,23 @@ from invpolicy.loading.linkedin import (
     INVITATIONS_HEADER,
     Connections,
     invitation_rows,
-    profile_slug,
     read_connections,
     read_profile_name,
+    sent_at_order,
 )
 from invpolicy.loading.records import Row, csv_rows, jsonl_rows, read_lines
-from invpolicy.loading.talks import Inviter, Inviters, Owner, invitation_time
+from invpolicy.loading.sidefiles import SideFile, gather, report
+from invpolicy.loading.talks import Inviter, Inviters, Owner, inviters_in
+from invpolicy.loading.unknown import UnknownFields
+from invpolicy.loading.unknown import known_fields as known_fields_of
 from invpolicy.model.invitation import Invitation
 
 __all__ = [
     "INPUT_FORMATS",
     "InvitationSource",
-    "facts_path_for",
     "open_invitations",
     "read_facts",
 ]
-
-_Loaded = TypeVar("_Loaded")
 
 
 class InvitationSource:
@@ -73,6 +71,8 @@ class InvitationSource:
         *,
         messages: Source | None = None,
         export: Export | None = None,
+        known_fields: Collection[str] = (),
+        strict: bool = False,
     ) -> None:
         if connections is not None and kind != "linkedin":
             # Ignoring it would leave in the people it was given to take out.
@@ -105,14 +105,16 @@ class InvitationSource:
         #: What is worth saying but stops nothing (a file read as Windows-1252,
         #: fields invpolicy does not know), found by :meth:`check`, each once.
         self.warnings: list[Problem] = []
-        self._profile = _SideFile(
+        self._profile = SideFile(
             partial(read_profile_name, warnings=self.warnings),
             None if export is None else export.profile,
         )
-        self._facts = _SideFile(load_facts, facts)
-        self._connections = _SideFile(
-            partial(read_connections, warnings=self.warnings), connections
-        )
+        #: The fields taken as known: the invitation schema's and ``known_fields``
+        #: (those installed plugins read); under ``strict``, any other is an error.
+        self.known = known_fields_of(known_fields)
+        self.strict = strict
+        self._facts = SideFile(partial(load_facts, known=self.known), facts)
+        self._connections = SideFile(partial(read_connections, warnings=self.warnings), connections)
         self._messages = messages
         #: Every file read but the facts file: the invitations first, then
         #: connections, messages and profile, as each was found or given.
@@ -135,6 +137,8 @@ class InvitationSource:
         self._whole: tuple[Document, list[Invitation]] | None = None
         #: Facebook's friend requests file, once read.
         self._requests: Document | None = None
+        #: Whether LinkedIn's dates are day first, and the line that says so.
+        self._dates: tuple[bool, Problem | None] | None = None
 
     def check(self) -> None:
         """Read the whole input; raise every problem found.
@@ -158,19 +162,28 @@ class InvitationSource:
         # iterating (raise at the first problem).
         facts = self._facts.get(problems)
         if facts is not None and facts.problems:
-            _report(facts.problems, problems)
+            report(facts.problems, problems)
         connections = self._connections.get(problems)
         derived = self._derived_facts(connections, problems)
         # Counted afresh on each pass, and shown once a pass has read the whole file.
         skipped: dict[str, int] = {}
         owners: Counter[Owner] = Counter()
         merge = FactsMerge(facts, derived, self.messages_label)
+        unknown = UnknownFields(self.known)
+        # The ids read, to name the facts entries about no invitation: kept only
+        # then, so that a large file read without facts is read in flat memory.
+        seen: set[str] | None = set() if problems is not None and facts is not None else None
         if self.kind in ("yaml", "json"):
-            yield from self._documents(merge, problems)
+            yield from self._documents(merge, problems, unknown, seen)
         else:
-            yield from self._records(merge, connections, skipped, owners, problems)
+            yield from self._records(merge, connections, skipped, owners, problems, unknown, seen)
         self.skipped = skipped
         self.owner = self._owner(owners, problems)
+        if problems is not None:
+            entries = None if facts is None else (facts.doc, list(facts.entries))
+            errors, warnings = unknown.said(self.strict, entries, seen or set())
+            problems.extend(errors)
+            self.warnings.extend(w for w in warnings if w not in self.warnings)
 
     def _owner(self, owners: Counter[Owner], problems: list[Problem] | None) -> Owner | None:
         """You: your name from ``Profile.csv``, else the one the invitations went to."""
@@ -187,7 +200,7 @@ class InvitationSource:
         if self.messages_label is None:
             return None
         if self._derived is None:
-            self._derived = _gather(lambda: self._read_derived(connections), problems)
+            self._derived = gather(lambda: self._read_derived(connections), problems)
         return self._derived
 
     def _read_derived(self, connections: Connections | None) -> dict[str, dict[str, Any]]:
@@ -209,18 +222,8 @@ class InvitationSource:
     ) -> Iterator[Inviter]:
         """Who each invitation is from, and since when, as far as the input says."""
         if self.kind in ("yaml", "json"):
-            items: Iterator[Any] = (i.facts for i in self._read_whole()[1])
-        else:
-            items = self._row_data(connections, owners)
-        for data in items:
-            if not isinstance(data, dict):
-                continue
-            ident, name, since = data.get("id"), data.get("name"), data.get("sent_at")
-            when = invitation_time(since)
-            if isinstance(ident, str) and isinstance(name, str) and when is not None:
-                url = data.get("profile_url")
-                slug = profile_slug(url) if isinstance(url, str) else None
-                yield Inviter(ident, name, slug, when)
+            return inviters_in(i.facts for i in self._read_whole()[1])
+        return inviters_in(self._row_data(connections, owners))
 
     def _row_data(self, connections: Connections | None, owners: Counter[Owner]) -> Iterator[Any]:
         """Each record's data, with the ids the iteration gives them (``-2`` and all)."""
@@ -239,18 +242,24 @@ class InvitationSource:
         skipped: dict[str, int],
         owners: Counter[Owner],
         problems: list[Problem] | None,
+        unknown: UnknownFields,
+        seen: set[str] | None,
     ) -> Iterator[Invitation]:
         first_line = IdIndex()
         for row in self._rows(connections, first_line, skipped, owners):
             found = list(row.problems)
             data, doc = row.data, row.doc
             ident = data.get("id") if isinstance(data, dict) else None
+            if isinstance(data, dict) and problems is not None:
+                unknown.look(data, doc)
             if isinstance(ident, str):
+                if seen is not None:
+                    seen.add(ident)
                 duplicate = duplicate_id(doc, (), ident, row.line, first_line)
                 if duplicate is not None:
                     found.append(duplicate)
             invitation = None if data is None else merge.finish(data, doc, found)
-            _report(found, problems)
+            report(found, problems)
             if invitation is not None:
                 yield invitation
 
@@ -260,10 +269,20 @@ class InvitationSource:
             self._whole = doc, parse_invitations(doc)
         return self._whole
 
-    def _documents(self, merge: FactsMerge, problems: list[Problem] | None) -> Iterator[Invitation]:
+    def _documents(
+        self,
+        merge: FactsMerge,
+        problems: list[Problem] | None,
+        unknown: UnknownFields,
+        seen: set[str] | None,
+    ) -> Iterator[Invitation]:
         doc, invitations = self._read_whole()
         at: JsonPath = ("invitations",) if isinstance(doc.data, dict) else ()
         for index, invitation in enumerate(invitations):
+            if seen is not None:
+                seen.add(invitation.id)
+            if problems is not None:
+                unknown.look(invitation.facts, doc, (*at, index))
             if not merge.adds_to(invitation.id):
                 yield invitation
                 continue
@@ -271,7 +290,7 @@ class InvitationSource:
             row = Document(self.path, data, {(): doc.position((*at, index))})
             found: list[Problem] = []
             merged = merge.finish(data, row, found)
-            _report(found, problems)
+            report(found, problems)
             if merged is not None:
                 yield merged
 
@@ -298,40 +317,23 @@ class InvitationSource:
             legacy=lambda dialect: self._warn(dialect.warning(self.path)),
         )
         if self.kind == "linkedin":
-            return invitation_rows(records, self.path, connections, first_line, skipped, owners)
+            day_first = self._day_first()
+            return invitation_rows(
+                records, self.path, connections, first_line, skipped, owners, day_first
+            )
         return csv_rows(records, self.path)
+
+    def _day_first(self) -> bool:
+        """How the file's spreadsheet dates are written, found once by a look at them all."""
+        if self._dates is None:
+            self._dates = sent_at_order(self._file, self.path)
+            if self._dates[1] is not None:
+                self._warn(self._dates[1])
+        return self._dates[0]
 
     def _warn(self, warning: Problem) -> None:
         if warning not in self.warnings:
             self.warnings.append(warning)
-
-
-class _SideFile(Generic[_Loaded]):
-    """The facts, connections or profile file: read on first use, and kept once read."""
-
-    def __init__(self, load: Callable[[Source], _Loaded], path: Source | None) -> None:
-        self._load = load
-        self._path = path
-        self._loaded: _Loaded | None = None
-
-    def get(self, problems: list[Problem] | None) -> _Loaded | None:
-        """The file's content; when checking, a problem does not stop the check."""
-        path = self._path
-        if path is None or self._loaded is not None:
-            return self._loaded
-        self._loaded = _gather(lambda: self._load(path), problems)
-        return self._loaded
-
-
-def _gather(read: Callable[[], _Loaded], problems: list[Problem] | None) -> _Loaded | None:
-    """What ``read`` gives; its problems are raised when iterating, kept when checking."""
-    try:
-        return read()
-    except InvpolicyError as exc:
-        if problems is None:
-            raise
-        problems.extend(exc.problems)
-        return None
 
 
 def open_invitations(
@@ -341,6 +343,8 @@ def open_invitations(
     connections: str | Path | None = None,
     facts: str | Path | None = None,
     messages: str | Path | None = None,
+    known_fields: Collection[str] = (),
+    strict: bool = False,
 ) -> InvitationSource:
     """Invitations from ``path``, in ``input_format`` (one of :data:`INPUT_FORMATS`).
 
@@ -354,7 +358,10 @@ def open_invitations(
     are skipped (any other input with ``connections`` is refused here).
     ``messages`` is LinkedIn's ``messages.csv``: it gives the facts
     ``exchanges`` and ``follow_up``. ``facts`` is a YAML file of facts to add
-    to invitations, by id. Nothing is read here but the head of a file and
+    to invitations, by id. ``known_fields`` are extra fields that installed
+    plugins read: any other field an invitation holds is a warning in
+    :attr:`InvitationSource.warnings`, or, under ``strict``, a problem. Nothing
+    is read here but the head of a file and
     the list of an archive's files; problems in the files come from
     :meth:`InvitationSource.check` or the iteration.
     """
@@ -372,35 +379,17 @@ def open_invitations(
             fact_file,
             messages=given_messages or export.messages,
             export=export,
+            known_fields=known_fields,
+            strict=strict,
         )
     kind = input_kind(Path(path), shown_as, input_format)
     return InvitationSource(
-        Path(path), shown_as, kind, given_connections, fact_file, messages=given_messages
+        Path(path),
+        shown_as,
+        kind,
+        given_connections,
+        fact_file,
+        messages=given_messages,
+        known_fields=known_fields,
+        strict=strict,
     )
-
-
-def facts_path_for(invitations_path: str | Path) -> Path:
-    """The default facts file for an invitations file: ``<stem>.facts.yaml`` beside it.
-
-    For a network's export (a ZIP file or a folder), it is named after the
-    network (``linkedin.facts.yaml``), beside the export, so that next month's
-    export, with another date in its name, finds the same answers.
-    """
-    path = Path(invitations_path)
-    if is_archive(path):
-        try:
-            network = find_export(path, str(path)).network
-        except InvpolicyError:
-            network = path.stem  # opening it will say what is wrong
-        # Beside the export, even when it is given as "." from inside it.
-        beside = path if path.name not in ("", "..") else path.resolve()
-        return beside.parent / facts_name(network)
-    return path.with_name(f"{path.stem}.facts.yaml")
-
-
-def _report(found: list[Problem], problems: list[Problem] | None) -> None:
-    """Raise ``found`` when iterating; add them to ``problems`` when checking."""
-    if found and problems is None:
-        raise InvpolicyError(sorted(found))
-    if problems is not None:
-        problems.extend(found)

@@ -276,6 +276,15 @@ def csv_rows(records: Iterator[tuple[int, list[str]]], shown_as: str) -> Iterato
     if first is None:
         raise InvpolicyError(Problem(shown_as, 1, 1, "file is empty"))
     names = _csv_header(shown_as, *first)
+    lacking = [name for name in ("id", "name") if name not in names]
+    if lacking:
+        # Said once for the file, not once for every row that lacks it.
+        found = ", ".join(cell.strip() for cell in first[1] if cell.strip()) or "none"
+        message = (
+            f"the header has no {' and no '.join(lacking)} column, which every invitation "
+            f"needs (its columns: {found})"
+        )
+        raise InvpolicyError(Problem(shown_as, first[0], 1, message))
     fields = invitation_fields()
     for line, row in records:
         data: dict[str, Any] = {}

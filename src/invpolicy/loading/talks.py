@@ -20,16 +20,24 @@ answer to an invitation within the hour is common, a talk just before it is not.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from urllib.parse import unquote
 
 from invpolicy.io.limits import MAX_STRING_CHARS
 from invpolicy.text import fold
 
+_PROFILE = re.compile(r"/in/([^/?#\s]+)")
 #: The widest gap between a local time and UTC (UTC+14).
 MARGIN = timedelta(hours=14)
+
+
+def profile_slug(url: str) -> str | None:
+    match = _PROFILE.search(url)
+    return unquote(match[1]).lower() if match else None
 
 
 def folded_name(name: str) -> str:
@@ -78,6 +86,18 @@ class Inviter:
     name: str
     slug: str | None
     since: datetime
+
+
+def inviters_in(items: Iterable[Any]) -> Iterator[Inviter]:
+    """Who each invitation (as data) is from, and since when, when it says."""
+    for data in items:
+        if not isinstance(data, dict):
+            continue
+        ident, name, when = data.get("id"), data.get("name"), invitation_time(data.get("sent_at"))
+        if isinstance(ident, str) and isinstance(name, str) and when is not None:
+            url = data.get("profile_url")
+            slug = profile_slug(url) if isinstance(url, str) else None
+            yield Inviter(ident, name, slug, when)
 
 
 @dataclass
