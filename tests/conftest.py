@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -68,6 +69,22 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
 def summary(request: pytest.FixtureRequest) -> Callable[[str], None]:
     """Show a line in the summary at the end of the test run."""
     return request.config.stash[SUMMARY].append
+
+
+@pytest.fixture(autouse=True)
+def _no_personal_settings(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tests never read the developer's own settings: an empty file stands in for them."""
+    empty = tmp_path_factory.getbasetemp() / "empty-settings.toml"
+    if not empty.exists():
+        empty.write_text("", encoding="utf-8")
+    monkeypatch.setenv("INVPOLICY_CONFIG", str(empty))
+    for variable in list(os.environ):
+        if variable in ("INVPOLICY_NAME", "INVPOLICY_POLICY", "INVPOLICY_POLICIES") or (
+            variable.startswith("INVPOLICY_REPLY_")
+        ):
+            monkeypatch.delenv(variable)
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ imported from its layer on first use. The layers themselves are described in
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -83,10 +84,18 @@ _LAZY = {
 }
 
 
-def load_policy(ref: str | Path, registry: Registry | None = None) -> CompiledPolicy:
+def load_policy(
+    ref: str | Path,
+    registry: Registry | None = None,
+    *,
+    reply_defaults: Mapping[str, Any] | None = None,
+) -> CompiledPolicy:
     """A compiled policy, ready to decide, from an installed policy's name or a file path.
 
     ``registry`` defaults to everything installed (:meth:`Registry.default`).
+    ``reply_defaults`` are reply parameters (``signature``, ``channel``...) for
+    the rules whose reply does not set them, such as the settings file's
+    ``[reply]`` (:func:`invpolicy.loading.settings.load_settings`).
     Raises :class:`InvpolicyError` with every problem of the file.
     """
     from invpolicy.engine.compiled import CompiledPolicy
@@ -95,7 +104,8 @@ def load_policy(ref: str | Path, registry: Registry | None = None) -> CompiledPo
     from invpolicy.plugins.registry import Registry
 
     registry = registry if registry is not None else Registry.default()
-    return CompiledPolicy(read_policy(resolve_policy(ref, registry), registry), registry)
+    policy = read_policy(resolve_policy(ref, registry), registry)
+    return CompiledPolicy(policy, registry, reply_defaults=reply_defaults)
 
 
 def __getattr__(name: str) -> Any:

@@ -43,6 +43,7 @@ def test_every_command_with_a_format_takes_its_choices_from_the_registry():
     offered = {name: _format_choices(name) for name in COMMANDS}
     assert offered == {
         "compare": format_names("decisions"),
+        "config": None,
         "decide": format_names("decisions"),
         "fmt": None,
         "lint": format_names("findings"),

@@ -120,6 +120,7 @@ def _add_problem_options(command: click.Command) -> None:
 #: Every command, as ``module:attribute``, imported only when it runs.
 COMMANDS = {
     "compare": "invpolicy.cli.compare:compare",
+    "config": "invpolicy.cli.config:config",
     "decide": "invpolicy.cli.decide:decide",
     "fmt": "invpolicy.cli.fmt:fmt",
     "lint": "invpolicy.cli.lint:lint",

@@ -18,7 +18,8 @@ from invpolicy.cli.running import Inputs, facts_to_read, plugin_fields, run_repo
     "-p",
     "policies",
     multiple=True,
-    help="A policy's name or path; repeat it. Default: every installed policy.",
+    help="A policy's name or path; repeat it. Default: [me] policies in your settings "
+    "(INVPOLICY_POLICIES), else every installed policy.",
 )
 @input_options
 @output_options
@@ -54,7 +55,7 @@ def compare(
 
     registry = options.load_registry()
     facts = facts_to_read(invitations, facts_path, no_facts)
-    refs: list[str | Path] = list(policies)
+    refs: list[str | Path] = list(policies) or list(options.settings().policies)
     if not refs:
         refs = [entry.name for entry in active_policies(registry)]
         if not refs:

@@ -15,8 +15,8 @@ from invpolicy.cli.running import Inputs, facts_to_read, plugin_fields, run_repo
     "--policy",
     "-p",
     "policy",
-    required=True,
-    help="An installed policy's name, or a path to a policy file.",
+    help="An installed policy's name, or a path to a policy file. Default: [me] policy "
+    "in your settings (INVPOLICY_POLICY).",
 )
 @input_options
 @output_options
@@ -28,7 +28,7 @@ from invpolicy.cli.running import Inputs, facts_to_read, plugin_fields, run_repo
 )
 def decide(
     invitations: str,
-    policy: str,
+    policy: str | None,
     input_format: str | None,
     connections: str | None,
     messages: str | None,
@@ -48,6 +48,12 @@ def decide(
     alone), or Facebook's (or its received_friend_requests.json).
     """
     registry = options.load_registry()
+    policy = policy or options.settings().policy
+    if policy is None:
+        raise click.UsageError(
+            "no policy: name one with --policy, or set policy in [me] of your settings "
+            "(invpolicy config shows them)"
+        )
     if interactive:
         from invpolicy.cli.interactive import answers_target, run_interactive
 

@@ -13,6 +13,7 @@ from invpolicy.errors import InvpolicyError, Problem
 
 if TYPE_CHECKING:
     from invpolicy.engine.compiled import CompiledPolicy
+    from invpolicy.loading.settings import Settings
     from invpolicy.plugins.registry import Registry
     from invpolicy.reporters.base import Reporter
 
@@ -138,14 +139,31 @@ def reporter(output_format: str, **options: bool) -> Reporter:
     return reporter_class(output_format)(sys.stdout, **options)
 
 
+def settings() -> Settings:
+    """The settings file and environment, read once per command (see
+    :mod:`invpolicy.loading.settings`); a broken file stops the command."""
+    from invpolicy.loading.settings import load_settings
+
+    context = click.get_current_context(silent=True)
+    if context is None:
+        return load_settings()
+    meta = context.find_root().meta
+    if "invpolicy.settings" not in meta:
+        meta["invpolicy.settings"] = load_settings()
+    found: Settings = meta["invpolicy.settings"]
+    return found
+
+
 def load_policies(refs: Sequence[str | Path], registry: Registry) -> list[CompiledPolicy]:
+    """The policies, compiled with the settings' reply defaults (your signature...)."""
     from invpolicy import load_policy
 
+    defaults = settings().reply_defaults()
     policies: list[CompiledPolicy] = []
     problems: list[Problem] = []
     for ref in refs:
         try:
-            policies.append(load_policy(ref, registry))
+            policies.append(load_policy(ref, registry, reply_defaults=defaults))
         except InvpolicyError as exc:
             problems.extend(exc.problems)
     if problems:

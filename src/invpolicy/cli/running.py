@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from invpolicy.cli.options import load_policies
+from invpolicy.cli.options import load_policies, settings
 from invpolicy.errors import InvpolicyError, Problem
 from invpolicy.text import counted
 
@@ -61,6 +61,7 @@ class Inputs:
             messages=self.messages,
             known_fields=self.known,
             strict=self.strict,
+            owner=settings().name,
         )
         source.check()
         for warning in source.warnings:

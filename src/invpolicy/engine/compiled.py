@@ -110,8 +110,17 @@ class _Compiler(ConditionVisitor[Node]):
 class CompiledPolicy:
     """A policy ready to decide: criteria and generators resolved and compiled once."""
 
-    def __init__(self, policy: Policy, registry: Registry) -> None:
+    def __init__(
+        self,
+        policy: Policy,
+        registry: Registry,
+        *,
+        reply_defaults: Mapping[str, Any] | None = None,
+    ) -> None:
+        """``reply_defaults`` are reply parameters (a signature...) for the generators that
+        take them, where the policy does not set them itself."""
         self.policy = policy
+        self._reply_defaults = dict(reply_defaults or {})
         self.name = policy.name
         self.language = policy.language
         #: Each criterion check compiled: the facts it reads and its parameters.
@@ -130,10 +139,16 @@ class CompiledPolicy:
             return _CompiledRule(rule, when, None, ())
         generator = registry.generators[rule.reply.generator]
         owner = registry.origins[("reply generator", generator.name)].plugin
+        validator = registry.params_validator("reply generator", generator.name)
+        defaults = {
+            key: value
+            for key, value in self._reply_defaults.items()
+            if key not in rule.reply.params and validator.is_valid({key: value})
+        }
         render = _call_plugin(
             f"reply generator '{generator.name}' of plugin {owner}",
             generator.compile,
-            rule.reply.params,
+            {**defaults, **rule.reply.params},
         )
         return _CompiledRule(rule, when, render, generator.languages, owner)
 

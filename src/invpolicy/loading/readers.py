@@ -73,6 +73,7 @@ class InvitationSource:
         export: Export | None = None,
         known_fields: Collection[str] = (),
         strict: bool = False,
+        owner: str | None = None,
     ) -> None:
         if connections is not None and kind != "linkedin":
             # Ignoring it would leave in the people it was given to take out.
@@ -96,9 +97,9 @@ class InvitationSource:
         #: After a full iteration or :meth:`check`: how many records were not
         #: taken, by reason (``outgoing``, ``already connected``).
         self.skipped: dict[str, int] = {}
-        #: After a full iteration or :meth:`check` of LinkedIn's export: you,
-        #: from ``Profile.csv`` or from whom the invitations were sent to.
+        #: After a full pass: you, from ``owner``, ``Profile.csv`` or the invitations' ``To``.
         self.owner: Owner | None = None
+        self._given_owner = owner
         #: How many of Facebook's message threads were read, once read.
         self.threads_read = 0
         self._file = file
@@ -109,8 +110,7 @@ class InvitationSource:
             partial(read_profile_name, warnings=self.warnings),
             None if export is None else export.profile,
         )
-        #: The fields taken as known: the invitation schema's and ``known_fields``
-        #: (those installed plugins read); under ``strict``, any other is an error.
+        #: The fields known: the schema's and ``known_fields``; under ``strict``, no other.
         self.known = known_fields_of(known_fields)
         self.strict = strict
         self._facts = SideFile(partial(load_facts, known=self.known), facts)
@@ -188,7 +188,7 @@ class InvitationSource:
     def _owner(self, owners: Counter[Owner], problems: list[Problem] | None) -> Owner | None:
         """You: your name from ``Profile.csv``, else the one the invitations went to."""
         usual = owners.most_common(1)[0][0] if owners else None
-        name = self._profile.get(problems)
+        name = self._given_owner or self._profile.get(problems)
         if name:
             return Owner(name, usual.slug if usual is not None else None)
         return usual
@@ -345,6 +345,7 @@ def open_invitations(
     messages: str | Path | None = None,
     known_fields: Collection[str] = (),
     strict: bool = False,
+    owner: str | None = None,
 ) -> InvitationSource:
     """Invitations from ``path``, in ``input_format`` (one of :data:`INPUT_FORMATS`).
 
@@ -360,7 +361,8 @@ def open_invitations(
     ``exchanges`` and ``follow_up``. ``facts`` is a YAML file of facts to add
     to invitations, by id. ``known_fields`` are extra fields that installed
     plugins read: any other field an invitation holds is a warning in
-    :attr:`InvitationSource.warnings`, or, under ``strict``, a problem. Nothing
+    :attr:`InvitationSource.warnings`, or, under ``strict``, a problem. ``owner``
+    (your name) wins over the one an export gives. Nothing
     is read here but the head of a file and
     the list of an archive's files; problems in the files come from
     :meth:`InvitationSource.check` or the iteration.
@@ -381,6 +383,7 @@ def open_invitations(
             export=export,
             known_fields=known_fields,
             strict=strict,
+            owner=owner,
         )
     kind = input_kind(Path(path), shown_as, input_format)
     return InvitationSource(
@@ -392,4 +395,5 @@ def open_invitations(
         messages=given_messages,
         known_fields=known_fields,
         strict=strict,
+        owner=owner,
     )
