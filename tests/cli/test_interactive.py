@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -39,7 +40,8 @@ def test_asks_only_the_missing_facts_in_rule_order_and_saves_them_in_place(tmp_p
     result = interact(path, "n\n2\ny\n")
     assert result.exit_code == 0, result.output
     out = result.output
-    asked = [line.split()[0] for line in out.splitlines() if "Enter to skip]" in line]
+    # Each question: the field in plain words, then its name in brackets.
+    asked = re.findall(r"\[(\w+)\] \([^)]*Enter to skip\)", out)
     assert asked == ["met_in_person", "exchanges"]
     assert "strong-ties-only: accept (rule talked-before)" in out
     # bob was settled by what the file says: nothing asked, accepted.
@@ -100,8 +102,10 @@ def test_stopping_half_way_keeps_what_was_answered(tmp_path):
     path.write_text(PENDING.replace("    met_in_person: true\n", ""), encoding="utf-8")
     # anna: met in person; then the input ends while bob is asked about.
     result = interact(path, "y\n")
-    assert result.exit_code == 1
-    assert "Aborted" in result.output
+    # As Ctrl-C does: one line says what is kept, and the exit status is 130.
+    assert result.exit_code == 130
+    assert "Aborted" not in result.output
+    assert result.stderr == f"Stopped: 1 answer saved to {path}.\n"
     text = path.read_text(encoding="utf-8")
     assert '    message: "Hello, we met at the fair."\n    met_in_person: true\n' in text
 
@@ -241,3 +245,33 @@ def test_a_facts_file_with_no_facts_yet_takes_the_answers(tmp_path, nothing_yet)
     result = interact(path, "y\n", "--facts", str(mine))
     assert result.exit_code == 0, result.output
     assert "anna:\n  met_in_person: true\n" in mine.read_text(encoding="utf-8")
+
+
+def test_a_stop_names_what_was_saved_and_where_later_runs_find_it(tmp_path):
+    path = tmp_path / "pending.json"
+    path.write_text(
+        json.dumps([{"id": "anna", "name": "Anna Berg"}, {"id": "bo", "name": "Bo Lind"}]),
+        encoding="utf-8",
+    )
+    # anna: not met, 2 days of talks; then the input ends (as Ctrl-C would) at bo.
+    result = interact(path, "n\n2\n")
+    assert result.exit_code == 130
+    facts = tmp_path / "pending.facts.yaml"
+    assert result.stderr == (
+        f"Stopped: 2 answers saved to {facts}; decide and compare read it beside the "
+        f"invitations (or --facts {facts}).\n"
+    )
+    assert "anna:\n  met_in_person: false\n  exchanges: 2\n" in facts.read_text(encoding="utf-8")
+
+
+def test_questions_are_in_plain_words_and_long_replies_wrap(tmp_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "60")
+    path = tmp_path / "pending.json"
+    path.write_text(json.dumps([{"id": "anna", "name": "Anna Berg"}]), encoding="utf-8")
+    result = interact(path, "n\n0\n")
+    assert "  Have you met in person? [met_in_person] (y/n, Enter to skip): " in result.output
+    assert "  Days you both wrote to each other [exchanges] (a whole number, " in result.output
+    reply = result.output.split("reply by three_part_decline:\n", 1)[1].split("\n  saved to")[0]
+    lines = [line for line in reply.splitlines() if line]
+    assert all(len(line) <= 59 and line.startswith("    ") for line in lines)
+    assert not any(line.endswith(" ") for line in lines)

@@ -163,7 +163,7 @@ def test_interactive_does_not_ask_a_settled_fact_and_refuses_a_clash(tmp_path) -
     )
     assert result.exit_code == 0, result.output
     # Anna: settled, nothing asked. Bo: 3 is refused, 1 is taken.
-    assert result.output.count("mutual_in_sector (") == 2
+    assert result.output.count("[mutual_in_sector] (") == 2
     assert "mutual_in_sector cannot be more than mutual_connections, which is 1." in result.output
     assert pending.read_text(encoding="utf-8").endswith(
         "- id: bo\n  name: Bo Lind\n  mutual_connections: 1\n  mutual_in_sector: 1\n"

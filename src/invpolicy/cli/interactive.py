@@ -15,6 +15,7 @@ first, so that nothing is asked twice.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import textwrap
 from collections.abc import Mapping
@@ -55,12 +56,11 @@ def ask_for(field: Field, known: Mapping[str, Any] | None = None) -> Any:
         "choice": "/".join(field.choices),
         "string": "text",
     }[field.kind]
-    question = f"  {field.name}"
-    if field.description:
-        question += f" ({field.description.rstrip('.')})"
+    # The field in plain words, its name in brackets: the name is what the files hold.
+    question = f"  {field.label} [{field.name}]"
     while True:
         answer = click.prompt(
-            f"{question} [{hint}, Enter to skip]", default="", show_default=False
+            f"{question} ({hint}, Enter to skip)", default="", show_default=False
         ).strip()
         if not answer:
             return None
@@ -104,10 +104,14 @@ def parse_answer(field: Field, answer: str) -> Any:
 
 
 def decide_asking(
-    policy: CompiledPolicy, invitation: Invitation
+    policy: CompiledPolicy, invitation: Invitation, *, for_reply: bool = False
 ) -> tuple[Decision, dict[str, Any]]:
-    """Decide ``invitation``, asking for each fact the decision still lacks; return the answers."""
-    from invpolicy.engine.whatif import could_change
+    """Decide ``invitation``, asking for each fact the decision still lacks; return the answers.
+
+    With ``for_reply``, then also each unknown fact the policy reads (and the
+    reply's language) that could change the drafted reply.
+    """
+    from invpolicy.engine.whatif import could_change, could_change_reply
     from invpolicy.model.invitation import Invitation
 
     fields = invitation_fields()
@@ -127,10 +131,26 @@ def decide_asking(
             ),
             None,
         )
+        if fact is None and for_reply and decision.reply is not None:
+            read = [f for facts_read, _ in policy.checks for f in facts_read]
+            fact = next(
+                (
+                    f
+                    for f in dict.fromkeys([*read, "language"])
+                    if f not in asked
+                    and f not in facts
+                    and f in fields
+                    and could_change_reply(policy, known, f, decision)
+                ),
+                None,
+            )
         if fact is None:
             return decision, answers
         asked.add(fact)
-        value = ask_for(fields[fact], facts)
+        field = fields[fact]
+        if fact == "language":  # the languages the replies are written in
+            field = dataclasses.replace(field, kind="choice", choices=("fr", "en"))
+        value = ask_for(field, facts)
         if value is not None:
             facts[fact] = answers[fact] = value
 
@@ -155,24 +175,65 @@ def answers_target(
 
 
 def run_interactive(
-    source: InvitationSource, policy: CompiledPolicy, target: Path, *, in_place: bool
+    source: InvitationSource,
+    policy: CompiledPolicy,
+    target: Path,
+    *,
+    in_place: bool,
+    for_reply: bool = False,
 ) -> Answers:
     """The whole session: every invitation in turn, its answers saved as soon as it is settled.
 
     Saving after each invitation means that stopping half-way (Ctrl-C, the
     end of the input) loses nothing already answered.
     """
+    answers: Answers = {}
+    try:
+        _session(source, policy, target, in_place=in_place, answers=answers, for_reply=for_reply)
+    except (click.Abort, KeyboardInterrupt):
+        # Ctrl-C (or the end of the input): what was answered is saved already.
+        click.echo()
+        click.echo(_stopped(answers, target, in_place=in_place), err=True)
+        raise click.exceptions.Exit(130) from None
+    count = sum(len(given) for given in answers.values())
+    if not count:
+        click.echo("No answers to save.")
+        return answers
+    click.echo(f"Saved {counted(count, 'answer')} to {target}.")
+    return answers
+
+
+def _stopped(answers: Answers, target: Path, *, in_place: bool) -> str:
+    """The one line said when the session is stopped half-way."""
+    count = sum(len(given) for given in answers.values())
+    if not count:
+        return "Stopped: no answer to save yet."
+    saved = f"Stopped: {counted(count, 'answer')} saved to {target}"
+    if in_place:
+        return f"{saved}."
+    return f"{saved}; decide and compare read it beside the invitations (or --facts {target})."
+
+
+def _session(
+    source: InvitationSource,
+    policy: CompiledPolicy,
+    target: Path,
+    *,
+    in_place: bool,
+    answers: Answers,
+    for_reply: bool,
+) -> None:
+    """Each invitation in turn, its answers (added to ``answers``) saved once it is settled."""
     from invpolicy.io.save import save_facts_file, save_into_invitations
 
-    answers: Answers = {}
     for invitation in source:
         click.echo(_heading(invitation))
-        decision, given = decide_asking(policy, invitation)
+        decision, given = decide_asking(policy, invitation, for_reply=for_reply)
         missing = f"; still unknown: {', '.join(decision.missing)}" if decision.missing else ""
         click.echo(f"  {policy.name}: {decision.decision} (rule {decision.rule}){missing}")
         if decision.reply is not None:
             click.echo(f"  reply by {decision.reply.generator}:")
-            click.echo(textwrap.indent(inert(decision.reply.text), "    "))
+            click.echo(wrapped(inert(decision.reply.text), "    "))
         if given:
             answers[invitation.id] = given
             if in_place:
@@ -182,12 +243,22 @@ def run_interactive(
                 save_facts_file(target, {invitation.id: given}, about=about)
             click.echo(f"  saved to {target}")
         click.echo()
-    count = sum(len(given) for given in answers.values())
-    if not count:
-        click.echo("No answers to save.")
-        return answers
-    click.echo(f"Saved {counted(count, 'answer')} to {target}.")
-    return answers
+
+
+def wrapped(text: str, indent: str) -> str:
+    """``text`` indented, its long lines wrapped at word boundaries to the terminal's width."""
+    import shutil
+
+    width = max(40, shutil.get_terminal_size((80, 24)).columns - 1)
+    lines: list[str] = []
+    for line in text.splitlines():
+        if not line.strip():
+            lines.append("")
+            continue
+        lines += textwrap.wrap(
+            line, width, initial_indent=indent, subsequent_indent=indent, break_long_words=False
+        )
+    return "\n".join(lines)
 
 
 def _heading(invitation: Invitation) -> str:

@@ -100,6 +100,26 @@ def could_change(
     )
 
 
+def could_change_reply(
+    policy: CompiledPolicy, invitation: Invitation, fact: str, decision: Decision
+) -> bool:
+    """Whether some value of ``fact`` gives another decision or another reply.
+
+    The reply's language counts too: an unknown ``language`` could change it.
+    """
+    if fact == "language":
+        values: list[Any] | None = [lang for lang in ("fr", "en") if lang != invitation.language]
+    else:
+        values = _possible(_reading(policy), invitation, fact)
+    if values is None:
+        return False
+    for value in values:
+        other = _decide_with(policy, invitation, fact, value)
+        if other.decision != decision.decision or other.reply != decision.reply:
+            return True
+    return False
+
+
 def _possible(reading: _Reading, invitation: Invitation, fact: str) -> list[Any] | None:
     """The values of ``fact`` worth trying that the other known facts allow (their links)."""
     current = invitation.facts.get(fact)

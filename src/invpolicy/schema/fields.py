@@ -29,6 +29,8 @@ class Field:
     description: str
     choices: tuple[str, ...] = ()
     at_most: str | None = None
+    #: The field in plain words, for people: "Have you met in person?".
+    label: str = ""
 
 
 @cache
@@ -40,9 +42,10 @@ def invitation_fields() -> dict[str, Field]:
     for name, spec in defs["invitation"]["properties"].items():
         description = spec.get("description", "")
         at_most = spec.get("x-at-most")
+        label = spec.get("title") or description.rstrip(".") or name
         if "$ref" in spec:
             spec = defs[spec["$ref"].rsplit("/", 1)[1]]
-        fields[name] = Field(name, _kind(spec), description, _choices(spec), at_most)
+        fields[name] = Field(name, _kind(spec), description, _choices(spec), at_most, label)
     return fields
 
 
