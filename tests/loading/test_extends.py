@@ -354,3 +354,29 @@ def test_reply_params_are_checked_against_every_rule_they_change(write: Write) -
     # r1 takes a=2 happily; r2 would hold both a and b, which the generator refuses.
     (problem,) = _problems(path, registry)
     assert problem.startswith(f"{path}:4:21: reply_params.one: ")
+
+
+# --- extends says nothing it should not ----------------------------------------------------
+
+
+def test_extends_of_a_file_that_is_not_a_policy_quotes_nothing_of_it(write, registry) -> None:
+    secret = write("secret.txt", "token: s3cr3t-value\nanother: line\n")
+    plain = write("notes.yaml", "just some text with a password=hunter2\n")
+    for target in (secret, plain):
+        path = write("mine.yaml", f"format: 1\nname: mine\nextends: {target}\n")
+        problems = _problems(path, registry)
+        assert problems == [f"{path}:3:10: extends: '{target}' is not a policy file"]
+        assert not any("s3cr3t" in p or "hunter2" in p for p in problems)
+
+
+@pytest.mark.parametrize("target", ["/proc/self/environ", "/dev/zero", "fifo"])
+def test_extends_reads_only_regular_files(write, registry, tmp_path, target) -> None:
+    import os
+
+    if target == "fifo":
+        target = str(tmp_path / "pipe.yaml")
+        os.mkfifo(target)
+    elif not Path(target).exists():
+        pytest.skip(f"{target} does not exist here")
+    path = write("mine.yaml", f"format: 1\nname: mine\nextends: {target}\n")
+    assert _problems(path, registry) == [f"{path}:3:10: extends: {target}: is not a regular file"]

@@ -39,7 +39,7 @@ def parent_path(ref: str, doc: Document, registry: Registry) -> Path:
     here = Path(doc.path).parent
     if looks_like_path(ref):
         path = here / ref
-        if path.is_file():
+        if path.is_file() and not _system_file(path):
             return path
         if path.is_dir():
             why = "is a directory, not a policy file"
@@ -58,6 +58,16 @@ def parent_path(ref: str, doc: Document, registry: Registry) -> Path:
             f"and no file {ref}.yaml beside this one",
         )
     )
+
+
+#: Where the system keeps files that look regular but are not policies anyone wrote.
+_SYSTEM = (Path("/proc"), Path("/sys"), Path("/dev"))
+
+
+def _system_file(path: Path) -> bool:
+    """Whether ``path`` leads into ``/proc``, ``/sys`` or ``/dev`` (their entries look regular)."""
+    resolved = path.resolve()
+    return any(resolved.is_relative_to(root) for root in _SYSTEM)
 
 
 #: The most rules a policy may hold, as the schema says, counted once flattened.

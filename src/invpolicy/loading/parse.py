@@ -107,9 +107,18 @@ def load_parent(doc: Document, registry: Registry, chain: tuple[str, ...]) -> Po
                 ("extends",), f"extends: more than {MAX_CHAIN} policies in a chain: {links}"
             )
         )
+    shown = f"{ref}'" if ref == str(path) else f"{ref}' ({path})"
     try:
-        return parse_policy(load_document(path), registry, stem=path.stem, chain=chain)
+        parent = load_document(path)
+    except InvpolicyError:
+        parent = None
+    if parent is None or not isinstance(parent.data, dict) or "format" not in parent.data:
+        # Not even trying to be a policy: say nothing of what it holds.
+        raise InvpolicyError(
+            doc.problem(("extends",), f"extends: '{shown} is not a policy file")
+        ) from None
+    try:
+        return parse_policy(parent, registry, stem=path.stem, chain=chain)
     except InvpolicyError as exc:
-        shown = f"{ref}'" if ref == str(path) else f"{ref}' ({path})"
         first = doc.problem(("extends",), f"extends: '{shown} has problems, listed below")
         raise InvpolicyError([first, *exc.problems]) from None
