@@ -18,7 +18,7 @@ NAMES = sorted(BY_NAME)
 LANGUAGES = ("fr", "en")
 NOTE = "We met at the Lyon meetup last week; I'd be glad to keep in touch."
 STOCK = "I'd like to add you to my professional network on LinkedIn."
-GREETING = {"fr": "Bonjour Camille Roux,", "en": "Hello Camille Roux,"}
+GREETING = {"fr": "Bonjour Camille,", "en": "Hello Camille,"}
 CLOSING = {"fr": "Bien à vous,", "en": "Kind regards,"}
 ALL_PARAMS = {
     "signature": "Dominique",
@@ -354,6 +354,7 @@ def test_letter_puts_greeting_paragraphs_and_signed_closing_apart():
         "Hello Ana,\n\nOne.\n\nTwo.\n\nKind regards,\nDom"
     )
     assert letter("fr", "Ana", ["Un."], None) == "Bonjour Ana,\n\nUn.\n\nBien à vous,"
+    assert letter("fr", None, ["Un."], None) == "Bonjour,\n\nUn.\n\nBien à vous,"
 
 
 # --- our own words ----------------------------------------------------------------------

@@ -79,7 +79,7 @@ def test_csv_has_one_row_per_invitation_and_policy():
     )
     assert recruiter["decision"] == "ask"
     assert recruiter["reply_generator"] == "ask_purpose"
-    assert recruiter["reply"].startswith("Hello Daniel Brooks")
+    assert recruiter["reply"].startswith("Hello Daniel,\n")
 
 
 def test_csv_cells_are_never_read_as_formulas(write):
