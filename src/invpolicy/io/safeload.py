@@ -17,12 +17,11 @@ import re
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.composer import Composer, ComposerError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from invpolicy.errors import InvpolicyError, Problem
+from invpolicy.io.composer import POLICY_BOUNDS, Bounds, TooMuch, bounded_composer
 from invpolicy.io.document import Document, JsonPath
 from invpolicy.io.files import Source, read_text
 from invpolicy.io.limits import (
@@ -37,29 +36,34 @@ from invpolicy.io.limits import (
 _CORE = "tag:yaml.org,2002:"
 
 
-def load_document(path: str | Source, *, allow_empty: bool = False) -> Document:
+def load_document(
+    path: str | Source, *, allow_empty: bool = False, bounds: Bounds = POLICY_BOUNDS
+) -> Document:
     """Read and parse a YAML or JSON file into a :class:`Document`.
 
-    ``allow_empty`` is as for :func:`parse_document`.
+    ``allow_empty`` and ``bounds`` are as for :func:`parse_document`.
     """
     shown = str(path)
-    return parse_document(read_text(path), shown, allow_empty=allow_empty)
+    return parse_document(read_text(path), shown, allow_empty=allow_empty, bounds=bounds)
 
 
-def parse_document(text: str, shown: str, *, allow_empty: bool = False) -> Document:
+def parse_document(
+    text: str, shown: str, *, allow_empty: bool = False, bounds: Bounds = POLICY_BOUNDS
+) -> Document:
     """Parse YAML (or JSON, which YAML 1.2 reads) from ``text``.
 
     Text with no document at all (nothing, or only comments) is an error,
     unless ``allow_empty``: then the document's data is None, as for an
-    empty document (``---`` alone).
+    empty document (``---`` alone). ``bounds`` limits the values read, as
+    they are read (:mod:`invpolicy.io.composer`): a policy's by default.
     """
     kind = "JSON" if shown.lower().endswith(".json") else "YAML"
     yaml = YAML(typ="rt")
-    yaml.Composer = _ShallowComposer
+    yaml.Composer = bounded_composer(bounds)
     try:
         root = yaml.compose(text)
-    except _TooDeep as exc:
-        raise InvpolicyError(Problem(shown, exc.line + 1, exc.column + 1, TOO_DEEP)) from None
+    except TooMuch as exc:
+        raise InvpolicyError(Problem(shown, exc.line + 1, exc.column + 1, exc.message)) from None
     except MarkedYAMLError as exc:
         raise InvpolicyError(_syntax_problem(exc, text, shown, kind)) from None
     except YAMLError as exc:
@@ -72,38 +76,6 @@ def parse_document(text: str, shown: str, *, allow_empty: bool = False) -> Docum
             return Document(shown, None)
         raise InvpolicyError(Problem(shown, 1, 1, "file is empty"))
     return _Builder(shown).build(root)
-
-
-class _TooDeep(Exception):
-    def __init__(self, mark: Any) -> None:
-        super().__init__()
-        self.line: int = mark.line
-        self.column: int = mark.column
-
-
-class _ShallowComposer(Composer):
-    """Stops at the first node nested deeper than :data:`MAX_DEPTH`, as it is read.
-
-    The parser slows down with depth on every token, so a file of deep
-    brackets must be refused when the limit is reached, not once it is read.
-    """
-
-    nesting = 0
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        self.nesting += 1
-        try:
-            event = self.parser.peek_event()
-            if self.nesting > MAX_DEPTH + 1:  # the root is at depth 0
-                raise _TooDeep(event.start_mark)
-            if event.anchor in self.anchors and not isinstance(event, AliasEvent):
-                # ruamel.yaml only warns of an anchor set twice, then uses the second.
-                first = self.anchors[event.anchor].start_mark
-                duplicate = f"found duplicate anchor {event.anchor!r}"
-                raise ComposerError(duplicate, first, "second occurrence", event.start_mark)
-            return super().compose_node(parent, index)
-        finally:
-            self.nesting -= 1
 
 
 def _syntax_problem(exc: MarkedYAMLError, text: str, shown: str, kind: str) -> Problem:

@@ -19,6 +19,7 @@ from typing import Any
 from invpolicy.errors import InvpolicyError, Problem
 from invpolicy.io import safeload
 from invpolicy.io.archive import is_archive
+from invpolicy.io.composer import ENTRIES_BOUNDS
 from invpolicy.io.document import Document, JsonPath
 from invpolicy.io.files import Source
 from invpolicy.io.limits import text_problems
@@ -61,7 +62,7 @@ def load_facts(path: Source, known: Collection[str] | None = None) -> Facts:
     plugins know), a field not among them is a problem: the file exists only
     for invpolicy, so it is a typo.
     """
-    doc = safeload.load_document(path, allow_empty=True)
+    doc = safeload.load_document(path, allow_empty=True, bounds=ENTRIES_BOUNDS)
     if doc.data is None:
         return Facts(doc, {}, [])
     if not isinstance(doc.data, dict):

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from invpolicy.errors import InvpolicyError, Problem
+from invpolicy.io.composer import RECORDS_BOUNDS
 from invpolicy.io.document import Document, JsonPath, dotted
 from invpolicy.io.safeload import load_document
 from invpolicy.loading.idindex import IdIndex
@@ -27,7 +28,7 @@ def duplicate_id(
 
 def load_invitations(path: str | Path) -> list[Invitation]:
     """Read and validate an invitations file (YAML or JSON)."""
-    doc = load_document(path)
+    doc = load_document(path, bounds=RECORDS_BOUNDS)
     return parse_invitations(doc)
 
 

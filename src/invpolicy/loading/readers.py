@@ -18,6 +18,7 @@ from typing import Any
 
 from invpolicy.errors import InvpolicyError, Problem
 from invpolicy.io.archive import is_archive
+from invpolicy.io.composer import RECORDS_BOUNDS, REQUESTS_BOUNDS
 from invpolicy.io.document import Document, JsonPath
 from invpolicy.io.files import Source
 from invpolicy.io.safeload import load_document
@@ -265,7 +266,7 @@ class InvitationSource:
 
     def _read_whole(self) -> tuple[Document, list[Invitation]]:
         if self._whole is None:
-            doc = load_document(self._file)
+            doc = load_document(self._file, bounds=RECORDS_BOUNDS)
             self._whole = doc, parse_invitations(doc)
         return self._whole
 
@@ -305,7 +306,7 @@ class InvitationSource:
             from invpolicy.loading.facebook import friend_request_rows
 
             if self._requests is None:
-                self._requests = load_document(self._file)
+                self._requests = load_document(self._file, bounds=REQUESTS_BOUNDS)
             return friend_request_rows(self._requests, first_line)
         if self.kind == "jsonl":
             return jsonl_rows(read_lines(self._file, self.path), self.path)
