@@ -11,11 +11,17 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from invpolicy.builtin.letter import MAX_LENGTH, first_name
+from invpolicy.builtin.letter import (
+    MAX_LENGTH,
+    ORGANISATION_SHORT,
+    ORGANISATION_WORDS,
+    first_name,
+)
 from invpolicy.builtin.replies import GENERATORS
 from invpolicy.cli import cli
+from invpolicy.text import fold
 
-from ..conftest import EXAMPLES
+from ..conftest import EXAMPLES, REPO
 
 
 @pytest.mark.parametrize(
@@ -294,3 +300,18 @@ def test_replies_to_odd_names_through_the_command(tmp_path):
     assert {i: t.split("\n\n", 1)[0] for i, t in replies.items()} == {
         ident: greeting for ident, (_, _, greeting) in names.items()
     }
+
+
+# --- the documentation ---------------------------------------------------------------------
+
+
+def test_the_documented_organisation_words_are_the_ones_read():
+    text = (REPO / "docs" / "policies.md").read_text(encoding="utf-8")
+    listed = text.split("A name is an organisation's when", 1)[1].split('- or "The"', 1)[0]
+    listed = re.sub(r"`[^`]*`", "", listed)  # the examples
+    words = set()
+    for word in re.findall(r"\b[A-ZÀ-Ý]\w*(?:\(s\))?", listed):
+        stem = word.removesuffix("(s)")
+        words |= {fold(stem), fold(stem) + "s"} if word.endswith("(s)") else {fold(stem)}
+    words -= {"the"}
+    assert words == ORGANISATION_WORDS | ORGANISATION_SHORT

@@ -181,7 +181,7 @@ ORGANISATION_WORDS = frozenset(
         # legal forms
         "sarl", "sasu", "eurl", "scop", "scic", "selarl", "selas", "sci", "snc", "eirl",
         "gie", "ltd", "limited", "llc", "llp", "plc", "inc", "incorporated", "corp",
-        "corporation", "gmbh", "ggmbh", "spa", "srl", "sprl", "pty", "pte", "oyj",
+        "corporation", "gmbh", "spa", "srl", "sprl", "pty", "pte", "oyj",
         # what a business or a body calls itself
         "company", "compagnie", "cie", "societe", "entreprise", "entreprises",
         "enterprise", "enterprises", "agence", "agency", "studio", "studios",
@@ -189,8 +189,8 @@ ORGANISATION_WORDS = frozenset(
         "consulting", "consultants", "conseil", "conseils", "services", "solutions",
         "partners", "partenaires", "associes", "associates", "fondation", "foundation",
         "institut", "institute", "universite", "university", "ecole", "school",
-        "academy", "academie", "lab", "labs", "laboratoire", "laboratoires", "boulangerie",
-        "patisserie", "restaurant", "hotel", "bakery", "boutique", "shop", "store",
+        "academy", "academie", "lab", "labs", "laboratoire", "laboratoires", "laboratory",
+        "boulangerie", "patisserie", "restaurant", "hotel", "bakery", "boutique", "shop", "store",
         "magasin", "cafe", "garage", "pharmacie", "pharmacy", "clinique", "clinic",
         "hopital", "hospital", "team", "equipe", "club", "collectif", "cooperative",
         "federation", "syndicat", "atelier", "ateliers", "editions", "publishing", "media",
