@@ -12,6 +12,8 @@ plugin contract) only: each command's module is imported when it runs (or when
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import IO, Any
@@ -148,11 +150,28 @@ class _Group(click.Group):
         _add_problem_options(command)
         return command
 
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except BrokenPipeError:  # invpolicy --help | head -3
+            _reader_gone()
+            raise click.exceptions.Exit(0) from None
+
     def invoke(self, ctx: click.Context) -> Any:
         # The command's --max-problems and --verbose set the display for this run only.
         token = PROBLEM_DISPLAY.set(PROBLEM_DISPLAY.get())
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:
+            # The reader of stdout has gone (| head): it wanted no more, which is no error.
+            _reader_gone()
+            raise click.exceptions.Exit(0) from None
         except InvpolicyError as exc:
             raise ProblemsError(exc.problems) from None
         except PluginError as exc:
@@ -173,6 +192,30 @@ def cli() -> None:
     """
 
 
+def _reader_gone() -> None:
+    """Send what stdout still holds to the null device, so that no flush fails again.
+
+    Python flushes stdout once more at exit, and would print "Exception
+    ignored ... BrokenPipeError" and exit 120 (the fix the Python
+    documentation gives, in "Note on SIGPIPE").
+    """
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # not a file: nothing is flushed at exit (click's CliRunner)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
+
+
 def main() -> None:
     """Console-script entry point."""
-    cli(prog_name="invpolicy")
+    try:
+        cli(prog_name="invpolicy")
+    finally:
+        # A command may end with lines still in stdout's buffer: flushed here, a
+        # reader that has gone (| head) is no error, and the exit status stays.
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _reader_gone()

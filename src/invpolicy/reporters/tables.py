@@ -1,7 +1,8 @@
 """``--format table``: tables for people, drawn by rich.
 
 Text from invitations and policies is shown as plain text (never as rich
-markup), and colour is used only on a terminal.
+markup), and colour is used only on a terminal (see
+:mod:`invpolicy.reporters.console`).
 """
 
 from __future__ import annotations
@@ -35,14 +36,9 @@ class TableReporter(Reporter):
     name = "table"
 
     def _console(self) -> Console:
-        from rich.console import Console
+        from invpolicy.reporters.console import table_console
 
-        return Console(
-            file=self.stream,
-            highlight=False,
-            force_terminal=self.color,
-            no_color=self.color is False,
-        )
+        return table_console(self.stream, self.color)
 
     def decisions(self, report: Report) -> None:
         console = self._console()
