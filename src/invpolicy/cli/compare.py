@@ -7,17 +7,29 @@ from pathlib import Path
 import click
 
 from invpolicy.cli import options
-from invpolicy.cli.options import input_options, output_options
+from invpolicy.cli.options import complete_policy, input_options, output_options
+from invpolicy.cli.pager import paged
 from invpolicy.cli.running import Inputs, facts_to_read, plugin_fields, run_report
 
 
-@click.command()
+@click.command(
+    short_help="Show side by side what each policy decides for each invitation.",
+    epilog="""\b
+Examples:
+  invpolicy compare examples/invitations.yaml
+  invpolicy compare examples/invitations.yaml -p ask-first -p strong-ties-only
+  invpolicy compare examples/linkedin/Basic_LinkedInDataExport_03-01-2026.zip \\
+      --only-disagreements --what-if
+""",
+)
+@paged
 @click.argument("invitations", metavar="INVITATIONS")
 @click.option(
     "--policy",
     "-p",
     "policies",
     multiple=True,
+    shell_complete=complete_policy,
     help="A policy's name or path; repeat it. Default: [me] policies in your settings "
     "(INVPOLICY_POLICIES), else every installed policy.",
 )

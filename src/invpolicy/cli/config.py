@@ -5,9 +5,19 @@ from __future__ import annotations
 import click
 
 from invpolicy.cli import options
+from invpolicy.cli.pager import paged
 
 
-@click.command()
+@click.command(
+    short_help="Show the settings file read, and where each setting comes from.",
+    epilog="""\b
+Examples:
+  invpolicy config
+  INVPOLICY_CONFIG=examples/invpolicy.toml invpolicy config
+  INVPOLICY_POLICY=strong-ties-only invpolicy config
+""",
+)
+@paged
 def config() -> None:
     """Show which settings file is read, and each setting with where it comes from.
 

@@ -5,16 +5,28 @@ from __future__ import annotations
 import click
 
 from invpolicy.cli import options
-from invpolicy.cli.options import input_options, load_policies, output_options
+from invpolicy.cli.options import complete_policy, input_options, load_policies, output_options
+from invpolicy.cli.pager import paged
 from invpolicy.cli.running import Inputs, facts_to_read, plugin_fields, run_report
 
 
-@click.command()
+@click.command(
+    short_help="Decide each invitation with one policy, and draft the replies.",
+    epilog="""\b
+Examples:
+  invpolicy decide examples/invitations.yaml -p ask-first
+  invpolicy decide examples/invitations.yaml -p strong-ties-only --explain
+  invpolicy decide examples/linkedin/Basic_LinkedInDataExport_03-01-2026.zip \\
+      -p quality-over-quantity --format html --output decisions.html
+""",
+)
+@paged
 @click.argument("invitations", metavar="INVITATIONS")
 @click.option(
     "--policy",
     "-p",
     "policy",
+    shell_complete=complete_policy,
     help="An installed policy's name, or a path to a policy file. Default: [me] policy "
     "in your settings (INVPOLICY_POLICY).",
 )

@@ -8,7 +8,15 @@ import click
 DIFF_LINES = 20
 
 
-@click.command()
+@click.command(
+    short_help="Lay out policy and test files the canonical way, in place.",
+    epilog="""\b
+Examples:
+  invpolicy fmt --check policies/
+  invpolicy fmt --check --verbose examples/ policies/
+  invpolicy new policy my-school && invpolicy fmt my-school.yaml
+""",
+)
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option(
     "--check",

@@ -6,14 +6,24 @@ from typing import TYPE_CHECKING
 
 import click
 
-from invpolicy.cli.options import format_option, reporter
+from invpolicy.cli.options import complete_policy, format_option, reporter
+from invpolicy.cli.pager import paged
 
 if TYPE_CHECKING:
     from invpolicy.authoring.lint import Finding
 
 
-@click.command()
-@click.argument("policies", nargs=-1)
+@click.command(
+    short_help="Find what validation cannot see in policies.",
+    epilog="""\b
+Examples:
+  invpolicy lint
+  invpolicy lint policies/ask-first.yaml --strict
+  invpolicy lint strong-ties-only --format json
+""",
+)
+@paged
+@click.argument("policies", nargs=-1, shell_complete=complete_policy)
 @click.option("--strict", is_flag=True, help="Count warnings as errors: exit 1 on any finding.")
 @format_option("findings", default="text")
 def lint(policies: tuple[str, ...], strict: bool, output_format: str) -> None:

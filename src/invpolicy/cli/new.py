@@ -58,12 +58,28 @@ def _registry_for_policy() -> tuple[Registry, str]:
         return builtin_registry(), "the built-in criteria and replies only"
 
 
-@click.group()
+@click.group(
+    short_help="Start a policy or a plugin from a template that explains itself.",
+    epilog="""\b
+Examples:
+  invpolicy new policy my-school
+  invpolicy new policy my-school --extends ask-first
+  invpolicy new plugin my-city
+""",
+)
 def new() -> None:
     """Start a policy or a plugin from a template that explains itself."""
 
 
-@new.command(short_help="Write a policy whose comments explain the format.")
+@new.command(
+    short_help="Write a policy whose comments explain the format.",
+    epilog="""\b
+Examples:
+  invpolicy new policy my-school
+  invpolicy new policy my-school --from strong-ties-only
+  invpolicy new policy my-school --extends ask-first --directory policies/
+""",
+)
 @click.argument("name")
 @click.option(
     "--from",
@@ -112,7 +128,14 @@ def policy(
     click.echo(f"  invpolicy test {path}")
 
 
-@new.command(short_help="Write a plugin package, ready to test and publish.")
+@new.command(
+    short_help="Write a plugin package, ready to test and publish.",
+    epilog="""\b
+Examples:
+  invpolicy new plugin my-city
+  invpolicy new plugin invpolicy-my-city --author "Sam Leroy" --directory ..
+""",
+)
 @click.argument("name")
 @_common_options("Who writes the plugin")
 def plugin(name: str, directory: str, author: str | None) -> None:

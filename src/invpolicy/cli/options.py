@@ -12,6 +12,8 @@ import click
 from invpolicy.errors import InvpolicyError, Problem
 
 if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
+
     from invpolicy.engine.compiled import CompiledPolicy
     from invpolicy.loading.settings import Settings
     from invpolicy.plugins.registry import Registry
@@ -130,6 +132,25 @@ def load_registry() -> Registry:
     from invpolicy.plugins.registry import Registry
 
     return Registry.default()
+
+
+def complete_policy(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """Shell completion of a policy: the installed names that start with ``incomplete``.
+
+    When none does (``./mine``, ``policies/``), the shell completes a path.
+    """
+    from click.shell_completion import CompletionItem
+
+    from invpolicy.loading.catalog import active_policies
+
+    try:
+        names = [entry.name for entry in active_policies(load_registry())]
+    except Exception:  # a broken plugin: no traceback in the middle of a command line
+        names = []
+    found = [CompletionItem(name) for name in names if name.startswith(incomplete)]
+    return found or [CompletionItem(incomplete, type="file")]
 
 
 def reporter(output_format: str, **options: bool) -> Reporter:

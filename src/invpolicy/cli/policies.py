@@ -6,9 +6,20 @@ import click
 
 from invpolicy.cli import options
 from invpolicy.cli.options import format_option, reporter
+from invpolicy.cli.pager import paged
 
 
-@click.command("policies")
+@click.command(
+    "policies",
+    short_help="List the installed policies: what each says, where it comes from.",
+    epilog="""\b
+Examples:
+  invpolicy policies
+  invpolicy policies --long
+  invpolicy policies --format json
+""",
+)
+@paged
 @format_option("policies")
 @click.option(
     "--long", "-l", "long_", is_flag=True, help="Show each policy's summary in the table."

@@ -5,9 +5,19 @@ from __future__ import annotations
 import click
 
 from invpolicy.cli import options
+from invpolicy.cli.pager import paged
 
 
-@click.command()
+@click.command(
+    short_help="Print the JSON Schema of policy or invitation files, for editors.",
+    epilog="""\b
+Examples:
+  invpolicy schema > policy.schema.json
+  invpolicy schema invitation > invitation.schema.json
+  invpolicy schema --no-plugins
+""",
+)
+@paged
 @click.argument("which", type=click.Choice(["policy", "invitation"]), default="policy")
 @click.option(
     "--plugins/--no-plugins",

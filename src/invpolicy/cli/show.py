@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import click
 
-from invpolicy.cli.options import format_option, reporter
+from invpolicy.cli.options import complete_policy, format_option, reporter
+from invpolicy.cli.pager import paged
 
 
-@click.command()
-@click.argument("policy")
+@click.command(
+    short_help="Print a policy as written, or flattened with what it extends.",
+    epilog="""\b
+Examples:
+  invpolicy show ask-first
+  invpolicy show policies/strong-ties-only.yaml --resolved
+  invpolicy show quality-over-quantity --resolved --format json
+""",
+)
+@paged
+@click.argument("policy", shell_complete=complete_policy)
 @click.option(
     "--resolved",
     is_flag=True,

@@ -4,11 +4,23 @@ from __future__ import annotations
 
 import click
 
-from invpolicy.cli.options import format_option, reporter
+from invpolicy.cli.options import complete_policy, format_option, reporter
+from invpolicy.cli.pager import paged
 
 
-@click.command()
-@click.argument("targets", nargs=-1, metavar="[POLICY|DIR|TESTFILE]...")
+@click.command(
+    short_help="Check that policies decide as their examples say.",
+    epilog="""\b
+Examples:
+  invpolicy test
+  invpolicy test policies/ --min-coverage 100
+  invpolicy test strong-ties-only --verbose
+""",
+)
+@paged
+@click.argument(
+    "targets", nargs=-1, metavar="[POLICY|DIR|TESTFILE]...", shell_complete=complete_policy
+)
 @click.option(
     "--min-coverage",
     type=click.FloatRange(0, 100),

@@ -5,11 +5,21 @@ from __future__ import annotations
 import click
 
 from invpolicy.cli import options
-from invpolicy.cli.options import format_option, reporter
+from invpolicy.cli.options import complete_policy, format_option, reporter
+from invpolicy.cli.pager import paged
 
 
-@click.command()
-@click.argument("policies", nargs=-1, required=True)
+@click.command(
+    short_help="Check policy files: one path:line:col line per problem.",
+    epilog="""\b
+Examples:
+  invpolicy validate policies/*.yaml
+  invpolicy validate ask-first strong-ties-only
+  invpolicy validate policies/ask-first.yaml --format json
+""",
+)
+@paged
+@click.argument("policies", nargs=-1, required=True, shell_complete=complete_policy)
 @format_option("validation", default="text")
 def validate(policies: tuple[str, ...], output_format: str) -> None:
     """Check policy files (paths or installed names).
