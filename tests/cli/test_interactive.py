@@ -275,3 +275,28 @@ def test_questions_are_in_plain_words_and_long_replies_wrap(tmp_path, monkeypatc
     lines = [line for line in reply.splitlines() if line]
     assert all(len(line) <= 59 and line.startswith("    ") for line in lines)
     assert not any(line.endswith(" ") for line in lines)
+
+
+def test_ask_reply_also_asks_what_would_change_the_reply(tmp_path):
+    path = tmp_path / "pending.json"
+    path.write_text(json.dumps([{"id": "anna", "name": "Anna Berg"}]), encoding="utf-8")
+    # Not met, no talks: declined either way; the reply's language is asked too.
+    result = interact(path, "n\n0\nen\n", "--ask-reply")
+    assert result.exit_code == 0, result.output
+    assert "Language of the reply [language] (fr/en, Enter to skip)" in result.output
+    assert "    Hello Anna," in result.output
+    facts = (tmp_path / "pending.facts.yaml").read_text(encoding="utf-8")
+    assert "anna:\n  met_in_person: false\n  exchanges: 0\n  language: en\n" in facts
+    # Without it, only what changes the decision is asked.
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps([{"id": "bo", "name": "Bo Lind"}]), encoding="utf-8")
+    plain = interact(other, "n\n0\n")
+    assert "[language]" not in plain.output
+
+
+def test_ask_reply_goes_with_interactive(tmp_path):
+    path = tmp_path / "pending.json"
+    path.write_text(json.dumps([{"id": "anna", "name": "Anna Berg"}]), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["decide", str(path), "-p", "strong-ties-only", "--ask-reply"])
+    assert result.exit_code == 2
+    assert "--ask-reply goes with --interactive" in result.output

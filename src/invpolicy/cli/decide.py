@@ -38,6 +38,12 @@ Examples:
     is_flag=True,
     help="Ask for the facts the policy still needs, then save your answers.",
 )
+@click.option(
+    "--ask-reply",
+    is_flag=True,
+    help="With --interactive, also ask the facts that would change the drafted reply "
+    "(its language...), not only the decision.",
+)
 def decide(
     invitations: str,
     policy: str | None,
@@ -52,6 +58,7 @@ def decide(
     explain: bool,
     what_if: bool,
     interactive: bool,
+    ask_reply: bool,
 ) -> None:
     """Decide each invitation in INVITATIONS with one policy, and draft the replies.
 
@@ -66,6 +73,8 @@ def decide(
             "no policy: name one with --policy, or set policy in [me] of your settings "
             "(invpolicy config shows them)"
         )
+    if ask_reply and not interactive:
+        raise click.UsageError("--ask-reply goes with --interactive")
     if interactive:
         from invpolicy.cli.interactive import answers_target, run_interactive
 
@@ -96,7 +105,7 @@ def decide(
             known=plugin_fields(registry),
             strict=strict,
         ).open()
-        run_interactive(source, compiled, target, in_place=in_place)
+        run_interactive(source, compiled, target, in_place=in_place, for_reply=ask_reply)
         if not in_place and facts_path is None and target.exists():
             click.echo(
                 f"Later runs of decide and compare read {target} (--no-facts leaves it out)."
