@@ -244,7 +244,7 @@ def test_output_to_a_device_writes_into_it_and_leaves_it_a_device(tmp_path):
         reader.join(timeout=30)
     assert result.exit_code == 0, result.output
     assert stat.S_ISFIFO(fifo.stat().st_mode)
-    assert got and got[0].startswith("invitation,name,policy")
+    assert got and got[0].startswith('"invitation","name","policy"')
 
 
 @pytest.mark.parametrize("where", ["missing/report.json", "a-file/report.json"])
@@ -372,3 +372,58 @@ def test_every_format_counts_decisions_in_the_order_of_the_legend(answered):
     assert "| ignore 1, defer 1 |" in markdown
     html = run(*answered, "--format", "html").stdout
     assert '<span class="bar-text">1 ignore, 1 defer</span>' in html
+
+
+def test_csv_quotes_every_cell_and_disarms_formulas_wherever_they_hide(tmp_path):
+    import csv
+    import io
+
+    hostile = [
+        "=1+1",
+        "\r=1+1",
+        "\n+SUM(A1)",
+        "  -2+3",
+        "\t@cmd",
+        "\uff1dHYPERLINK()",
+        "plain, with a comma",
+        'a "quote"',
+        "line\nbreak",
+    ]
+    path = tmp_path / "hostile.json"
+    path.write_text(
+        json.dumps([{"id": f"i{n}", "name": text} for n, text in enumerate(hostile)]),
+        encoding="utf-8",
+    )
+    result = run("decide", str(path), "-p", "accept-all", "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    # Every cell quoted, empty ones too.
+    assert '"i0","\'=1+1","accept-all","accept"' in result.stdout
+    assert ',"",' in result.stdout
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert len(rows) == 1 + len(hostile)  # every row intact, breaks and all
+    names = [row[1] for row in rows[1:]]
+    for written, text in zip(names, hostile, strict=True):
+        assert written == text or written == "'" + text, (written, text)
+    assert [written.startswith("'") for written in names] == [True] * 6 + [False] * 3
+
+
+def test_reports_on_a_terminal_show_control_characters_as_text(monkeypatch):
+    import io
+
+    from invpolicy.cli import options
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stdout", terminal)
+    for output_format in ("csv", "json", "markdown", "html"):
+        stream = options.report_stream(output_format)
+        stream.write("Eve\x1b]0;pwned\x07 \x1b[2J \u202egnp.exe \x85 ok\n")
+    assert "\x1b" not in terminal.getvalue() and "\u202e" not in terminal.getvalue()
+    assert terminal.getvalue().count("\\x1b]0;pwned\\x07 \\x1b[2J \\u202egnp.exe \\x85 ok\n") == 4
+    # A file (or a pipe) gets the text exact.
+    plain = io.StringIO()
+    monkeypatch.setattr("sys.stdout", plain)
+    assert options.report_stream("csv") is plain

@@ -30,6 +30,7 @@ from invpolicy.errors import (
     ScaffoldError,
     problem_lines,
 )
+from invpolicy.text import one_line
 from invpolicy.version import __version__
 
 
@@ -175,7 +176,7 @@ class _Group(click.Group):
         except InvpolicyError as exc:
             raise ProblemsError(exc.problems) from None
         except PluginError as exc:
-            raise click.ClickException(f"plugin error: {exc}") from None
+            raise click.ClickException(one_line(f"plugin error: {exc}")) from None
         except ScaffoldError as exc:
             raise click.ClickException(str(exc)) from None
         finally:

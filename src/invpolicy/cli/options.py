@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 import click
 
@@ -157,7 +157,44 @@ def reporter(output_format: str, **options: bool) -> Reporter:
     """The reporter of ``--format output_format``, writing to stdout."""
     from invpolicy.reporters import reporter_class
 
-    return reporter_class(output_format)(sys.stdout, **options)
+    return reporter_class(output_format)(report_stream(output_format), **options)
+
+
+def report_stream(output_format: str) -> TextIO:
+    """Where a report goes on stdout: on a terminal, with its control characters shown.
+
+    Any format (csv, markdown, json...) may carry a stranger's text: on a
+    terminal, an escape sequence in it would clear the screen or set the
+    window's title. The table draws its own (inert) text and colours; a report
+    written to a file or a pipe is left exact.
+    """
+    stream = sys.stdout
+    if output_format == "table" or not _is_terminal(stream):
+        return stream
+    return cast(TextIO, _InertStream(stream))
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+class _InertStream:
+    """A terminal's stream that writes control characters and bidi overrides as escapes."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from invpolicy.text import inert
+
+        self._stream.write(inert(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def settings() -> Settings:

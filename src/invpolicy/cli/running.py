@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from invpolicy.cli.options import load_policies, settings
+from invpolicy.cli.options import load_policies, report_stream, settings
 from invpolicy.errors import InvpolicyError, Problem
-from invpolicy.text import counted
+from invpolicy.text import counted, one_line
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -150,7 +150,7 @@ def run_report(
 
     reporter = reporter_class(output_format)
     if output is None:
-        reporter(sys.stdout, explain=explain, replies=replies).decisions(report)
+        reporter(report_stream(output_format), explain=explain, replies=replies).decisions(report)
     else:
         from invpolicy.io.atomic import atomic_open
 
@@ -164,7 +164,7 @@ def run_report(
     if errors:
         # The report is complete; the exit code still says that some decisions failed.
         for error in errors:
-            click.echo(f"plugin error: {error}", err=True)
+            click.echo(one_line(f"plugin error: {error}"), err=True)
         count = len(errors)
         raise click.ClickException(
             f"{counted(count, 'decision')} could not be made (see above); "

@@ -14,12 +14,17 @@ if TYPE_CHECKING:
     from invpolicy.engine.runner import Report, Row
 
 #: Cells that a spreadsheet would run as a formula start with one of these.
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def spreadsheet_safe(text: str) -> str:
-    """``text``, with a leading quote if a spreadsheet would read it as a formula."""
-    return "'" + text if text.startswith(_FORMULA) else text
+    """``text``, with a leading quote if a spreadsheet would read it as a formula.
+
+    A formula may hide behind spaces, tabs or line breaks (a cell that starts
+    with a carriage return, then ``=1+1``), and in full-width characters (U+FF1D...).
+    """
+    start = text.lstrip(" \t\r\n")
+    return "'" + text if start.startswith(_FORMULA) or text.startswith(("\t", "\r")) else text
 
 
 class CsvReporter(Reporter):
@@ -50,7 +55,8 @@ class CsvReporter(Reporter):
         import csv
 
         columns = [*self.columns, *(["what_if"] if report.what_if else [])]
-        writer = csv.writer(self.stream, lineterminator="\n")
+        # Every cell quoted: a line break inside one stays inside it.
+        writer = csv.writer(self.stream, lineterminator="\n", quoting=csv.QUOTE_ALL)
         writer.writerow(columns)
         for row in report.rows:
             for name, d in row.decisions.items():
