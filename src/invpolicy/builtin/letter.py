@@ -18,6 +18,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from invpolicy.plugins.contract import Facts, Render
@@ -227,6 +228,12 @@ def first_name(name: object) -> str | None:
     """
     if not isinstance(name, str):
         return None
+    return _first_name(name)
+
+
+# Every policy that replies to an invitation greets the same inviter: read each name once.
+@lru_cache(maxsize=4096)
+def _first_name(name: str) -> str | None:
     text = _cut(name)
     parts = _parts(text)
     if not parts or any(map(_is_organisation, parts)) or _TIE.search(text):
