@@ -60,6 +60,8 @@ def text_problems(data: Any, doc: Document) -> list[Problem]:
     their keys, texts and whole numbers, at any depth, and their nesting are
     held to the limits YAML files are.
     """
+    if isinstance(data, dict) and _flat_and_fine(data):
+        return []  # the common record: no need to walk it
     problems = []
 
     def add(path: JsonPath, why: str, *, key: bool = False) -> None:
@@ -87,3 +89,26 @@ def text_problems(data: Any, doc: Document) -> list[Problem]:
         elif isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
             add(path, f"{value} is too large a number (more than {MAX_INT_BITS} bits)")
     return sorted(problems)
+
+
+def _flat_and_fine(record: dict[Any, Any]) -> bool:
+    """Whether a record holds only short keys and scalar values within the limits.
+
+    What most records are, told at a glance: ASCII text holds no half
+    surrogate, so only other text is searched. Anything else is walked.
+    """
+    for key, value in record.items():
+        if type(key) is not str or len(key) > MAX_STRING_CHARS:
+            return False
+        if not key.isascii() and _SURROGATE.search(key):
+            return False
+        kind = type(value)
+        if kind is str:
+            if len(value) > MAX_STRING_CHARS or (not value.isascii() and _SURROGATE.search(value)):
+                return False
+        elif kind is int:
+            if value.bit_length() > MAX_INT_BITS:
+                return False
+        elif kind not in (bool, float, type(None)):
+            return False
+    return True
