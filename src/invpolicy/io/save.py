@@ -5,18 +5,24 @@ layout of lists are kept by ruamel.yaml's round-trip mode, and the file is
 replaced atomically, with its byte-order mark and line endings. The files were
 checked by the safe loader before (``decide --interactive`` reads them first),
 so the round-trip loader here only ever sees plain data.
+
+Each save holds the file's lock (:mod:`invpolicy.io.lock`) while it reads the
+file again, merges the answers and writes it, so that two processes saving to
+the same file at once lose nothing.
 """
 
 from __future__ import annotations
 
 import codecs
 import io
+import os
 from pathlib import Path
 from typing import Any
 
 from invpolicy.errors import InvpolicyError, Problem
 from invpolicy.io.atomic import atomic_write
 from invpolicy.io.limits import characters
+from invpolicy.io.lock import locked
 
 
 def _load(text: str) -> tuple[Any, Any]:
@@ -59,6 +65,15 @@ class _File:
         atomic_write(self.path, ("\ufeff" if self.bom else "") + text)
 
 
+def outside_link(path: str | Path) -> Path | None:
+    """Where ``path`` leads, if it is a symbolic link that leads out of its folder; else None."""
+    path = Path(path)
+    if not path.is_symlink():
+        return None
+    real = Path(os.path.realpath(path))
+    return real if real.parent != Path(os.path.realpath(path.parent)) else None
+
+
 def _set(mapping: Any, key: str, value: Any) -> None:
     """Set ``key``; a new key goes last, after the comments that belong to the last value.
 
@@ -89,7 +104,12 @@ def _set(mapping: Any, key: str, value: Any) -> None:
 
 def save_into_invitations(path: str | Path, answers: dict[str, dict[str, Any]]) -> None:
     """Set each answered fact on its invitation in a YAML invitations file, in place."""
-    file = _File(Path(path))
+    with locked(path):
+        _save_into_invitations(Path(path), answers)
+
+
+def _save_into_invitations(path: Path, answers: dict[str, dict[str, Any]]) -> None:
+    file = _File(path)
     yaml, data = _load(file.text)
     items = data.get("invitations") if hasattr(data, "get") else data
     if not isinstance(items, list):
@@ -105,9 +125,14 @@ def save_into_invitations(path: str | Path, answers: dict[str, dict[str, Any]]) 
 
 def save_facts_file(path: str | Path, answers: dict[str, dict[str, Any]], *, about: str) -> None:
     """Merge ``answers`` into a facts file (created if need be), keyed by invitation id."""
+    with locked(path):
+        _save_facts_file(Path(path), answers, about=about)
+
+
+def _save_facts_file(path: Path, answers: dict[str, dict[str, Any]], *, about: str) -> None:
     from ruamel.yaml.comments import CommentedMap
 
-    file = _File(Path(path))
+    file = _File(path)
     yaml, data = _load(file.text)
     if data is None:
         data = CommentedMap()
