@@ -11,6 +11,11 @@ invitations file itself when it is YAML (comments and order kept), else into
 a facts file (``--facts``, by default ``<input>.facts.yaml`` beside the input)
 that later runs merge in with ``--facts``, and that ``--interactive`` reads
 first, so that nothing is asked twice.
+
+A save that fails (a full disk, a folder that cannot be written) loses
+nothing: it is said on one line, the answers stay in memory, and the user may
+retry, name another file, or go on and have them saved with the next
+invitation's.
 """
 
 from __future__ import annotations
@@ -164,6 +169,7 @@ def answers_target(
     is never edited) gives them to ``facts_path``, by default the facts file
     beside the input.
     """
+    from invpolicy.io.save import outside_link
     from invpolicy.loading.facts import facts_path_for
 
     path = Path(invitations)
@@ -171,7 +177,75 @@ def answers_target(
         return Path(facts_path), False
     if input_format in (None, "yaml") and path.suffix.lower() in (".yaml", ".yml"):
         return path, True
-    return facts_path_for(path), False
+    target = facts_path_for(path)
+    leads = outside_link(target)
+    if leads is not None:
+        # The default file is found, not named: a link planted beside the
+        # invitations must not send the answers anywhere else on the disk.
+        raise click.ClickException(
+            f"{inert(str(target))} is a symbolic link out of its folder (to "
+            f"{inert(str(leads))}); the answers are not written through it: name the "
+            "file with --facts PATH"
+        )
+    return target, False
+
+
+@dataclasses.dataclass
+class _Saver:
+    """Where the answers go, and those not saved yet (kept until a save succeeds)."""
+
+    target: Path
+    in_place: bool
+    about: str = ""
+    saved: int = 0
+    pending: Answers = dataclasses.field(default_factory=dict)
+
+    def add(self, ident: str, given: dict[str, Any]) -> None:
+        """Save ``given`` with any answers not saved before; on failure, ask what to do."""
+        self.pending.setdefault(ident, {}).update(given)
+        self.flush()
+
+    def flush(self) -> None:
+        """Save the answers not saved yet; on failure, say why and ask what to do."""
+        while self.pending:
+            try:
+                self._write()
+            except OSError as error:
+                reason = error.strerror or str(error)
+                click.echo(f"  cannot save to {inert(str(self.target))}: {reason}", err=True)
+                choice = click.prompt(
+                    "  r to retry, a path to save there, or Enter to go on "
+                    "(saved again after the next invitation)",
+                    default="",
+                    show_default=False,
+                ).strip()
+                if not choice:
+                    return
+                if choice.lower() != "r":
+                    # Another file: a facts file, which later runs read with --facts.
+                    self.target, self.in_place = Path(choice), False
+                continue
+            click.echo(f"  saved to {inert(str(self.target))}")
+            return
+
+    def _write(self) -> None:
+        from invpolicy.io.save import save_facts_file, save_into_invitations
+
+        if self.in_place:
+            save_into_invitations(self.target, self.pending)
+        else:
+            save_facts_file(self.target, self.pending, about=self.about)
+        self.saved += sum(len(given) for given in self.pending.values())
+        self.pending = {}
+
+    def unsaved(self) -> str:
+        """The answers not saved, as lines of a facts file to copy; empty if none."""
+        import json
+
+        return "\n".join(
+            f"{json.dumps(ident)}: {json.dumps(given, ensure_ascii=False)}"
+            for ident, given in self.pending.items()
+        )
 
 
 def run_interactive(
@@ -188,44 +262,56 @@ def run_interactive(
     end of the input) loses nothing already answered.
     """
     answers: Answers = {}
+    saver = _Saver(target, in_place)
     try:
-        _session(source, policy, target, in_place=in_place, answers=answers, for_reply=for_reply)
+        _session(source, policy, saver, answers=answers, for_reply=for_reply)
+        # The last save failed and the user went on: one more chance to save them.
+        saver.flush()
     except (click.Abort, KeyboardInterrupt):
         # Ctrl-C (or the end of the input): what was answered is saved already.
         click.echo()
-        click.echo(_stopped(answers, target, in_place=in_place), err=True)
+        click.echo(_stopped(saver), err=True)
         raise click.exceptions.Exit(130) from None
-    count = sum(len(given) for given in answers.values())
-    if not count:
+    if saver.pending:
+        click.echo(_stopped(saver), err=True)
+        raise click.exceptions.Exit(1)
+    if not saver.saved:
         click.echo("No answers to save.")
         return answers
-    click.echo(f"Saved {counted(count, 'answer')} to {target}.")
+    click.echo(f"Saved {counted(saver.saved, 'answer')} to {saver.target}.")
     return answers
 
 
-def _stopped(answers: Answers, target: Path, *, in_place: bool) -> str:
-    """The one line said when the session is stopped half-way."""
-    count = sum(len(given) for given in answers.values())
-    if not count:
-        return "Stopped: no answer to save yet."
-    saved = f"Stopped: {counted(count, 'answer')} saved to {target}"
-    if in_place:
-        return f"{saved}."
-    return f"{saved}; decide and compare read it beside the invitations (or --facts {target})."
+def _stopped(saver: _Saver) -> str:
+    """What is said when the session ends half-way, or with answers it could not save."""
+    lines = []
+    if saver.saved:
+        saved = f"Stopped: {counted(saver.saved, 'answer')} saved to {saver.target}"
+        lines.append(
+            f"{saved}."
+            if saver.in_place
+            else f"{saved}; decide and compare read it beside the invitations "
+            f"(or --facts {saver.target})."
+        )
+    elif not saver.pending:
+        lines.append("Stopped: no answer to save yet.")
+    if saver.pending:
+        count = sum(len(given) for given in saver.pending.values())
+        lines.append(f"Not saved: {counted(count, 'answer')}, as a facts file would hold them:")
+        lines.append(saver.unsaved())
+    return "\n".join(lines)
 
 
 def _session(
     source: InvitationSource,
     policy: CompiledPolicy,
-    target: Path,
+    saver: _Saver,
     *,
-    in_place: bool,
     answers: Answers,
     for_reply: bool,
 ) -> None:
     """Each invitation in turn, its answers (added to ``answers``) saved once it is settled."""
-    from invpolicy.io.save import save_facts_file, save_into_invitations
-
+    saver.about = source.path if source.export is None else source.export.archive.shown
     for invitation in source:
         click.echo(_heading(invitation))
         decision, given = decide_asking(policy, invitation, for_reply=for_reply)
@@ -236,12 +322,7 @@ def _session(
             click.echo(wrapped(inert(decision.reply.text), "    "))
         if given:
             answers[invitation.id] = given
-            if in_place:
-                save_into_invitations(target, {invitation.id: given})
-            else:
-                about = source.path if source.export is None else source.export.archive.shown
-                save_facts_file(target, {invitation.id: given}, about=about)
-            click.echo(f"  saved to {target}")
+            saver.add(invitation.id, given)
         click.echo()
 
 
