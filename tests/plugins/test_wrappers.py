@@ -190,9 +190,10 @@ def installed_wrapper(testplugin_site: Path, monkeypatch: pytest.MonkeyPatch) ->
 
 @pytest.mark.usefixtures("installed_wrapper")
 def test_an_entry_point_wrapper_is_refused_not_reported_as_unloadable() -> None:
-    with pytest.raises(PluginError) as raised:
-        make_plugin_manager()
-    assert str(raised.value) == REFUSAL.format(
+    said: list[str] = []
+    pm = make_plugin_manager(report=said.append)
+    assert not pm.has_plugin("wrapping")
+    assert pm.broken["wrapping"].error == REFUSAL.format(  # type: ignore[attr-defined]
         plugin="wrapping", hook="invpolicy_criteria", option="wrapper"
     )
 
@@ -201,9 +202,11 @@ def test_an_entry_point_wrapper_is_refused_not_reported_as_unloadable() -> None:
 def test_the_cli_prints_one_line_for_an_entry_point_plugin() -> None:
     # load_registry is left alone: the command finds the plugin as a user's would.
     result = CliRunner().invoke(cli, ["plugins"])
-    assert _one_plugin_error(result) == REFUSAL.format(
-        plugin="wrapping", hook="invpolicy_criteria", option="wrapper"
-    )
+    assert result.exit_code == 0, result.output  # a broken plugin stops nothing
+    (line,) = [line for line in result.stderr.splitlines() if "wrapping" in line]
+    refusal = REFUSAL.format(plugin="wrapping", hook="invpolicy_criteria", option="wrapper")
+    assert line.startswith("Warning: plugin wrapping (")
+    assert f"is left out: {refusal}; to switch it off" in line
 
 
 @pytest.mark.usefixtures("installed_wrapper")

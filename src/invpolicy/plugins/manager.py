@@ -10,15 +10,21 @@ is registered, whichever way (:func:`refuse_wrappers`).
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import os
-from collections.abc import Iterable, Mapping
+import re
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from importlib.metadata import EntryPoint
 from types import ModuleType
 
 import pluggy
 
 from invpolicy.errors import PluginError
 from invpolicy.plugins import hookspecs
+from invpolicy.text import one_line
 
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "invpolicy.builtin.criteria",
@@ -33,6 +39,42 @@ def disabled_plugins(environ: Mapping[str, str] | None = None) -> frozenset[str]
     """Plugin names listed, comma-separated, in ``INVPOLICY_DISABLE_PLUGINS``."""
     value = (os.environ if environ is None else environ).get(DISABLE_ENV, "")
     return frozenset(part.strip() for part in value.split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class BrokenPlugin:
+    """An installed plugin that failed to load, and was left out."""
+
+    name: str
+    value: str
+    distribution: str
+    version: str
+    error: str
+
+    def __str__(self) -> str:
+        return f"plugin '{self.name}', which failed to load: {self.error}"
+
+
+def _canonical(name: str) -> str:
+    """A distribution name as PyPI compares them: ``Invpolicy_Sectors`` is ``invpolicy-sectors``."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _names_of(ep: EntryPoint) -> set[str]:
+    """The names that switch an entry point off: its own, its module's, its distribution's."""
+    names = {ep.name, ep.module}
+    if ep.dist is not None:
+        names.add(_canonical(ep.dist.name))
+    return names
+
+
+def _matches(ep: EntryPoint, blocked: frozenset[str]) -> bool:
+    return bool(_names_of(ep) & ({*blocked} | {_canonical(name) for name in blocked}))
+
+
+def warn(message: str) -> None:
+    """Say ``message`` on stderr, on one inert line, as a warning."""
+    print(one_line(f"Warning: {message}"), file=sys.stderr)
 
 
 def plugin_name(plugin: object) -> str:
@@ -86,13 +128,34 @@ def refuse_wrappers(pm: pluggy.PluginManager, plugin: object) -> None:
                 raise PluginError(message)
 
 
+def refuse_unknown_hooks(pm: pluggy.PluginManager, plugin: object) -> None:
+    """Unregister ``plugin`` and raise :class:`PluginError` if it implements no invpolicy hook
+    of that name, with the nearest hook name (``invpolicy_criterias``: ``invpolicy_criteria``).
+    """
+    for caller in pm.get_hookcallers(plugin) or ():
+        if caller.has_spec():
+            continue
+        if all(impl.optionalhook for impl in caller.get_hookimpls() if impl.plugin is plugin):
+            continue
+        close = difflib.get_close_matches(caller.name, hookspecs.HOOKS, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        shown = pm.get_name(plugin) or plugin_name(plugin)
+        pm.unregister(plugin)
+        raise PluginError(f"unknown hook '{caller.name}' in plugin {shown}{hint}")
+
+
 class _Manager(pluggy.PluginManager):
     """pluggy's plugin manager, which refuses hook wrappers and speaks in one line.
 
     Every registration goes through :meth:`register`: the built-ins, the entry
     points (which pluggy registers with it), the plugins given by name, and a
-    plugin registered later by hand.
+    plugin registered later by hand. :attr:`broken` holds the installed
+    plugins that failed to load, by entry-point name.
     """
+
+    def __init__(self, project_name: str) -> None:
+        super().__init__(project_name)
+        self.broken: dict[str, BrokenPlugin] = {}
 
     def register(self, plugin: object, name: str | None = None) -> str | None:
         try:
@@ -104,7 +167,28 @@ class _Manager(pluggy.PluginManager):
             raise PluginError(f"plugin {shown}: {' '.join(str(exc).split())}") from exc
         if registered is not None:
             refuse_wrappers(self, plugin)
+            refuse_unknown_hooks(self, plugin)
         return registered
+
+
+def _load_entry_point(pm: _Manager, ep: EntryPoint, report: Callable[[str], None]) -> None:
+    """Register the plugin of ``ep``; if it fails, remember it as broken and say so once."""
+    try:
+        pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP, name=ep.name)
+        return
+    except PluginError as exc:
+        error = str(exc)  # loaded, then refused: the message says why
+    except Exception as exc:
+        error = f"{type(exc).__name__}: {exc}"
+    if pm.has_plugin(ep.name):  # pluggy may have refused it half-way through its hooks
+        pm.unregister(name=ep.name)
+    dist = ep.dist.name if ep.dist is not None else "?"
+    version = ep.dist.version if ep.dist is not None else "?"
+    pm.broken[ep.name] = BrokenPlugin(ep.name, ep.value, dist, version, one_line(error))
+    report(
+        f"plugin {ep.name} ({ep.value}, from {dist} {version}) failed to load and is left out: "
+        f"{error}; to switch it off, set {DISABLE_ENV}={ep.name}"
+    )
 
 
 def make_plugin_manager(
@@ -113,16 +197,22 @@ def make_plugin_manager(
     disabled: Iterable[str] | None = None,
     builtins: bool = True,
     plugins: Iterable[object] = (),
+    report: Callable[[str], None] = warn,
 ) -> pluggy.PluginManager:
     """A plugin manager with the built-ins, (by default) installed plugins, and ``plugins``.
 
     ``plugins`` are plugin objects (modules, or instances of classes with
     hook implementations) registered last, under :func:`plugin_name`
     (``Name#2`` for a second one of that name); one already registered is
-    skipped. ``disabled`` defaults to ``INVPOLICY_DISABLE_PLUGINS``.
+    skipped. ``disabled`` defaults to ``INVPOLICY_DISABLE_PLUGINS``, whose
+    names may be an entry point's, its module's or its distribution's; one that
+    matches nothing is reported.
 
-    Raises :class:`PluginError` for a plugin that cannot be loaded, implements
-    a hook that does not exist, or implements one as a hook wrapper.
+    An installed plugin that cannot be loaded, implements a hook that does not
+    exist or implements one as a hook wrapper is left out, kept in the
+    manager's ``broken``, and ``report``-ed (on stderr, by default) with how to
+    switch it off: a broken plugin stops nothing that does not need it. For a
+    plugin of ``plugins``, those raise :class:`PluginError`.
     """
     blocked = disabled_plugins() if disabled is None else frozenset(disabled)
     pm = _Manager("invpolicy")
@@ -133,19 +223,20 @@ def make_plugin_manager(
         for module_name in DEFAULT_PLUGINS:
             if module_name not in blocked:
                 pm.register(importlib.import_module(module_name), name=module_name)
+    unmatched = set(blocked) - set(DEFAULT_PLUGINS)
     if entry_points:
         from importlib.metadata import entry_points as installed_entry_points
 
-        # One entry point at a time, so that a broken one is named.
+        # One entry point at a time, so that a broken one is named and left out.
         for ep in installed_entry_points(group=ENTRY_POINT_GROUP):
-            try:
-                pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP, name=ep.name)
-            except PluginError:
-                raise  # refused as registered: it loaded, and the message says why
-            except Exception as exc:
-                raise PluginError(
-                    f"cannot load plugin {ep.name} ({ep.value}): {type(exc).__name__}: {exc}"
-                ) from exc
+            switching_off = {n for n in blocked if _matches(ep, frozenset({n}))}
+            unmatched -= switching_off
+            if not switching_off:
+                _load_entry_point(pm, ep, report)
+    unmatched -= {plugin_name(plugin) for plugin in plugins}
+    if entry_points and disabled is None:
+        for name in sorted(unmatched):
+            report(f"{DISABLE_ENV}: no plugin, module or distribution is named '{name}'")
     for plugin in plugins:
         name = plugin_name(plugin)
         if pm.is_registered(plugin) or name in blocked:

@@ -19,6 +19,7 @@ from invpolicy.plugins.contract import (
 )
 from invpolicy.plugins.manager import (
     DEFAULT_PLUGINS,
+    BrokenPlugin,
     make_plugin_manager,
     wrapper_option,
     wrapper_refusal,
@@ -49,6 +50,8 @@ class Registry:
 
     def __init__(self, pm: pluggy.PluginManager | None = None) -> None:
         self.pm = pm if pm is not None else make_plugin_manager()
+        #: The installed plugins that failed to load, by entry-point name.
+        self.broken: dict[str, BrokenPlugin] = dict(getattr(self.pm, "broken", {}))
         from invpolicy.version import __version__
 
         self._origins: dict[str, Origin] = {}
@@ -89,6 +92,12 @@ class Registry:
     def origin_of_plugin(self, plugin_name: str) -> Origin:
         """The :class:`Origin` of a registered plugin."""
         return self._origins.get(plugin_name, Origin(plugin_name, plugin_name, "?", False))
+
+    def broken_hint(self) -> str:
+        """What to add to "unknown criterion 'x'": the plugins that failed to load, if any."""
+        if not self.broken:
+            return ""
+        return ": it may come from " + "; or from ".join(str(b) for b in self.broken.values())
 
     def plugin_names(self) -> list[str]:
         """Names of the registered plugins, in registration order."""

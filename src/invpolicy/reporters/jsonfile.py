@@ -91,6 +91,16 @@ class JsonReporter(Reporter):
                     }
                     for g in registry.generators.values()
                 ],
+                "broken": [
+                    {
+                        "plugin": b.name,
+                        "entry_point": b.value,
+                        "distribution": b.distribution,
+                        "version": b.version,
+                        "error": b.error,
+                    }
+                    for b in registry.broken.values()
+                ],
             }
         )
 

@@ -328,7 +328,16 @@ class TableReporter(Reporter):
             origin = str(registry.origins[("reply generator", g.name)])
             writes = f"{', '.join(g.languages)}; for {', '.join(g.decisions)}"
             table.add_row(_text("reply"), _text(g.name), _text(writes), _text(origin))
-        self._console().print(table)
+        console = self._console()
+        console.print(table)
+        if registry.broken:
+            broken = Table(title="Plugins that failed to load", title_justify="left")
+            for column in ("plugin", "from", "error"):
+                broken.add_column(column)
+            for b in registry.broken.values():
+                where = f"{b.distribution} {b.version} ({b.value})"
+                broken.add_row(_text(b.name), _text(where), _text(b.error, style="red"))
+            console.print(broken)
 
 
 def _text(value: str = "", style: str = "") -> Any:

@@ -1,0 +1,147 @@
+"""A broken plugin stops nothing that does not need it (issue 19)."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from invpolicy import Criterion, hookimpl
+from invpolicy.cli import cli
+from invpolicy.errors import PluginError
+from invpolicy.plugins.manager import make_plugin_manager
+from invpolicy.plugins.registry import Registry
+
+TYPO = "from invpolicy import hookimpl\n\n@hookimpl\ndef invpolicy_criterias():\n    return []\n"
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An installed distribution, invpolicy-broken 0.1, whose entry point cannot be imported."""
+    site = tmp_path / "site"
+    dist = site / "invpolicy_broken-0.1.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: invpolicy-broken\nVersion: 0.1\n", encoding="utf-8"
+    )
+    (dist / "entry_points.txt").write_text(
+        "[invpolicy]\nbroken = invpolicy_broken_nowhere\n", encoding="utf-8"
+    )
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.delenv("INVPOLICY_DISABLE_PLUGINS", raising=False)
+    importlib.invalidate_caches()
+    return site
+
+
+def _ours(lines: list[str]) -> list[str]:
+    """The warnings about the test's plugin (tox may install other plugins)."""
+    return [line for line in lines if "broken" in line or "INVPOLICY_DISABLE" in line]
+
+
+@pytest.mark.usefixtures("site")
+def test_a_plugin_that_fails_to_import_is_left_out_with_one_warning() -> None:
+    said: list[str] = []
+    registry = Registry(make_plugin_manager(report=said.append))
+    assert said == [
+        "plugin broken (invpolicy_broken_nowhere, from invpolicy-broken 0.1) failed to load and "
+        "is left out: ModuleNotFoundError: No module named 'invpolicy_broken_nowhere'; "
+        "to switch it off, set INVPOLICY_DISABLE_PLUGINS=broken"
+    ]
+    assert "met_in_person" in registry.criteria  # the built-ins go on
+    assert "broken" not in registry.plugin_names()
+    assert registry.broken["broken"].distribution == "invpolicy-broken"
+    assert registry.broken_hint() == (
+        ": it may come from plugin 'broken', which failed to load: "
+        "ModuleNotFoundError: No module named 'invpolicy_broken_nowhere'"
+    )
+
+
+def test_no_broken_plugin_no_hint(registry: Registry) -> None:
+    assert registry.broken == {}
+    assert registry.broken_hint() == ""
+
+
+def test_commands_go_on_and_warn_once_on_stderr(site: Path) -> None:
+    invitations = site.parent / "invitations.json"
+    invitations.write_text('[{"id": "ann", "name": "Ann"}]', encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["decide", str(invitations), "-p", "accept-all", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    (warning,) = _ours(result.stderr.splitlines())
+    assert warning.startswith("Warning: plugin broken (invpolicy_broken_nowhere, from ")
+    assert warning.endswith("set INVPOLICY_DISABLE_PLUGINS=broken")
+
+
+@pytest.mark.usefixtures("site")
+def test_invpolicy_plugins_lists_it_as_broken() -> None:
+    result = CliRunner().invoke(cli, ["plugins", "--format", "json"], catch_exceptions=False)
+    assert result.exit_code == 0
+    (broken,) = [b for b in json.loads(result.stdout)["broken"] if b["plugin"] == "broken"]
+    assert broken == {
+        "plugin": "broken",
+        "entry_point": "invpolicy_broken_nowhere",
+        "distribution": "invpolicy-broken",
+        "version": "0.1",
+        "error": "ModuleNotFoundError: No module named 'invpolicy_broken_nowhere'",
+    }
+    table = CliRunner().invoke(cli, ["plugins", "--format", "table"], catch_exceptions=False)
+    assert table.exit_code == 0
+    assert "Plugins that failed to load" in table.stdout
+    assert "invpolicy-broken 0.1" in table.stdout
+    assert "met_in_person" in table.stdout
+
+
+@pytest.mark.usefixtures("site")
+@pytest.mark.parametrize("name", ["broken", "invpolicy_broken_nowhere", "Invpolicy_Broken"])
+def test_it_is_switched_off_by_entry_point_module_or_distribution(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INVPOLICY_DISABLE_PLUGINS", name)
+    said: list[str] = []
+    registry = Registry(make_plugin_manager(report=said.append))
+    assert _ours(said) == []
+    assert "broken" not in registry.broken
+
+
+@pytest.mark.usefixtures("site")
+def test_a_name_that_switches_off_nothing_is_said(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INVPOLICY_DISABLE_PLUGINS", "broken, brokn")
+    said: list[str] = []
+    make_plugin_manager(report=said.append)
+    assert said == ["INVPOLICY_DISABLE_PLUGINS: no plugin, module or distribution is named 'brokn'"]
+
+
+def test_a_misspelled_hook_of_an_installed_plugin_is_left_out_with_a_did_you_mean(
+    site: Path,
+) -> None:
+    (site / "invpolicy_typo_criterias.py").write_text(TYPO, encoding="utf-8")
+    (next(site.glob("*.dist-info")) / "entry_points.txt").write_text(
+        "[invpolicy]\ntypo = invpolicy_typo_criterias\n", encoding="utf-8"
+    )
+    importlib.invalidate_caches()
+    said: list[str] = []
+    registry = Registry(make_plugin_manager(report=said.append))
+    assert registry.broken["typo"].error == (
+        "unknown hook 'invpolicy_criterias' in plugin typo (did you mean 'invpolicy_criteria'?)"
+    )
+    assert "typo" not in registry.plugin_names()
+    (warning,) = said
+    assert "(did you mean 'invpolicy_criteria'?); to switch it off" in warning
+
+
+def test_a_misspelled_hook_of_a_plugin_object_is_refused_with_a_did_you_mean() -> None:
+    class Typo:
+        @hookimpl
+        def invpolicy_reply_generator(self) -> list[Criterion]:
+            return []
+
+    with pytest.raises(
+        PluginError,
+        match=r"unknown hook 'invpolicy_reply_generator' in plugin Typo "
+        r"\(did you mean 'invpolicy_reply_generators'\?\)",
+    ):
+        make_plugin_manager(entry_points=False, disabled=(), plugins=[Typo()])
