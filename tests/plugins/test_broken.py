@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 from pathlib import Path
@@ -145,3 +146,88 @@ def test_a_misspelled_hook_of_a_plugin_object_is_refused_with_a_did_you_mean() -
         r"\(did you mean 'invpolicy_reply_generators'\?\)",
     ):
         make_plugin_manager(entry_points=False, disabled=(), plugins=[Typo()])
+
+
+# --- a plugin that hangs ------------------------------------------------------------------
+
+HANGING_POLICY = """\
+format: 1
+name: patient
+title: Patient
+summary: Uses a plugin that hangs on some invitations.
+author: The tests
+sources: [{article: tests}]
+rules:
+  - id: by-headline
+    when: {hangs: }
+    decision: accept
+  - id: default
+    decision: decline
+"""
+
+
+class Hanging:
+    """A criterion that loops forever on the headline 'loop', even past ``except Exception``."""
+
+    @hookimpl
+    def invpolicy_criteria(self) -> list[Criterion]:
+        def compile_check(params: object) -> object:
+            def check(facts: dict[str, object]) -> bool:
+                if facts.get("headline") != "loop":
+                    return True
+                while True:
+                    with contextlib.suppress(Exception):  # what a careless plugin does
+                        pass
+
+            return check
+
+        return [Criterion("hangs", "Hangs on 'loop'.", ("headline",), compile_check)]
+
+
+def test_a_hanging_plugin_is_stopped_and_switched_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from invpolicy.cli import options as cli_module
+
+    pm = make_plugin_manager(entry_points=False, disabled=())
+    pm.register(Hanging(), name="hanging-plugin")
+    monkeypatch.setattr(cli_module, "load_registry", lambda: Registry(pm))
+    policy = tmp_path / "patient.yaml"
+    policy.write_text(HANGING_POLICY, encoding="utf-8")
+    invitations = tmp_path / "invitations.yaml"
+    invitations.write_text(
+        "- {id: ann, name: Ann, headline: loop}\n"
+        "- {id: bob, name: Bob, headline: loop}\n"
+        "- {id: cleo, name: Cleo, headline: Designer}\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        cli,
+        [
+            "compare",
+            str(invitations),
+            "-p",
+            str(policy),
+            "-p",
+            "accept-all",
+            "--format",
+            "json",
+            "--plugin-timeout",
+            "0.2",
+        ],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 1
+    rows = {r["invitation"]: r["decisions"] for r in json.loads(result.stdout)["results"]}
+    assert {d["accept-all"]["decision"] for d in rows.values()} == {"accept"}
+    assert rows["ann"]["patient"]["error"] == (
+        "plugin hanging-plugin took longer than 0.2 s (policy 'patient', invitation 'ann')"
+    )
+    # Switched off for the rest of the run: even where it would not hang.
+    assert "was switched off" in rows["bob"]["patient"]["error"]
+    assert rows["cleo"]["patient"]["decision"] == "error"
+    said = [line for line in result.stderr.splitlines() if "rest of the run" in line]
+    assert said == [
+        "Warning: plugin hanging-plugin took longer than 0.2 s "
+        "and is switched off for the rest of the run"
+    ]

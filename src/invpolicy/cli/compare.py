@@ -54,6 +54,7 @@ def compare(
     output: str | None,
     explain: bool,
     what_if: bool,
+    plugin_timeout: float,
     replies: bool,
     only_disagreements: bool,
 ) -> None:
@@ -88,6 +89,7 @@ def compare(
         output,
         explain=explain,
         what_if=what_if,
+        plugin_timeout=plugin_timeout,
         replies=replies,
         only_disagreements=only_disagreements,
     )

@@ -57,6 +57,7 @@ def decide(
     output: str | None,
     explain: bool,
     what_if: bool,
+    plugin_timeout: float,
     interactive: bool,
     ask_reply: bool,
 ) -> None:
@@ -128,5 +129,6 @@ def decide(
         output,
         explain=explain,
         what_if=what_if,
+        plugin_timeout=plugin_timeout,
         replies=True,
     )

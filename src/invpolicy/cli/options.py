@@ -117,6 +117,17 @@ def output_options(command: Callable[..., Any]) -> Callable[..., Any]:
                 help="Name the facts whose value would change a decision, for the invitations "
                 "that lacked facts or on which the policies disagree.",
             ),
+            click.option(
+                "--plugin-timeout",
+                "plugin_timeout",
+                type=click.FloatRange(min=0),
+                default=10.0,
+                show_default=True,
+                metavar="SECONDS",
+                help="Stop a plugin's check or reply that runs longer than this on one "
+                "invitation: that decision is an error and the plugin is switched off for the "
+                "rest of the run (0: no limit).",
+            ),
         ]
     ):
         command = option(command)

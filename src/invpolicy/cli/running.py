@@ -127,6 +127,7 @@ def run_report(
     what_if: bool,
     replies: bool,
     only_disagreements: bool = False,
+    plugin_timeout: float | None = None,
 ) -> None:
     from invpolicy.engine.runner import compare_stream
 
@@ -144,6 +145,7 @@ def run_report(
         explain=explain,
         what_if=what_if,
         only_disagreements=only_disagreements,
+        **({} if plugin_timeout is None else {"plugin_timeout": plugin_timeout}),
     )
     report.skipped = dict(source.skipped)
     from invpolicy.reporters import reporter_class

@@ -14,6 +14,7 @@ from invpolicy.engine.decision import FROM_INVITATION, FROM_POLICY, Decision, Re
 from invpolicy.engine.nodes import Eval, Junction, Leaf, Node, NotNode
 from invpolicy.engine.scoring import ScoreNode, Scorer, SignalNode
 from invpolicy.engine.settle import settler
+from invpolicy.engine.timeout import limited
 from invpolicy.errors import PluginError
 from invpolicy.model.conditions import AllOf, AnyOf, Condition, CriterionCheck, Not, ScoreTest
 from invpolicy.model.policy import Policy, Rule
@@ -85,10 +86,13 @@ class _Compiler(ConditionVisitor[Node]):
 
     def visit_criterion(self, node: CriterionCheck) -> Node:
         criterion = self.registry.criteria[node.criterion]
-        owner = self.registry.origins[("criterion", criterion.name)].plugin
+        origin = self.registry.origins[("criterion", criterion.name)]
+        owner = origin.plugin
         check = _call_plugin(
             f"criterion '{criterion.name}' of plugin {owner}", criterion.compile, node.params
         )
+        if not origin.builtin:  # built-ins are trusted: no timer on the common path
+            check = limited(owner, check)
         self.checks.append((criterion.facts, node.params))
         logic = declared_logic(criterion, owner, node.params)
         return Leaf(node, check, criterion.facts, owner, settler(logic))
@@ -138,7 +142,8 @@ class CompiledPolicy:
         if rule.reply is None:
             return _CompiledRule(rule, when, None, ())
         generator = registry.generators[rule.reply.generator]
-        owner = registry.origins[("reply generator", generator.name)].plugin
+        origin = registry.origins[("reply generator", generator.name)]
+        owner = origin.plugin
         validator = registry.params_validator("reply generator", generator.name)
         defaults = {
             key: value
@@ -150,6 +155,8 @@ class CompiledPolicy:
             generator.compile,
             {**defaults, **rule.reply.params},
         )
+        if not origin.builtin:
+            render = limited(owner, render)
         return _CompiledRule(rule, when, render, generator.languages, owner)
 
     def _compile(self, node: Condition, registry: Registry, scorer: Scorer | None) -> Node:

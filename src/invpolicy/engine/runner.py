@@ -16,6 +16,7 @@ from typing import Any
 
 from invpolicy.engine.compiled import ERROR, CompiledPolicy
 from invpolicy.engine.decision import Decision
+from invpolicy.engine.timeout import DEFAULT_SECONDS, Limit, PluginTimeout, current
 from invpolicy.engine.whatif import Change, what_would_change
 from invpolicy.errors import InvpolicyError, PluginError, Problem
 from invpolicy.model.invitation import Invitation
@@ -148,8 +149,14 @@ def compare_stream(
     explain: bool = False,
     what_if: bool = False,
     only_disagreements: bool = False,
+    plugin_timeout: float | None = DEFAULT_SECONDS,
 ) -> Report:
     """Decide every invitation with every policy, one row at a time as ``rows`` is read.
+
+    Each call of a plugin that is not built in may take ``plugin_timeout``
+    seconds (``0`` or ``None``: no limit); one that takes longer gives that
+    decision the decision ``error`` and its plugin is switched off for the rest
+    of the run (:mod:`invpolicy.engine.timeout`).
 
     With ``what_if``, rows whose decisions lacked facts or disagree say which
     single facts would change a decision. With ``only_disagreements``, rows on
@@ -163,7 +170,8 @@ def compare_stream(
             )
         seen.add(policy.name)
     summary = Summary([p.name for p in policies])
-    rows = _rows(invitations, policies, summary, explain, what_if, only_disagreements)
+    limit = Limit(plugin_timeout)
+    rows = _rows(invitations, policies, summary, explain, what_if, only_disagreements, limit)
     return Report(tuple(policies), rows, summary, what_if, only_disagreements)
 
 
@@ -174,9 +182,12 @@ def _rows(
     explain: bool,
     what_if: bool,
     only_disagreements: bool,
+    limit: Limit,
 ) -> Iterator[Row]:
     for invitation in invitations:
-        row = Row(invitation, {p.name: _decide(p, invitation, explain) for p in policies})
+        with current(limit):
+            decisions = {p.name: _decide(p, invitation, explain, limit) for p in policies}
+        row = Row(invitation, decisions)
         summary.add(row)
         if only_disagreements and row.agree:
             continue
@@ -184,13 +195,15 @@ def _rows(
             changes = [
                 change
                 for p in policies
-                for change in _changes(p, invitation, row.decisions[p.name])
+                for change in _changes(p, invitation, row.decisions[p.name], limit)
             ]
             row = Row(invitation, row.decisions, tuple(changes))
         yield row
 
 
-def _decide(policy: CompiledPolicy, invitation: Invitation, explain: bool) -> Decision:
+def _decide(
+    policy: CompiledPolicy, invitation: Invitation, explain: bool, limit: Limit
+) -> Decision:
     """The policy's decision, or an ``error`` decision naming the plugin that failed.
 
     One plugin failing on one invitation does not stop the others from being
@@ -198,7 +211,10 @@ def _decide(policy: CompiledPolicy, invitation: Invitation, explain: bool) -> De
     """
     try:
         return policy.decide(invitation, explain=explain)
-    except PluginError as exc:
+    except (PluginError, PluginTimeout) as exc:
+        if isinstance(exc, PluginTimeout):
+            limit.switch_off(exc.plugin)
+            exc = PluginError(f"{exc} (policy '{policy.name}', invitation '{invitation.id}')")
         return Decision(
             policy=policy.name,
             invitation=invitation.id,
@@ -210,11 +226,17 @@ def _decide(policy: CompiledPolicy, invitation: Invitation, explain: bool) -> De
         )
 
 
-def _changes(policy: CompiledPolicy, invitation: Invitation, decision: Decision) -> list[Change]:
+def _changes(
+    policy: CompiledPolicy, invitation: Invitation, decision: Decision, limit: Limit
+) -> list[Change]:
     if decision.error is not None:
         return []
     try:
-        return what_would_change(policy, invitation, decision)
+        with current(limit):
+            return what_would_change(policy, invitation, decision)
+    except PluginTimeout as exc:
+        limit.switch_off(exc.plugin)
+        return []
     except PluginError:
         # The plugin fails with other facts: no change can be promised.
         return []
