@@ -231,3 +231,27 @@ def test_a_hanging_plugin_is_stopped_and_switched_off(
         "Warning: plugin hanging-plugin took longer than 0.2 s "
         "and is switched off for the rest of the run"
     ]
+
+
+@pytest.mark.usefixtures("site")
+def test_a_policy_using_a_broken_plugin_s_criterion_names_the_plugin(tmp_path: Path) -> None:
+    from invpolicy.errors import InvpolicyError
+    from invpolicy.loading.parse import read_policy
+
+    from ..conftest import POLICY_HEADER
+
+    registry = Registry(make_plugin_manager(report=lambda line: None))
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        POLICY_HEADER.format(name="p")
+        + "rules:\n  - id: r\n    when: {karma: }\n    decision: accept\n"
+        + "  - id: d\n    decision: ignore\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InvpolicyError) as exc:
+        read_policy(path, registry)
+    (problem,) = exc.value.problems
+    assert problem.message == (
+        "rules[0].when.karma: unknown criterion 'karma': it may come from plugin 'broken', "
+        "which failed to load: ModuleNotFoundError: No module named 'invpolicy_broken_nowhere'"
+    )

@@ -405,7 +405,8 @@ def _written(word: str) -> str | None:
     """``word`` as a greeting writes it: capitalised if it was all capitals or all lower case."""
     word = word.rstrip(".")
     letters = _letters(word)
-    if len(word) > MAX_LENGTH or len(letters) < 2 or _is_initial(word):
+    # Two letters at least, marks aside: "שׁ" is one letter and its mark.
+    if len(word) > MAX_LENGTH or sum(c.isalpha() for c in word) < 2 or _is_initial(word):
         return None
     if letters.islower() or (letters.isupper() and len(letters) >= 3):
         word = re.sub(r"[^-'\u2019]+", lambda m: m.group().capitalize(), word)

@@ -180,11 +180,8 @@ class Semantics:
     def _criterion(self, name: str, params: Any, path: JsonPath) -> None:
         if name not in self.registry.criteria:
             known = [*self.registry.criteria, *OPERATORS]
-            self._add(
-                path,
-                f"unknown criterion '{name}'{did_you_mean(name, known)}{_switched_off()}",
-                key=True,
-            )
+            hint = did_you_mean(name, known) + _switched_off() + self.registry.broken_hint()
+            self._add(path, f"unknown criterion '{name}'{hint}", key=True)
         elif params is None or isinstance(params, dict):
             validator = self.registry.params_validator("criterion", name)
             self.problems.extend(check(validator, params or {}, self.doc, path))
@@ -207,6 +204,7 @@ class Semantics:
         generator = self.registry.generators.get(name)
         if generator is None:
             hint = did_you_mean(name, self.registry.generators) + _switched_off()
+            hint += self.registry.broken_hint()
             self._add((*path, "generator"), f"unknown reply generator '{name}'{hint}")
             return
         params = data.get("params") or {}
