@@ -56,7 +56,7 @@ def test_every_command_with_a_format_takes_its_choices_from_the_registry():
         "validate": format_names("validation"),
     }
     # What users knew before the registry, unchanged.
-    assert format_names("decisions") == ["table", "json", "csv", "markdown", "html"]
+    assert format_names("decisions") == ["table", "json", "jsonl", "csv", "markdown", "html"]
     assert format_names("findings") == format_names("tests") == ["text", "json"]
     assert format_names("policy") == ["yaml", "json"]
 

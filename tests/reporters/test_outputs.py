@@ -429,6 +429,16 @@ def test_reports_on_a_terminal_show_control_characters_as_text(monkeypatch):
     assert options.report_stream("csv") is plain
 
 
+def _has_exponent(value: object) -> bool:
+    if isinstance(value, float):
+        return "e" in repr(value)
+    if isinstance(value, dict):
+        return any(_has_exponent(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_exponent(v) for v in value)
+    return False
+
+
 def test_the_fast_json_writer_writes_what_json_writes() -> None:
     from hypothesis import given, settings
     from hypothesis import strategies as st
@@ -451,9 +461,22 @@ def test_the_fast_json_writer_writes_what_json_writes() -> None:
     @settings(max_examples=300, deadline=None)
     @given(values)
     def same(value: object) -> None:
-        assert dumps(value) == json.dumps(value, ensure_ascii=False, indent=2)
+        written = dumps(value)
+        assert json.loads(written) == value
+        # The same text, but for numbers json writes with an exponent (1e-05 as 0.00001).
+        if not _has_exponent(value):
+            assert written == json.dumps(value, ensure_ascii=False, indent=2)
 
     same()
     # What orjson refuses goes to json: half of a surrogate pair, a very large integer.
     for odd in ({"text": "\ud83d"}, [2**70]):
         assert dumps(odd) == json.dumps(odd, ensure_ascii=False, indent=2)
+
+
+def test_jsonl_writes_one_result_a_line_then_the_summary() -> None:
+    result = run("compare", INVITATIONS, *THREE, "--format", "jsonl")
+    assert result.exit_code == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    full = json.loads(run("compare", INVITATIONS, *THREE, "--format", "json").stdout)
+    assert lines[:-1] == full["results"]
+    assert lines[-1] == {key: full[key] for key in ("summary", "skipped", "policies")}

@@ -138,7 +138,7 @@ def run_report(
     read = [f if isinstance(f, Path) else getattr(f, "disk_path", None) for f in source.inputs]
     if output is not None and same_file(output, inputs.path, inputs.facts, *read, *paths):
         raise click.UsageError(f"--output {output} would overwrite an input file")
-    streams = output is None and output_format in ("json", "csv")
+    streams = output is None and output_format in ("json", "jsonl", "csv")
     report = compare_stream(
         progress(source, quiet=streams and sys.stdout.isatty()),
         policies,

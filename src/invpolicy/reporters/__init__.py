@@ -56,6 +56,7 @@ FORMATS: tuple[Format, ...] = (
     _format("text", "invpolicy.reporters.text:TextReporter", "findings", "tests", "validation"),
     _format("yaml", "invpolicy.reporters.yamlfile:YamlReporter", "policy"),
     _format("json", "invpolicy.reporters.jsonfile:JsonReporter", *KINDS),
+    _format("jsonl", "invpolicy.reporters.jsonfile:JsonLinesReporter", "decisions"),
     _format("csv", "invpolicy.reporters.files:CsvReporter", "decisions"),
     _format("markdown", "invpolicy.reporters.files:MarkdownReporter", "decisions"),
     _format("html", "invpolicy.reporters.files:HtmlReporter", "decisions"),

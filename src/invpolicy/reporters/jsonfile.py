@@ -138,6 +138,31 @@ class JsonReporter(Reporter):
         self._dump(data)
 
 
+class JsonLinesReporter(Reporter):
+    """``--format jsonl``: one decided invitation per line, written as it is decided.
+
+    Each line is one result of the JSON document (``invitation``, ``name``,
+    ``agree``, ``decisions``...); the last line holds what comes once all are
+    read: ``{"summary": ..., "skipped": ..., "policies": [...]}``.
+    """
+
+    name = "jsonl"
+
+    def decisions(self, report: Report) -> None:
+        import orjson
+
+        write = self.stream.write
+        tail: dict[str, Any] = {}
+        for key, value in report.json_parts():
+            if key != "results":
+                tail[key] = value
+                continue
+            for row in value:
+                write(orjson.dumps(row).decode() + "\n")
+        write(orjson.dumps({key: tail[key] for key in ("summary", "skipped", "policies")}).decode())
+        write("\n")
+
+
 def _indented(value: Any, pad: str) -> str:
     """``value`` as indented JSON, its lines after the first indented by ``pad``."""
     return dumps(value).replace("\n", "\n" + pad)
@@ -146,8 +171,10 @@ def _indented(value: Any, pad: str) -> str:
 def dumps(value: Any) -> str:
     """``value`` as JSON indented by two spaces, non-ASCII text as it is.
 
-    orjson writes it in C, byte for byte as ``json.dumps(value, ensure_ascii=False,
-    indent=2)`` does and several times faster; what it refuses (half of a
+    orjson writes it in C, several times faster than ``json.dumps(value,
+    ensure_ascii=False, indent=2)`` and the same text, but for numbers below
+    0.0001 or from 10**16 up, which it writes without an exponent (``0.00001``
+    for ``1e-05``: the same number when read). What it refuses (half of a
     surrogate pair in a plugin's text, an integer past 64 bits) goes to ``json``.
     """
     import orjson
