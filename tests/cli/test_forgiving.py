@@ -188,3 +188,24 @@ def test_a_facts_file_refuses_unknown_fields_and_sums_up_stale_entries(tmp_path:
         f"{facts}:3:1: note: 6 entries match no invitation (anne (did you mean 'anna'?), "
         "gone-0, gone-1 and 3 more); that is normal for invitations since accepted or declined"
     )
+
+
+def test_a_facts_file_beside_that_is_not_a_regular_file_is_not_read(tmp_path: Path) -> None:
+    import os
+
+    path = tmp_path / "inv.yaml"
+    path.write_text("- id: anna\n  name: Anna Berg\n", encoding="utf-8")
+    os.symlink("/proc/self/environ", tmp_path / "inv.facts.yaml")
+    result = run("decide", str(path), "-p", "ask-first", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == (
+        f"Not reading {tmp_path / 'inv.facts.yaml'}: not a regular file (name one with --facts)\n"
+    )
+
+
+def test_columns_that_differ_only_in_case_are_one_column_twice(tmp_path: Path) -> None:
+    path = tmp_path / "pending.csv"
+    path.write_text("id,name,colour,Colour\na,A,red,blue\n", encoding="utf-8")
+    result = run("decide", str(path), "-p", "ask-first")
+    assert result.exit_code == 1
+    assert result.stderr == f"{path}:1:4: column 'Colour' appears twice (first as column 3)\n"

@@ -217,7 +217,7 @@ def test_the_default_facts_file_is_not_written_through_a_link_out_of_its_folder(
     assert result.exit_code == 1
     assert "Enter to skip" not in result.output  # refused before any question
     assert result.stderr == (
-        f"Error: {folder / 'pending.facts.yaml'} is a symbolic link out of its folder (to "
+        f"{folder / 'pending.facts.yaml'}:1:1: a symbolic link out of its folder (to "
         f"{outside}); the answers are not written through it: name the file with "
         "--facts PATH\n"
     )

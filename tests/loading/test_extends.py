@@ -380,3 +380,13 @@ def test_extends_reads_only_regular_files(write, registry, tmp_path, target) -> 
         pytest.skip(f"{target} does not exist here")
     path = write("mine.yaml", f"format: 1\nname: mine\nextends: {target}\n")
     assert _problems(path, registry) == [f"{path}:3:10: extends: {target}: is not a regular file"]
+
+
+def test_a_name_that_finds_a_link_into_proc_beside_is_not_read(write, registry, tmp_path) -> None:
+    import os
+
+    os.symlink("/proc/self/environ", tmp_path / "penv.yaml")
+    path = write("mine.yaml", "format: 1\nname: mine\nextends: penv\n")
+    assert _problems(path, registry) == [
+        f"{path}:3:10: extends: {tmp_path / 'penv.yaml'}: is not a regular file"
+    ]

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from invpolicy.errors import InvpolicyError, Problem
 from invpolicy.schema.fields import Field, invitation_fields, shown
 from invpolicy.text import counted, inert
 
@@ -182,11 +183,11 @@ def answers_target(
     if leads is not None:
         # The default file is found, not named: a link planted beside the
         # invitations must not send the answers anywhere else on the disk.
-        raise click.ClickException(
-            f"{inert(str(target))} is a symbolic link out of its folder (to "
-            f"{inert(str(leads))}); the answers are not written through it: name the "
-            "file with --facts PATH"
+        message = (
+            f"a symbolic link out of its folder (to {leads}); the answers are not written "
+            "through it: name the file with --facts PATH"
         )
+        raise InvpolicyError(Problem(str(target), 1, 1, message))
     return target, False
 
 

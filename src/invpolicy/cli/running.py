@@ -107,10 +107,15 @@ def facts_to_read(invitations: str, facts: str | None, no_facts: bool) -> str | 
         return facts
     if no_facts:
         return None
+    from invpolicy.io.files import regular_file
     from invpolicy.loading.facts import facts_path_for
 
     beside = facts_path_for(invitations)
-    if not beside.is_file():
+    if not beside.exists():
+        return None
+    if not regular_file(beside):
+        # Found, not named: a FIFO, a device or a link into /proc is not read.
+        click.echo(f"Not reading {beside}: not a regular file (name one with --facts)", err=True)
         return None
     click.echo(f"Reading the facts saved in {beside} (--no-facts leaves them out)", err=True)
     return str(beside)

@@ -52,6 +52,22 @@ def open_file(path: Source, shown: str, limit: int | None = None) -> BinaryIO:
         raise InvpolicyError(open_problem(shown, exc)) from None
 
 
+#: Where the system keeps entries that look like files but are not anyone's data.
+_SYSTEM = (Path("/proc"), Path("/sys"), Path("/dev"))
+
+
+def regular_file(path: Path) -> bool:
+    """Whether ``path`` is a regular file, not under ``/proc``, ``/sys`` or ``/dev``
+    (whose entries look regular), links followed."""
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return False
+        resolved = path.resolve()
+    except OSError:
+        return False
+    return not any(resolved.is_relative_to(root) for root in _SYSTEM)
+
+
 def too_large(shown: str, limit: int | None = None) -> InvpolicyError:
     """The error for a file over ``limit`` bytes (by default :data:`MAX_FILE_BYTES`)."""
     limit = MAX_FILE_BYTES if limit is None else limit

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from invpolicy.errors import InvpolicyError, Problem, did_you_mean
 from invpolicy.io.document import Document, JsonPath, dotted
+from invpolicy.io.files import regular_file
 from invpolicy.resources import load_schema
 from invpolicy.schema.check import check
 
@@ -39,7 +40,7 @@ def parent_path(ref: str, doc: Document, registry: Registry) -> Path:
     here = Path(doc.path).parent
     if looks_like_path(ref):
         path = here / ref
-        if path.is_file() and not _system_file(path):
+        if regular_file(path):
             return path
         if path.is_dir():
             why = "is a directory, not a policy file"
@@ -50,6 +51,10 @@ def parent_path(ref: str, doc: Document, registry: Registry) -> Path:
         raise InvpolicyError(doc.problem(("extends",), f"extends: {path}: {why}"))
     found = find_policy(ref, registry, beside=here)
     if found is not None:
+        if not regular_file(found):  # a file beside, linked into /proc or to a device
+            raise InvpolicyError(
+                doc.problem(("extends",), f"extends: {found}: is not a regular file")
+            )
         return found
     raise InvpolicyError(
         doc.problem(
@@ -58,16 +63,6 @@ def parent_path(ref: str, doc: Document, registry: Registry) -> Path:
             f"and no file {ref}.yaml beside this one",
         )
     )
-
-
-#: Where the system keeps files that look regular but are not policies anyone wrote.
-_SYSTEM = (Path("/proc"), Path("/sys"), Path("/dev"))
-
-
-def _system_file(path: Path) -> bool:
-    """Whether ``path`` leads into ``/proc``, ``/sys`` or ``/dev`` (their entries look regular)."""
-    resolved = path.resolve()
-    return any(resolved.is_relative_to(root) for root in _SYSTEM)
 
 
 #: The most rules a policy may hold, as the schema says, counted once flattened.

@@ -317,11 +317,12 @@ def _csv_header(shown_as: str, line: int, header: list[str]) -> list[str]:
     fields = {column_key(name): name for name in invitation_fields()}
     names = [fields.get(column_key(cell), cell.strip()) for cell in header]
     problems: list[Problem] = []
-    for col, name in enumerate(names, start=1):
+    keys = [column_key(name) for name in names]  # "Colour" and "colour" are one column
+    for col, (name, key) in enumerate(zip(names, keys, strict=True), start=1):
         if not name:
             problems.append(Problem(shown_as, line, col, f"column {col} has no name"))
-        elif names.index(name) + 1 < col:
-            message = f"column '{name}' appears twice (first as column {names.index(name) + 1})"
+        elif keys.index(key) + 1 < col:
+            message = f"column '{name}' appears twice (first as column {keys.index(key) + 1})"
             problems.append(Problem(shown_as, line, col, message))
     if problems:
         raise InvpolicyError(problems)

@@ -148,7 +148,7 @@ def _read_file(path: Path, settings: Settings) -> None:
     reply = data.get("reply")
     settings.reply.update(reply if isinstance(reply, dict) else {})
     if problems:
-        raise InvpolicyError(problems)
+        raise InvpolicyError(sorted(problems))
 
 
 def _read_env(env: Mapping[str, str], settings: Settings) -> None:
