@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import random
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -263,10 +263,16 @@ def _invitation(rng: random.Random, index: int) -> dict[str, Any]:
     return {key: value for key, value in facts.items() if value is not None}
 
 
+def stream(size: int, seed: int = SEED) -> Iterator[dict[str, Any]]:
+    """The invitations of :func:`generate`, one at a time: a million need not fit in memory."""
+    rng = random.Random(seed)
+    for index in range(size):
+        yield _invitation(rng, index)
+
+
 def generate(size: int, seed: int = SEED) -> list[dict[str, Any]]:
     """``size`` invitations as the mappings an invitations file holds."""
-    rng = random.Random(seed)
-    return [_invitation(rng, index) for index in range(size)]
+    return list(stream(size, seed))
 
 
 def build(records: Iterable[dict[str, Any]]) -> list[Invitation]:

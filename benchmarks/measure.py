@@ -46,8 +46,21 @@ def each(function: Callable[[T], object], items: Sequence[T]) -> Callable[[], No
     return loop
 
 
+class Aborted(Exception):
+    """The run cannot give honest figures: a contender decides differently, a tool is missing."""
+
+
 class ChildFailed(RuntimeError):
-    """A command run by :func:`run_child` exited with an error."""
+    """A command run by :func:`run_child` exited with an error.
+
+    ``status`` is its exit status, ``stderr`` the end of what it wrote on
+    standard error.
+    """
+
+    def __init__(self, argv: Sequence[str], status: int, stderr: str) -> None:
+        super().__init__(f"{' '.join(argv)} failed:\n{stderr}")
+        self.status = status
+        self.stderr = stderr
 
 
 @dataclass(frozen=True)
@@ -58,36 +71,47 @@ class ChildRun:
     max_rss_kib: int
 
 
-#: Starts a command, its output thrown away, and prints its wall time, its peak
-#: resident memory in KiB (ru_maxrss on Linux) and its exit status. On Linux a
-#: process started with exec inherits, in ru_maxrss, the peak of the process it
-#: replaced: started straight from the harness, which holds the corpus, every
-#: command would report at least the harness's size. This small process starts
-#: it instead, so that the figure is the command's own.
+#: Starts a command, its output sent to the file named by its first argument,
+#: and prints its wall time, its peak resident memory in KiB (ru_maxrss on
+#: Linux) and its exit status. On Linux a process started with exec inherits,
+#: in ru_maxrss, the peak of the process it replaced: started straight from the
+#: harness, which holds the corpus, every command would report at least the
+#: harness's size. This small process starts it instead, so that the figure is
+#: the command's own.
 _WRAPPER = """\
 import os, sys, time
-quiet = [(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)]
+flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+output = [(os.POSIX_SPAWN_OPEN, 1, sys.argv[1], flags, 0o644)]
 start = time.perf_counter()
-pid = os.posix_spawn(sys.argv[1], sys.argv[1:], os.environ, file_actions=quiet)
+pid = os.posix_spawn(sys.argv[2], sys.argv[2:], os.environ, file_actions=output)
 _, status, usage = os.wait4(pid, 0)
 print(time.perf_counter() - start, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
 """
 
 
-def run_child(argv: Sequence[str]) -> ChildRun:
-    """Run ``argv``, its output thrown away: its wall time and its own peak memory.
+def run_child(
+    argv: Sequence[str],
+    *,
+    stdout: Path | None = None,
+    environment: Mapping[str, str] | None = None,
+) -> ChildRun:
+    """Run ``argv``: its wall time and its own peak memory.
 
-    The command runs with Python's bytecode cache on, as by default, even where
+    Its standard output goes to the file ``stdout`` (replaced), or is thrown
+    away; ``environment`` adds variables to the harness's own. The command runs
+    with Python's bytecode cache on, as by default, even where
     ``PYTHONDONTWRITEBYTECODE`` is set: otherwise a command from an editable
     install would compile its modules at every start, and its time would be the
     compiler's. Raises :class:`ChildFailed`, with the end of its standard error,
     if the command fails.
     """
-    environment = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(environment or {})
+    output = str(stdout) if stdout is not None else os.devnull
     with tempfile.TemporaryFile() as errors:
         done = subprocess.run(
-            [sys.executable, "-c", _WRAPPER, *argv],
-            env=environment,
+            [sys.executable, "-c", _WRAPPER, output, *argv],
+            env=env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=errors,
@@ -98,7 +122,8 @@ def run_child(argv: Sequence[str]) -> ChildRun:
         if done.returncode != 0 or found[2] != "0":
             errors.seek(0)
             message = errors.read().decode(errors="replace")[-2000:]
-            raise ChildFailed(f"{' '.join(argv)} failed:\n{message}")
+            status = int(found[2]) if done.returncode == 0 else done.returncode
+            raise ChildFailed(argv, status, message)
     seconds, max_rss_kib, _ = found
     return ChildRun(float(seconds), int(max_rss_kib))
 
