@@ -6,14 +6,20 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import endtoend
+import report_endtoend
+from endtoend import EndToEnd
+from figures import count_runs, duration, rate, table, us
 from measure import Machine
+from targets import Target, verdict
 
 #: invpolicy may take at most this many times as long as the hand-written function.
-FLOOR_TARGET = 2.0
+FLOOR_TARGET = 1.2
+#: invpolicy should take less than this share of a peer's time (an aim), by peer;
+#: any other peer, invpolicy should be faster than.
+PEER_AIMS = {"zen-engine, one compiled expression": 0.85}
 #: A command may take at most this many times as long as ``python -c pass``.
 STARTUP_TARGET = 5.0
-#: Peak memory on the large file may be at most this many times that on the small one.
-FLAT_TARGET = 1.1
 
 
 @dataclass(frozen=True)
@@ -49,18 +55,6 @@ class StartUp:
     seconds: float
 
 
-@dataclass(frozen=True)
-class Streaming:
-    """``invpolicy compare`` on a JSON Lines file of ``size`` invitations."""
-
-    size: int
-    #: The size of the file given to compare, and of the same invitations with every fact.
-    file_bytes: int
-    every_fact_bytes: int
-    seconds: float
-    max_rss_kib: int
-
-
 @dataclass
 class Results:
     """Everything one run measured; a section that was not run is None."""
@@ -79,50 +73,13 @@ class Results:
     contenders: list[ContenderSpeed] | None = None
     startup_runs: int = 0
     startup: list[StartUp] | None = None
-    streaming: list[Streaming] | None = None
+    endtoend: EndToEnd | None = None
     #: Which source was measured (a git commit), when the run can tell.
     source: str = ""
     #: The load average over the last minute when the run ended.
     load_after: float = 0.0
-
-
-def table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[int]) -> str:
-    """A Markdown table, its columns padded; the columns in ``right`` aligned right."""
-    cells = [list(headers), *[list(row) for row in rows]]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-
-    def line(row: Sequence[str]) -> str:
-        padded = [
-            cell.rjust(width) if i in right else cell.ljust(width)
-            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
-        ]
-        return "| " + " | ".join(padded) + " |"
-
-    rule = "|".join(
-        "-" * (w + 1) + ":" if i in right else "-" * (w + 2) for i, w in enumerate(widths)
-    )
-    return "\n".join([line(cells[0]), f"|{rule}|", *map(line, cells[1:])])
-
-
-def _us(seconds: float, size: int) -> str:
-    return f"{seconds / size * 1e6:.2f}"
-
-
-def _rate(seconds: float, size: int) -> str:
-    return f"{size / seconds:,.0f}"
-
-
-def _mib(kib: int) -> str:
-    return f"{kib / 1024:.1f}"
-
-
-def _verdict(ratio: float, limit: float, *, below: bool = False) -> str:
-    """Met or not: ``ratio`` at most ``limit`` (strictly below it with ``below``)."""
-    met = ratio < limit if below else ratio <= limit
-    verdict = "met" if met else "not met"
-    if abs(ratio - limit) < 0.1 * limit:
-        verdict += ", within 10% of the target, which run-to-run noise can cross"
-    return verdict
+    #: How long the whole run took, in seconds.
+    elapsed: float = 0.0
 
 
 def coverage_table(coverage: dict[str, Counter[str]], size: int) -> str:
@@ -135,7 +92,7 @@ def coverage_table(coverage: dict[str, Counter[str]], size: int) -> str:
 
 
 def policies_table(policies: Sequence[PolicySpeed], size: int) -> str:
-    rows = [[p.name, str(p.rules), _us(p.seconds, size), _rate(p.seconds, size)] for p in policies]
+    rows = [[p.name, str(p.rules), us(p.seconds, size), rate(p.seconds, size)] for p in policies]
     return table(["policy", "rules", "µs per decision", "decisions per second"], rows, [1, 2, 3])
 
 
@@ -154,7 +111,7 @@ def contenders_table(contenders: Sequence[ContenderSpeed], size: int) -> str:
             rows.append([c.label, "not installed", "-", "-", "-"])
             continue
         ratio = f"{ours / c.seconds:.2f}"
-        rows.append([c.label, c.version, _us(c.seconds, size), _rate(c.seconds, size), ratio])
+        rows.append([c.label, c.version, us(c.seconds, size), rate(c.seconds, size), ratio])
     headers = ["strong-ties-only by", "version", "µs per decision", "decisions per second"]
     return table([*headers, "invpolicy time ÷ its time"], rows, right=[2, 3, 4])
 
@@ -168,72 +125,70 @@ def startup_table(startup: Sequence[StartUp]) -> str:
     return table(["", "command", "median ms", "x `python -c pass`"], rows, right=[2, 3])
 
 
-def streaming_table(streaming: Sequence[Streaming]) -> str:
-    rows = [
-        [
-            f"{s.size:,}",
-            f"{s.file_bytes / 1024 / 1024:.2f}",
-            f"{s.seconds:.2f}",
-            _rate(s.seconds, s.size),
-            _mib(s.max_rss_kib),
-        ]
-        for s in streaming
-    ]
-    small, large = streaming
-    rows.append(
-        [
-            "ratio",
-            f"{large.file_bytes / small.file_bytes:.2f}",
-            f"{large.seconds / small.seconds:.2f}",
-            "",
-            f"{large.max_rss_kib / small.max_rss_kib:.2f}",
-        ]
-    )
-    headers = ["invitations", "file MiB", "wall s", "invitations per second", "peak MiB"]
-    return table(headers, rows, right=[1, 2, 3, 4])
-
-
-def _bytes_per_invitation(streaming: Sequence[Streaming]) -> float:
-    small, large = streaming
-    return (large.max_rss_kib - small.max_rss_kib) * 1024 / (large.size - small.size)
-
-
-def targets(results: Results) -> list[str]:
-    """One line per target of the sections that ran: the target, the figure, met or not."""
-    lines = []
+def goals(results: Results) -> list[Target]:
+    """The targets of the sections that ran, in the order of the page."""
+    found = []
     if results.contenders:
         ours = _seconds(results.contenders, INVPOLICY)
         ratio = ours / _seconds(results.contenders, FLOOR)
-        lines.append(
-            f"invpolicy at most {FLOOR_TARGET:g}x the hand-written function on "
-            f"strong-ties-only: {ratio:.2f}x, {_verdict(ratio, FLOOR_TARGET)}."
+        wanted = f"within {FLOOR_TARGET:g}x"
+        line = (
+            f"invpolicy within {FLOOR_TARGET:g}x the hand-written function on "
+            f"strong-ties-only: {ratio:.2f}x, {verdict(ratio, FLOOR_TARGET)}."
         )
+        what = "strong-ties-only, invpolicy ÷ hand-written Python"
+        found.append(Target(line, what, f"{ratio:.2f}x", wanted, ratio <= FLOOR_TARGET))
         for peer in [c for c in results.contenders if c.kind == PEER]:
-            if peer.seconds is None:
-                lines.append(f"invpolicy faster than {peer.label}: not measured, not installed.")
-                continue
-            ratio = ours / peer.seconds
-            lines.append(
-                f"invpolicy faster than {peer.label}: {ratio:.2f}x its time, "
-                f"{_verdict(ratio, 1, below=True)}."
-            )
+            found.append(_peer_target(peer, ours))
     if results.startup:
         base = results.startup[0].seconds
         for s in results.startup[1:]:
             ratio = s.seconds / base
-            lines.append(
+            line = (
                 f"`{s.command}` at most {STARTUP_TARGET:g}x `python -c pass`: "
-                f"{ratio:.2f}x, {_verdict(ratio, STARTUP_TARGET)}."
+                f"{ratio:.2f}x, {verdict(ratio, STARTUP_TARGET)}."
             )
-    if results.streaming:
-        small, large = results.streaming
-        ratio = large.max_rss_kib / small.max_rss_kib
-        lines.append(
-            f"`compare` memory flat, at most {FLAT_TARGET:g}x from {small.size:,} to "
-            f"{large.size:,} invitations: {ratio:.2f}x ({_mib(small.max_rss_kib)} MiB, then "
-            f"{_mib(large.max_rss_kib)} MiB), {_verdict(ratio, FLAT_TARGET)}."
-        )
-    return lines
+            what = f"start-up, {s.label}, ÷ `python -c pass`"
+            wanted = f"at most {STARTUP_TARGET:g}x"
+            met = ratio <= STARTUP_TARGET
+            found.append(
+                Target(line, what, f"{ratio:.2f}x", wanted, met, brief=s.label != "version")
+            )
+    if results.endtoend:
+        found += report_endtoend.targets(results.endtoend)
+    return found
+
+
+def _peer_target(peer: ContenderSpeed, ours: float) -> Target:
+    aim = PEER_AIMS.get(peer.label)
+    what = f"strong-ties-only, invpolicy ÷ {peer.label}"
+    if aim is None:
+        head, wanted, limit = f"invpolicy faster than {peer.label}", "below 1x", 1.0
+    else:
+        head = f"invpolicy below {aim:g}x the time of {peer.label} (aim)"
+        wanted, limit = f"below {aim:g}x (aim)", aim
+    if peer.seconds is None:
+        line = f"{head}: not measured, not installed."
+        return Target(line, what, "not installed", wanted, met=False, brief=aim is not None)
+    ratio = ours / peer.seconds
+    its = " its time" if aim is None else ""
+    line = f"{head}: {ratio:.2f}x{its}, {verdict(ratio, limit, below=True)}."
+    return Target(line, what, f"{ratio:.2f}x", wanted, ratio < limit, brief=aim is not None)
+
+
+def targets(results: Results) -> list[str]:
+    """One line per target of the sections that ran: the target, the figure, met or not."""
+    return [target.line for target in goals(results)]
+
+
+def speed_table(results: Results) -> str:
+    """The main targets as a short Markdown table, for the README."""
+    rows = [
+        [t.what, t.figure, t.wanted, "met" if t.met else "not met"]
+        for t in goals(results)
+        if t.brief
+    ]
+    return table(["measure", "figure", "target", "status"], rows, right=[1])
 
 
 def summary(results: Results) -> str:
@@ -254,9 +209,13 @@ def summary(results: Results) -> str:
             startup_table(results.startup),
             _STARTUP_COST_TEXT,
         ]
-    if results.streaming:
-        parts += ["invpolicy compare, end to end", streaming_table(results.streaming)]
+    if results.endtoend:
+        parts += report_endtoend.tables(results.endtoend)
     parts += ["Targets", "\n".join(f"- {line}" for line in targets(results))]
+    parts += [
+        "Speed, for the README (the full table is in docs/benchmarks.md)",
+        speed_table(results),
+    ]
     return "\n\n".join(parts) + "\n"
 
 
@@ -275,6 +234,7 @@ def _machine_lines(results: Results) -> list[str]:
         f"- invpolicy: {results.version}" + (f", {results.source}" if results.source else ""),
         f"- peer engines: {peers}",
         f"- date: {m.date}",
+        f"- duration of the run: {duration(results.elapsed)}",
         f"- load average over one minute, on {m.cores} cores: {m.load:.2f} just before "
         f"the run, {results.load_after:.2f} at its end (the run itself accounts for about 1 "
         "of the latter; the rest is other work on the machine)",
@@ -353,28 +313,6 @@ installed beside the interpreter that runs the benchmark. The last command
 reads one invitation from a JSON Lines file, decides it with one policy, and
 prints the table."""
 
-_STREAMING_TEXT = """\
-`invpolicy compare FILE -p strong-ties-only -p ask-first -p common-ground
---format json -o OUT`, end to end in a child process (reading, checking,
-deciding, writing the report), on a JSON Lines file of the corpus's first
-{large:,} invitations and on one of its first {small:,}. The wall time is the
-shortest of {runs}; the peak memory is the largest resident size of the
-process (`ru_maxrss`, from `os.wait4` in the small process that starts it),
-the largest over those runs.
-
-Each line of the file holds the facts that these three policies and their
-replies read (id, name, language, met in person, exchanges, mutual
-connections, shared groups, common ground, note, answer), as compact JSON.
-With every fact of the corpus, the {large:,} invitations would make
-{every:.1f} MiB, and `compare` refuses a file larger than 20 MB (see
-[Invitations](invitations.md)).
-
-`compare` reads a JSON Lines file one line at a time and writes each result as
-it goes, keeping neither the invitations nor the decisions. What can grow with
-the file is the index of the ids already seen, with the line of each, which it
-keeps to report a duplicate id: here the peak grew by {growth:.1f} MiB from
-{small:,} to {large:,} invitations, {per:.0f} bytes per invitation."""
-
 _REPRODUCE_TEXT = """\
 With tox, from the root of the repository:
 
@@ -385,7 +323,7 @@ tox -e bench
 builds invpolicy's wheel, installs it in a fresh environment with the peer
 engines pinned in `benchmarks/requirements.txt` (benchmark dependencies only,
 never invpolicy's), runs `python benchmarks/run.py`, and so rewrites this page.
-It takes a few minutes. Options go after `--`, as in `tox -e bench -- --quick`.
+Options go after `--`, as in `tox -e bench -- --quick`.
 
 In a development environment where invpolicy is installed:
 
@@ -394,14 +332,26 @@ python -m pip install -r benchmarks/requirements.txt
 python benchmarks/run.py
 ```
 
+This run took {elapsed} (see [The machine](#the-machine)); most of it goes to
+the end-to-end section's child processes, the more so while a command is slow
+on a format. By default, each in-process timing is the shortest of 3 runs, and
+so is each end-to-end command on {formats:,} and {reports:,} invitations; the
+start-up is the median of 21 runs; the memory files and the largest file are
+run once (their figures are wall times of one run, and peaks, which vary
+little). The end-to-end files go to a temporary folder (about 300 MB with the
+largest file, and its 2 GB report while it is written), removed at the end.
+
 Without the peers, their rows say "not installed". The options: `--size N`
-(invitations in the corpus, default 100000), `--repeat N` (runs of each timing,
-default 3), `--only SECTION` (repeatable: `policies`, `strong-ties-only`,
-`startup`, `compare`), `--output PATH` (default `docs/benchmarks.md`; `-` to
-write no page), and `--quick` (a small corpus and single runs: a check that the
-harness works, not figures to publish). The page is written only when the run
-completes. Figures from another machine, or from a busy one, differ: compare
-the ratios rather than the times."""
+(invitations in the corpus of the in-process sections, default 100000),
+`--repeat N` (runs of each timing, default 3), `--scale F` (multiplies the
+sizes of the end-to-end files, default 1), `--skip-largest` (leaves out the
+file of 1,000,000 invitations, the longest run), `--only SECTION`
+(repeatable: `policies`, `strong-ties-only`, `startup`, `compare`), `--output
+PATH` (default `docs/benchmarks.md`; `-` to write no page), and `--quick`
+(smaller sizes, the end-to-end ones a hundredth, and single runs: a check that
+the harness works, not figures to publish). The page is written only when the
+run completes. Figures from another machine, or from a busy one, differ:
+compare the ratios rather than the times."""
 
 _CORPUS_TEXT = """\
 {size:,} invitations generated by `benchmarks/corpus.py` from a fixed seed
@@ -419,20 +369,18 @@ The `Invitation` objects are built before any timing. Every rule of every
 bundled policy must fire on the corpus (the run warns if one does not):"""
 
 
-def count_runs(count: int) -> str:
-    """The number of runs, in words: "1 run", "3 runs"."""
-    return "1 run" if count == 1 else f"{count} runs"
-
-
 def document(results: Results) -> str:
     """The page ``docs/benchmarks.md``: what was measured, where, the figures, the targets."""
     size, runs = results.size, count_runs(results.repeat)
     parts = [
         "# Benchmarks",
         "How fast invpolicy decides, against a hand-written function and other rule\n"
-        "engines, how fast its command starts, and how its memory behaves on a large\n"
-        "file. Every figure on this page comes from one run of `benchmarks/run.py` on\n"
-        "the machine below, which wrote the page (see [How to reproduce](#how-to-reproduce)).",
+        "engines; how fast its command starts; and how `invpolicy compare` does end to\n"
+        "end, as a user runs it, on every input format and report, beside a\n"
+        "hand-written script, with its memory as the file grows. Every figure on this\n"
+        "page comes from one run of `benchmarks/run.py` on the machine below, which\n"
+        "wrote the page (see [How to reproduce](#how-to-reproduce)); each target, met\n"
+        "or not, is in [Targets](#targets).",
         "## The machine",
         "\n".join(_machine_lines(results)),
         "## The corpus",
@@ -458,24 +406,16 @@ def document(results: Results) -> str:
             startup_table(results.startup),
             _STARTUP_COST_TEXT,
         ]
-    if results.streaming:
-        small, large = results.streaming
-        parts += [
-            "## `invpolicy compare` on a large file",
-            _STREAMING_TEXT.format(
-                small=small.size,
-                large=large.size,
-                runs=runs,
-                every=large.every_fact_bytes / 1024 / 1024,
-                growth=(large.max_rss_kib - small.max_rss_kib) / 1024,
-                per=_bytes_per_invitation(results.streaming),
-            ),
-            streaming_table(results.streaming),
-        ]
+    if results.endtoend:
+        parts += report_endtoend.section(results.endtoend)
     parts += [
         "## Targets",
         "\n".join(f"- {line}" for line in targets(results)),
         "## How to reproduce",
-        _REPRODUCE_TEXT,
+        _REPRODUCE_TEXT.format(
+            elapsed=duration(results.elapsed),
+            formats=endtoend.FORMATS_SIZE,
+            reports=endtoend.REPORTS_SIZE,
+        ),
     ]
     return "\n\n".join(parts) + "\n"

@@ -1,12 +1,15 @@
 """Benchmark invpolicy, print the figures, and write them to docs/benchmarks.md.
 
-    python benchmarks/run.py [--quick] [--size N] [--repeat N] [--only SECTION]... [--output PATH]
+    python benchmarks/run.py [--quick] [--size N] [--repeat N] [--scale F] [--skip-largest]
+                             [--only SECTION]... [--output PATH]
 
 The sections: the bundled policies' decisions per second; strong-ties-only
 against a hand-written function and three peer engines; the command's start-up;
-``invpolicy compare`` end to end on a large file, with its peak memory. Every
-figure comes from this one run. The page is written only once the run
-completes; a contender that decides differently from invpolicy stops the run.
+``invpolicy compare`` end to end, as a user runs it (:mod:`endtoend`): on every
+input format beside a hand-written script, the table and HTML reports, and its
+peak memory as the file grows. Every figure comes from this one run. The page
+is written only once the run completes; a contender that decides differently
+from invpolicy stops the run.
 """
 
 from __future__ import annotations
@@ -16,14 +19,18 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import contenders
 import corpus
+import endtoend
+import figures
 import measure
 import report
+from measure import Aborted
 
 from invpolicy import __version__, load_policy
 from invpolicy.cli.options import load_registry
@@ -38,33 +45,11 @@ SECTIONS = ("policies", "strong-ties-only", "startup", "compare")
 #: The peers' shared work: the follow-up classifier, their inputs and the reply,
 #: with the rules as plain Python tests instead of an engine.
 SHARED_LABEL = "shared work of the peers (rules as Python tests)"
-#: The policies that ``invpolicy compare`` runs in the end-to-end section.
-COMPARED = ("strong-ties-only", "ask-first", "common-ground")
-#: What the file given to ``invpolicy compare`` holds of each invitation: the
-#: facts that those policies and their replies read. With every fact, 100,000
-#: invitations of the corpus would make a file over compare's limit of 20 MB.
-COMPARED_FACTS = (
-    "id",
-    "name",
-    "language",
-    "met_in_person",
-    "exchanges",
-    "mutual_connections",
-    "shared_groups",
-    "common_ground",
-    "message",
-    "follow_up",
-)
-
 SIZE = 100_000
 QUICK_SIZE = 2_000
 REPEAT = 3
 STARTUP_RUNS = 21
 QUICK_STARTUP_RUNS = 1
-
-
-class Aborted(Exception):
-    """The run cannot give honest figures: a contender decides differently, a tool is missing."""
 
 
 def note(message: str) -> None:
@@ -84,7 +69,21 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--repeat",
         type=int,
-        help=f"runs of each timing, the best kept (default {REPEAT}; --quick 1)",
+        help=f"runs of each timing, the best kept (default {REPEAT}; --quick 1); the "
+        "end-to-end runs on the memory and largest files run once",
+    )
+    parser.add_argument(
+        "--scale",
+        type=float,
+        help="multiply the sizes of the end-to-end files by this (default 1; --quick "
+        f"{endtoend.QUICK_SCALE:g}): {endtoend.FORMATS_SIZE:,} invitations in four formats, "
+        f"{endtoend.REPORTS_SIZE:,} for the reports, {endtoend.MEMORY_SIZES[0]:,} and "
+        f"{endtoend.MEMORY_SIZES[1]:,} for memory, {endtoend.LARGEST_SIZE:,} for the largest",
+    )
+    parser.add_argument(
+        "--skip-largest",
+        action="store_true",
+        help=f"leave out the largest file ({endtoend.LARGEST_SIZE:,} invitations), the longest run",
     )
     parser.add_argument(
         "--only", action="append", choices=SECTIONS, help="run this section only; repeatable"
@@ -102,6 +101,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         parser.error("--size must be at least 10")
     if args.repeat is not None and args.repeat < 1:
         parser.error("--repeat must be at least 1")
+    if args.scale is not None and not 0.0001 <= args.scale <= 10:
+        parser.error("--scale must be between 0.0001 and 10")
     return args
 
 
@@ -186,39 +187,11 @@ def time_startup(first: dict[str, Any], workdir: Path, runs: int) -> list[report
             [invpolicy, "compare", str(one), "-p", "strong-ties-only"],
         ),
     }
-    note(f"Timing start-up, {report.count_runs(runs)} of each command...")
+    note(f"Timing start-up, {figures.count_runs(runs)} of each command...")
     for _, argv in commands.values():
         measure.run_child(argv)  # once untimed: warm the file caches and compile the bytecode
     medians = measure.median_seconds({k: argv for k, (_, argv) in commands.items()}, runs)
     return [report.StartUp(label, shown, medians[label]) for label, (shown, _) in commands.items()]
-
-
-def time_compare(
-    records: list[dict[str, Any]], workdir: Path, repeat: int
-) -> list[report.Streaming]:
-    invpolicy = str(_invpolicy_executable())
-    policies = [arg for name in COMPARED for arg in ("-p", name)]
-    read = [{key: r[key] for key in COMPARED_FACTS if key in r} for r in records]
-    sizes = (len(records) // 10, len(records))
-    files = {size: workdir / f"invitations-{size}.jsonl" for size in sizes}
-    file_bytes = {size: corpus.write_jsonl(read[:size], files[size]) for size in sizes}
-    out = str(workdir / "report.json")
-    note(f"Timing invpolicy compare on {sizes[0]:,} and {sizes[1]:,} invitations...")
-    runs: dict[int, list[measure.ChildRun]] = {size: [] for size in sizes}
-    for _ in range(repeat):
-        for size in sizes:
-            argv = [invpolicy, "compare", str(files[size]), *policies, "--format", "json"]
-            runs[size].append(measure.run_child([*argv, "-o", out]))
-    return [
-        report.Streaming(
-            size=size,
-            file_bytes=file_bytes[size],
-            every_fact_bytes=sum(len(corpus.jsonl_line(r).encode()) for r in records[:size]),
-            seconds=min(run.seconds for run in runs[size]),
-            max_rss_kib=max(run.max_rss_kib for run in runs[size]),
-        )
-        for size in sizes
-    ]
 
 
 def source() -> str:
@@ -250,7 +223,9 @@ def benchmark(args: argparse.Namespace, arguments: list[str]) -> report.Results:
     sections = args.only or SECTIONS
     size = args.size or (QUICK_SIZE if args.quick else SIZE)
     repeat = args.repeat or (1 if args.quick else REPEAT)
+    scale = args.scale or (endtoend.QUICK_SCALE if args.quick else 1.0)
     startup_runs = QUICK_STARTUP_RUNS if args.quick else STARTUP_RUNS
+    started = time.perf_counter()
     machine = measure.machine()
     registry = load_registry()
     note(f"Generating {size:,} invitations...")
@@ -283,8 +258,12 @@ def benchmark(args: argparse.Namespace, arguments: list[str]) -> report.Results:
         if "startup" in sections:
             results.startup = time_startup(records[0], Path(workdir), startup_runs)
         if "compare" in sections:
-            results.streaming = time_compare(records, Path(workdir), repeat)
+            sizes = endtoend.Sizes.scaled(scale, largest=not args.skip_largest)
+            results.endtoend = endtoend.measure_all(
+                _invpolicy_executable(), Path(workdir), sizes, repeat, note
+            )
     results.load_after = os.getloadavg()[0]
+    results.elapsed = time.perf_counter() - started
     return results
 
 
