@@ -154,7 +154,7 @@ def targets(e2e: EndToEnd) -> list[Target]:
             f"`compare --format json` on {size} invitations ({label}) within {limit:g}x the "
             f"script's time" + (f" (goal {aim:g}x)" if aim else "")
         )
-        what = f"`compare` of {size} invitations, {label}, ÷ the script"
+        what = f"`compare` of {size} invitations ({label}) ÷ a hand-written script"
         if not compare.ok:
             line = f"{head}: not met, compare {_why(compare)}."
             found.append(Target(line, what, "refused", wanted, met=False))
@@ -200,7 +200,7 @@ def _flat_target(label: str, small: Outcome, large: Outcome) -> Target:
         f"`compare` memory flat on {label}, the peak on {sizes} within {FLAT_TARGET:g}x "
         f"that on {small.file.size:,} (goal {FLAT_GOAL:g}x)"
     )
-    what = f"peak memory, {sizes} ÷ {small.file.size:,}, {label}"
+    what = f"peak memory of `compare`, {sizes} ÷ {small.file.size:,} ({label})"
     for outcome in (small, large):
         if not outcome.ok:
             line = f"{head}: not met, compare on {outcome.file.size:,} {_why(outcome)}."
@@ -217,7 +217,7 @@ def _largest_target(e2e: EndToEnd) -> Target:
     largest = e2e.largest
     size = f"{largest.file.size:,}" if largest else "the largest"
     head = f"A JSON Lines file of {size} invitations accepted by `compare`"
-    what = f"`compare` of {size} invitations, JSON Lines"
+    what = f"`compare` of {size} invitations (JSON Lines)"
     if largest is None:
         line = f"{head}: not measured (--skip-largest), not met."
         return Target(line, what, "not measured", "accepted", met=False)

@@ -252,7 +252,7 @@ def test_a_target_missed_reads_not_met(bench: dict[str, ModuleType]) -> None:
     ]
     assert rows[1][0] == "strong-ties-only, invpolicy ÷ zen-engine, one compiled expression"
     assert rows[-1] == [
-        "`compare` of 1,000 invitations, JSON Lines",
+        "`compare` of 1,000 invitations (JSON Lines)",
         "refused",
         "accepted",
         "not met",
