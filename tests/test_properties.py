@@ -34,6 +34,16 @@ from invpolicy.cli import cli
 from invpolicy.engine.compiled import CompiledPolicy
 from invpolicy.engine.decision import Decision, Score
 from invpolicy.engine.language import inviter_language
+from invpolicy.errors import InvpolicyError
+from invpolicy.io.composer import (
+    ENTRIES_BOUNDS,
+    POLICY_BOUNDS,
+    RECORDS_BOUNDS,
+    REQUESTS_BOUNDS,
+    Bounds,
+)
+from invpolicy.io.fastload import quick_data
+from invpolicy.io.safeload import parse_document
 from invpolicy.plugins.manager import make_plugin_manager
 from invpolicy.plugins.registry import Registry
 from invpolicy.schema.fields import invitation_fields
@@ -825,3 +835,53 @@ def test_the_damage_strategy_starts_from_valid_policies(source: Path) -> None:
         path.write_bytes(source.read_bytes())
         result = invoke(["validate", str(path)])
     assert result.exit_code == 0, result.output
+
+
+# The quick reader ------------------------------------------------------------------
+
+
+def typed(value: Any) -> Any:
+    """``value`` with the type of every scalar in it: 1, 1.0 and True are not equal here."""
+    if isinstance(value, dict):
+        return ("dict", [(key, typed(item)) for key, item in value.items()])
+    if isinstance(value, list):
+        return ("list", [typed(item) for item in value])
+    return (type(value).__name__, repr(value))
+
+
+def records_text(draw: st.DrawFn) -> str:
+    """A list of records, as an invitations file holds, in YAML or JSON."""
+    records = draw(st.lists(st.dictionaries(st.sampled_from(VOCABULARY), YAML_DATA), max_size=4))
+    return draw(st.sampled_from([dump_yaml, json.dumps]))(records)
+
+
+QUICK_TEXTS = st.one_of(
+    YAML_DATA.map(dump_yaml),
+    YAML_DATA.map(lambda data: dump_yaml(data, block=True)),
+    st.builds(lambda data, ascii: json.dumps(data, ensure_ascii=ascii), YAML_DATA, st.booleans()),
+    st.composite(records_text)(),
+    st.lists(st.sampled_from(PIECES) | TEXT | st.sampled_from(VOCABULARY), max_size=8).map("".join),
+    damaged_policies().map(lambda named: named[1].decode("utf-8", errors="replace")),
+)
+
+
+@examples(400)
+@given(
+    text=QUICK_TEXTS,
+    name=st.sampled_from(["input.yaml", "input.json"]),
+    bounds=st.sampled_from([RECORDS_BOUNDS, REQUESTS_BOUNDS, ENTRIES_BOUNDS, POLICY_BOUNDS]),
+)
+def test_the_quick_reader_reads_what_the_careful_one_reads(
+    text: str, name: str, bounds: Bounds
+) -> None:
+    """Read the quick way, a text gives the very data the careful reader gives; a text
+    the careful reader refuses (tags, anchors, merge and duplicate keys, limits) is
+    never read the quick way."""
+    try:
+        careful: Any = parse_document(text, name, bounds=bounds, allow_empty=True).data
+    except InvpolicyError:
+        careful = InvpolicyError
+    quick = quick_data(text, name, bounds)
+    if quick is not None:
+        assert careful is not InvpolicyError, text
+        assert typed(quick[0]) == typed(careful), text

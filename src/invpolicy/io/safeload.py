@@ -12,7 +12,6 @@ into a node tree and turned into plain ``dict``/``list``/scalars here, so that:
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Any
 
@@ -32,23 +31,34 @@ from invpolicy.io.limits import (
     characters,
     text_problem,
 )
+from invpolicy.io.scalars import SCALARS
 
 _CORE = "tag:yaml.org,2002:"
 
 
 def load_document(
-    path: str | Source, *, allow_empty: bool = False, bounds: Bounds = POLICY_BOUNDS
+    path: str | Source,
+    *,
+    allow_empty: bool = False,
+    bounds: Bounds = POLICY_BOUNDS,
+    quick: bool = False,
 ) -> Document:
     """Read and parse a YAML or JSON file into a :class:`Document`.
 
-    ``allow_empty`` and ``bounds`` are as for :func:`parse_document`.
+    ``allow_empty``, ``bounds`` and ``quick`` are as for :func:`parse_document`.
     """
     shown = str(path)
-    return parse_document(read_text(path), shown, allow_empty=allow_empty, bounds=bounds)
+    text = read_text(path)
+    return parse_document(text, shown, allow_empty=allow_empty, bounds=bounds, quick=quick)
 
 
 def parse_document(
-    text: str, shown: str, *, allow_empty: bool = False, bounds: Bounds = POLICY_BOUNDS
+    text: str,
+    shown: str,
+    *,
+    allow_empty: bool = False,
+    bounds: Bounds = POLICY_BOUNDS,
+    quick: bool = False,
 ) -> Document:
     """Parse YAML (or JSON, which YAML 1.2 reads) from ``text``.
 
@@ -56,7 +66,22 @@ def parse_document(
     unless ``allow_empty``: then the document's data is None, as for an
     empty document (``---`` alone). ``bounds`` limits the values read, as
     they are read (:mod:`invpolicy.io.composer`): a policy's by default.
+
+    ``quick`` reads the file with a parser in C and leaves the positions for
+    later (:mod:`invpolicy.io.fastload`): for files whose values are read
+    without their positions unless there is a problem, such as a file of
+    invitations. The data, and any problem, are the same either way.
     """
+    if quick:
+        from invpolicy.io.fastload import quick_data
+
+        found = quick_data(text, shown, bounds)
+        if found is not None:
+
+            def locate() -> Document:
+                return parse_document(text, shown, allow_empty=allow_empty, bounds=bounds)
+
+            return Document(shown, found[0], locate=locate)
     kind = "JSON" if shown.lower().endswith(".json") else "YAML"
     yaml = YAML(typ="rt")
     yaml.Composer = bounded_composer(bounds)
@@ -131,7 +156,7 @@ class _Said:
     def mistake(self) -> tuple[int, int] | None:
         """Where the mistake is (0-based) when the parser points past it; else None."""
         unclosed = "end of stream" in self.problem and "quoted" in self.context
-        if (
+        if self.opened is not None and (
             self.problem == "could not find expected ':'"
             or self.found == "<stream end>"
             or unclosed
@@ -318,7 +343,7 @@ class _Builder:
 
     def _check_scalar_tag(self, node: Any) -> str:
         tag = _tag(node)
-        if not tag.startswith(_CORE) or tag[len(_CORE) :] not in _SCALARS:
+        if not tag.startswith(_CORE) or tag[len(_CORE) :] not in SCALARS:
             raise self._fail(node, _tag_message(tag))
         return tag[len(_CORE) :]
 
@@ -334,7 +359,7 @@ class _Builder:
             text = text.replace("\a", "")
         shown = text if len(text) <= 40 else text[:37] + "..."
         try:
-            return _SCALARS[kind](text)
+            return SCALARS[kind](text)
         except OverflowError:
             message = f"'{shown}' is too large a number (more than {MAX_INT_BITS} bits)"
             raise self._fail(node, message) from None
@@ -352,47 +377,6 @@ def _tag(node: Any) -> str:
 def _tag_message(tag: str) -> str:
     shown = "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
     return f"the YAML tag '{shown}' is not allowed: these files hold plain data only"
-
-
-def _int(text: str) -> int:
-    clean = text.replace("_", "")
-    if clean.lower().lstrip("+-").startswith(("0x", "0o", "0b")):
-        value = int(clean, 0)
-    else:
-        value = int(clean, 10)
-    if value.bit_length() > MAX_INT_BITS:
-        raise OverflowError(text)
-    return value
-
-
-def _float(text: str) -> float:
-    # .inf, .nan and numbers too large for a float have no place in a policy
-    # or an invitation, and JSON cannot write them.
-    lowered = text.lower()
-    value = math.nan if lowered.endswith((".inf", ".nan")) else float(text.replace("_", ""))
-    if not math.isfinite(value):
-        raise ValueError(text)
-    return value
-
-
-def _bool(text: str) -> bool:
-    lowered = text.lower()
-    if lowered in ("true", "yes", "on"):
-        return True
-    if lowered in ("false", "no", "off"):
-        return False
-    raise ValueError(text)
-
-
-_SCALARS: dict[str, Any] = {
-    "str": str,
-    "int": _int,
-    "float": _float,
-    "bool": _bool,
-    "null": lambda _text: None,
-    # Dates stay text: the schemas decide what a date field accepts.
-    "timestamp": str,
-}
 
 
 def _size(value: Any) -> tuple[int, int]:

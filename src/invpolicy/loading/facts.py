@@ -62,7 +62,7 @@ def load_facts(path: Source, known: Collection[str] | None = None) -> Facts:
     plugins know), a field not among them is a problem: the file exists only
     for invpolicy, so it is a typo.
     """
-    doc = safeload.load_document(path, allow_empty=True, bounds=ENTRIES_BOUNDS)
+    doc = safeload.load_document(path, allow_empty=True, bounds=ENTRIES_BOUNDS, quick=True)
     if doc.data is None:
         return Facts(doc, {}, [])
     if not isinstance(doc.data, dict):

@@ -28,7 +28,7 @@ def duplicate_id(
 
 def load_invitations(path: str | Path) -> list[Invitation]:
     """Read and validate an invitations file (YAML or JSON)."""
-    doc = load_document(path, bounds=RECORDS_BOUNDS)
+    doc = load_document(path, bounds=RECORDS_BOUNDS, quick=True)
     return parse_invitations(doc)
 
 
@@ -44,10 +44,14 @@ def parse_invitations(doc: Document) -> list[Invitation]:
         problems.extend(found)
         ident = item.get("id") if isinstance(item, dict) else None
         if isinstance(ident, str):
-            duplicate = duplicate_id(doc, path, ident, doc.position(path)[0], seen)
-            if duplicate is not None:
-                problems.append(duplicate)
+            # The index is kept, not the line: a line is looked up only for a duplicate.
+            first = seen.get(ident)
+            if first is not None:
+                line = doc.position((*at, first))[0]
+                message = f"{dotted((*path, 'id'))}: duplicate invitation id '{ident}' "
+                problems.append(doc.problem((*path, "id"), f"{message}(first at line {line})"))
                 continue
+            seen.add(ident, index)
         if not found:
             invitations.append(build_invitation(item))
     if problems:

@@ -266,7 +266,7 @@ class InvitationSource:
 
     def _read_whole(self) -> tuple[Document, list[Invitation]]:
         if self._whole is None:
-            doc = load_document(self._file, bounds=RECORDS_BOUNDS)
+            doc = load_document(self._file, bounds=RECORDS_BOUNDS, quick=True)
             self._whole = doc, parse_invitations(doc)
         return self._whole
 
@@ -288,7 +288,7 @@ class InvitationSource:
                 yield invitation
                 continue
             data = dict(invitation.facts)
-            row = Document(self.path, data, {(): doc.position((*at, index))})
+            row = Document(self.path, data, locate=partial(_item_position, doc, (*at, index)))
             found: list[Problem] = []
             merged = merge.finish(data, row, found)
             report(found, problems)
@@ -306,7 +306,7 @@ class InvitationSource:
             from invpolicy.loading.facebook import friend_request_rows
 
             if self._requests is None:
-                self._requests = load_document(self._file, bounds=REQUESTS_BOUNDS)
+                self._requests = load_document(self._file, bounds=REQUESTS_BOUNDS, quick=True)
             return friend_request_rows(self._requests, first_line)
         if self.kind == "jsonl":
             return jsonl_rows(read_lines(self._file, self.path), self.path)
@@ -335,6 +335,11 @@ class InvitationSource:
     def _warn(self, warning: Problem) -> None:
         if warning not in self.warnings:
             self.warnings.append(warning)
+
+
+def _item_position(doc: Document, path: JsonPath) -> Document:
+    """Where an item of ``doc`` is, as the position of a document of its own."""
+    return Document(doc.path, None, {(): doc.position(path)})
 
 
 def open_invitations(
