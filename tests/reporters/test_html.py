@@ -293,12 +293,13 @@ def test_a_click_on_a_cell_shows_why(shown, report):
     decision = row.decisions["strong-ties-only"]
     assert decision.reply is not None
     button = cell(shown, "recruiter-no-note", "strong-ties-only")
-    (detail,) = by_css(shown, f"#{button.get_attribute('data-detail')}")
     (hint,) = by_css(shown, "#detail-hint")
-    assert not detail.is_displayed() and hint.is_displayed()
+    assert hint.is_displayed()
     assert not any(d.is_displayed() for d in by_css(shown, "#detail .why"))
     button.click()
+    (detail,) = by_css(shown, f"#{button.get_attribute('data-detail')}")
     assert detail.is_displayed() and not hint.is_displayed()
+    assert by_css(shown, "#detail .why") == [detail]
     assert button.get_attribute("aria-pressed") == "true"
     text = detail.text
     assert decision.rule in text and "decline" in text
@@ -317,13 +318,25 @@ def test_cells_are_reached_with_the_keyboard(shown):
     from selenium.webdriver.common.keys import Keys
 
     button = cell(shown, "claire-conference", "quality-over-quantity")
-    (detail,) = by_css(shown, f"#{button.get_attribute('data-detail')}")
     button.send_keys(Keys.ENTER)
+    (detail,) = by_css(shown, f"#{button.get_attribute('data-detail')}")
     assert detail.is_displayed()
     assert "known" in detail.text
     button.send_keys(Keys.ESCAPE)
-    assert not detail.is_displayed()
+    assert not any(d.is_displayed() for d in by_css(shown, "#detail .why"))
     assert by_css(shown, "#detail-hint")[0].is_displayed()
+
+
+def test_the_counts_written_after_the_grid_are_shown_above_it(shown):
+    # The page streams: what counts the rows comes last in the file, and CSS moves it up.
+    (facts,) = by_css(shown, ".page-facts")
+    (notes,) = by_css(shown, ".legend-notes")
+    (grid,) = by_css(shown, "#grid")
+    (title,) = by_css(shown, "h1")
+    (legend,) = by_css(shown, ".legend")
+    assert "14 invitations decided" in facts.text
+    order = [title, facts, legend, notes, grid]
+    assert [e.location["y"] for e in order] == sorted(e.location["y"] for e in order)
 
 
 def test_what_would_change_is_said_under_the_grid(shown, report):

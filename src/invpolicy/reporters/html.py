@@ -5,21 +5,29 @@ Security Policy forbids every fetch and lets only its own script run (by
 hash), so that text from an invitation can never become code even if it
 slipped past the escaping. Every piece of that text goes through Jinja's
 autoescaping; the DOM ids and the script's data attributes are numbers.
+
+The page is written as the rows are read (:func:`write_report`): each row,
+with its cells' explanations, as soon as it is decided; what needs every row
+(the counts, the agreement, the notes) after the grid, where CSS shows it on
+top; the "What would change" section, which lists rows again, is written
+aside (:class:`~invpolicy.reporters.lines.Spool`) and follows the grid.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Callable
+import io
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from invpolicy.engine.explain import decision_notes
 from invpolicy.plugins.contract import DECISIONS
 from invpolicy.reporters.base import decision_counts, report_title, skipped_text
+from invpolicy.reporters.lines import Spool
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -70,40 +78,93 @@ class Agreement:
     dark: bool
 
 
+@dataclass
+class Shown:
+    """What the page says of the rows it listed, known once they are written."""
+
+    count: int = 0
+    scored: bool = False
+    answered: bool = False
+
+    def add(self, line: Line) -> None:
+        self.count += 1
+        self.scored = self.scored or any(c.decision.score is not None for c in line.cells)
+        self.answered = self.answered or any(c.decision.on_follow_up for c in line.cells)
+
+
 def render_report(
     report: Report, *, replies: bool, explain_lines: Callable[[Decision], list[str]]
 ) -> str:
-    """The report as one complete HTML document that needs no network.
+    """The report as one complete HTML document that needs no network (as one string).
 
-    ``report.rows`` is read once. ``explain_lines`` gives the lines of the
-    rule-by-rule explanation of a decision; ``replies`` shows the drafted replies.
+    The same page as :func:`write_report`, which writes it as the rows are read.
+    """
+    page = io.StringIO()
+    write_report(report, page, replies=replies, explain_lines=explain_lines)
+    return page.getvalue()
+
+
+def write_report(
+    report: Report,
+    stream: IO[str],
+    *,
+    replies: bool,
+    explain_lines: Callable[[Decision], list[str]],
+) -> None:
+    """Write the report to ``stream``, one complete HTML document that needs no network.
+
+    ``report.rows`` is read once, each row written as it is read and then
+    forgotten. ``explain_lines`` gives the lines of the rule-by-rule
+    explanation of a decision; ``replies`` shows the drafted replies.
     """
     from invpolicy.version import __version__
 
     env = _environment()
-    rows = list(report.rows)
     names = report.policy_names
-    lines = [_line(i, row, names, replies, explain_lines) for i, row in enumerate(rows)]
     summary = report.summary
+    shown = Shown()
+    changes = Spool()
+    article = env.get_template("report-change.html.j2")
+
+    def lines() -> Iterator[Line]:
+        for index, row in enumerate(report.rows):
+            line = _line(index, row, names, replies, explain_lines)
+            shown.add(line)
+            if row.changes:
+                changes.write(article.render(line=line))
+            yield line
+
+    def agreement() -> dict[str, dict[str, Agreement]] | None:
+        return _matrix(report) if len(names) > 1 and summary.invitations else None
+
     script = _source(env, "report.js")
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
-    return env.get_template("report.html.j2").render(
+    page = env.get_template("report.html.j2").stream(
         title=report_title(report),
         policies=[p.policy for p in report.policies],
-        lines=lines,
+        lines=lines(),
+        shown=shown,
+        changes=changes,
         summary=summary,
-        skipped=skipped_text(report),
+        skipped=lambda: skipped_text(report),
         only_disagreements=report.only_disagreements,
         what_if=report.what_if,
         decisions=[(d, MEANINGS[d]) for d in DECISIONS],
-        counts={name: _counts(summary.decisions[name]) for name in names},
-        matrix=_matrix(report) if len(names) > 1 and summary.invitations else None,
-        scored=any(c.decision.score is not None for line in lines for c in line.cells),
-        answered=any(c.decision.on_follow_up for line in lines for c in line.cells),
+        # Called once the rows are read, when the summary (and what was skipped) is complete.
+        counts=lambda name: _counts(summary.decisions[name]),
+        agreement=agreement,
         version=__version__,
         script=script,
         script_hash=f"sha256-{digest}",
     )
+    # Jinja's pieces are small: written some hundreds at a time, each by the
+    # stream's write (a terminal's stream makes control characters inert there).
+    page.enable_buffering(256)
+    try:
+        for chunk in page:
+            stream.write(chunk)
+    finally:
+        changes.close()
 
 
 @cache

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -150,13 +151,18 @@ class Spool:
             self._file.writelines(self._parts)
             self._parts = []
 
-    def copy_to(self, stream: IO[str]) -> None:
-        """Write everything kept to ``stream``, in order."""
+    def chunks(self) -> Iterator[str]:
+        """Everything kept, in order, a piece at a time."""
         if self._file is None:
-            stream.write("".join(self._parts))
+            yield from self._parts
             return
         self._file.seek(0)
         while chunk := self._file.read(1 << 16):
+            yield chunk
+
+    def copy_to(self, stream: IO[str]) -> None:
+        """Write everything kept to ``stream``, in order."""
+        for chunk in self.chunks():
             stream.write(chunk)
 
     def close(self) -> None:

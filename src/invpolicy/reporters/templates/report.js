@@ -1,6 +1,7 @@
 (function () {
   "use strict";
   // Shows the explanation of the chosen cell; the page's CSP allows this script only.
+  // Each explanation waits in a <template> of its row, and is copied into the panel.
   var grid = document.getElementById("grid");
   var panel = document.getElementById("detail");
   var hint = document.getElementById("detail-hint");
@@ -8,17 +9,18 @@
   var pressed = null;
 
   function hide() {
-    if (shown) { shown.hidden = true; }
+    if (shown) { shown.remove(); }
     if (pressed) { pressed.setAttribute("aria-pressed", "false"); }
     shown = null;
     pressed = null;
   }
 
   function show(button) {
-    var detail = document.getElementById(button.getAttribute("data-detail"));
-    if (!detail) { return; }
+    var source = document.getElementById("why-" + button.getAttribute("data-detail"));
+    if (!source) { return; }
     hide();
-    detail.hidden = false;
+    var detail = source.content.firstElementChild.cloneNode(true);
+    panel.appendChild(detail);
     hint.hidden = true;
     button.setAttribute("aria-pressed", "true");
     shown = detail;
