@@ -247,3 +247,15 @@ def test_what_the_input_skipped_is_said_once_every_row_is_read(registry, fmt):
     else:
         write_report(made, stream, replies=False, explain_lines=explanation_lines)
         assert "<li>not decided: 2 outgoing</li>" in stream.getvalue()
+
+
+@pytest.mark.parametrize("columns", [40, 59, 60, 61, 72, 80, 100, 160])
+@pytest.mark.parametrize("names", [["quality-over-quantity"], ["strong-ties-only"], NAMES])
+def test_no_line_is_wider_than_the_terminal(registry, monkeypatch, columns, names):
+    monkeypatch.setenv("COLUMNS", str(columns))
+    stream = io.StringIO()
+    made = report(registry, (invitation(i) for i in range(20)), names=names, what_if=True)
+    TableReporter(stream, replies=True, explain=True).decisions(made)
+    lines = stream.getvalue().splitlines()
+    assert max(len(line) for line in lines) <= columns
+    assert sum("inv-00019" in line for line in lines) >= 1

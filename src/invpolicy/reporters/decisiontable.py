@@ -245,7 +245,7 @@ class SingleTable(DecisionTable):
         facts = [cells(fact) + 1 for read, _ in policy.checks for fact in read]
         who = min(max(room - max([room // 2, *facts]), MIN_WHO), MAX_WHO)
         missing = min(room - who, MAX_MISSING)
-        if missing < MIN_WHO:
+        if missing < max(MIN_WHO, len("missing facts")):
             return None
         return cls(report, console, [who, *fixed, missing], scored)
 
