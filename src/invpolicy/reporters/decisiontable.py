@@ -92,7 +92,6 @@ class DecisionTable:
         self.paint = Painter(console)
         self.scored = False
         self.answered = False
-        self._cells: dict[tuple[int, str, tuple[str, ...]], list[str]] = {}
 
     def start(self) -> None:
         """What comes before the rows."""
@@ -138,6 +137,7 @@ class CompareTable(DecisionTable):
         names = report.policy_names
         self.keys = keys(names) if compact else names
         self.grid = Grid(console, widths, boxed=not compact)
+        self._cells: dict[tuple[int, str, tuple[str, ...]], list[str]] = {}
 
     @classmethod
     def fitting(
