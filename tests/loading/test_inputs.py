@@ -324,10 +324,35 @@ def test_a_missing_file_or_a_folder_is_a_problem_not_a_traceback(tmp_path, name)
     assert problem.startswith(f"{tmp_path / name}:1:1: ")
 
 
-def test_a_file_over_the_size_limit_is_refused_before_reading(write, monkeypatch):
+def test_a_file_read_whole_over_the_size_limit_is_refused_before_reading(write, monkeypatch):
     monkeypatch.setattr(source, "MAX_FILE_BYTES", 10)
-    path = write("big.jsonl", '{"id": "a", "name": "A"}\n')
+    path = write("big.json", '[{"id": "a", "name": "A"}]\n')
     assert _problems(path) == [f"{path}:1:1: file is too large (more than 10 bytes)"]
+
+
+@pytest.mark.parametrize("name", ["big.jsonl", "big.csv"])
+def test_a_file_read_line_by_line_has_no_size_limit_but_a_line_limit(write, monkeypatch, name):
+    """JSON Lines and CSV files stream in flat memory: however long, each line is bounded."""
+    monkeypatch.setattr(source, "MAX_FILE_BYTES", 10)
+    monkeypatch.setattr(source, "MAX_LINE_BYTES", 100)
+    if name.endswith(".jsonl"):
+        lines = [json.dumps({"id": f"i{n}", "name": f"Person {n}"}) for n in range(50)]
+        long = json.dumps({"id": "x", "name": "y" * 120})
+    else:
+        lines = ["id,name", *(f"i{n},Person {n}" for n in range(50))]
+        long = "x," + "y" * 120
+    path = write(name, "\n".join(lines) + "\n")
+    assert len(list(open_invitations(path))) == 50
+    path = write(name, "\n".join([*lines[:5], long, *lines[5:]]) + "\n")
+    assert _problems(path) == [f"{path}:6:1: line is too long (more than 100 bytes)"]
+
+
+def test_a_csv_record_is_bounded_across_its_lines(write, monkeypatch):
+    monkeypatch.setattr(source, "MAX_LINE_BYTES", 100)
+    path = write("big.csv", 'id,name\na,A\nb,"never closed\n' + "more text\n" * 30)
+    assert _problems(path) == [
+        f"{path}:3:1: a record of more than 100 characters: is a quoted cell never closed?"
+    ]
 
 
 def test_a_file_changed_after_check_raises_a_problem_when_iterated(write):

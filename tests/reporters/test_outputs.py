@@ -480,3 +480,32 @@ def test_jsonl_writes_one_result_a_line_then_the_summary() -> None:
     full = json.loads(run("compare", INVITATIONS, *THREE, "--format", "json").stdout)
     assert lines[:-1] == full["results"]
     assert lines[-1] == {key: full[key] for key in ("summary", "skipped", "policies")}
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".yaml"])
+def test_the_progress_bar_shows_the_bytes_read_of_the_file_and_a_percentage(tmp_path, suffix):
+    from rich.console import Console
+
+    from invpolicy.cli.running import progress as _progress
+    from invpolicy.loading.readers import open_invitations
+
+    rows = [{"id": f"i{n}", "name": f"Person {n}"} for n in range(40)]
+    path = tmp_path / f"pending{suffix}"
+    if suffix == ".jsonl":
+        path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    else:
+        path.write_text("".join(f"- {json.dumps(row)}\n" for row in rows), encoding="utf-8")
+    source = open_invitations(path)
+    seen = []
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=True, width=120)
+    for _ in _progress(source.checked(), quiet=False, source=source, console=console):
+        seen.append(source.read_bytes)
+    size = path.stat().st_size
+    assert source.size == size
+    # It grows with each invitation, and reaches the file's size by the last.
+    assert seen == sorted(seen) and seen[0] < seen[-1] <= size
+    assert source.read_bytes == size
+    shown = buffer.getvalue()
+    assert "40 invitations decided" in shown
+    assert "100%" in shown

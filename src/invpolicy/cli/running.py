@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from invpolicy.loading.readers import InvitationSource
+    from invpolicy.model.invitation import Invitation
     from invpolicy.plugins.registry import Registry
 
 T = TypeVar("T")
@@ -45,11 +46,13 @@ class Inputs:
         self.known = known
         self.strict = strict
 
-    def open(self) -> InvitationSource:
+    def open(self, *, check: bool = True) -> InvitationSource:
         """The invitations, checked from end to end before anything is decided.
 
-        For an export (a ZIP file or a folder), one line on stderr says which
-        of its files were read, and whose export it is.
+        Then the warnings are said on stderr and, for an export (a ZIP file or
+        a folder), one line says which of its files were read, and whose
+        export it is (:meth:`said`). Without ``check``, nothing is read yet:
+        the caller reads :meth:`InvitationSource.checked`, then calls :meth:`said`.
         """
         from invpolicy.loading.readers import open_invitations
 
@@ -63,12 +66,17 @@ class Inputs:
             strict=self.strict,
             owner=settings().name,
         )
-        source.check()
+        if check:
+            source.check()
+            self.said(source)
+        return source
+
+    def said(self, source: InvitationSource) -> None:
+        """The warnings of a full pass, and what was read from an export, on stderr."""
         for warning in source.warnings:
             click.echo(str(warning), err=True)
         if source.export is not None:
             click.echo(read_line(source, self.path), err=True)
-        return source
 
 
 def read_line(source: InvitationSource, given: str) -> str:
@@ -139,25 +147,39 @@ def run_report(
     policies = load_policies(refs, registry)
     # The policies' files, those they extend included.
     paths = [path for p in policies for path in (p.policy.path, *p.policy.parents)]
-    source = inputs.open()
+    source = inputs.open(check=False)
     read = [f if isinstance(f, Path) else getattr(f, "disk_path", None) for f in source.inputs]
     if output is not None and same_file(output, inputs.path, inputs.facts, *read, *paths):
         raise click.UsageError(f"--output {output} would overwrite an input file")
-    streams = output is None and output_format in ("json", "jsonl", "csv")
+    # Read once, checked as it is decided: a problem stops the report (see _Started).
+    invitations = _Started(source.checked())
     report = compare_stream(
-        progress(source, quiet=streams and sys.stdout.isatty()),
+        # Every format streams: the bar would cut into a report written to the terminal.
+        progress(invitations, quiet=output is None and sys.stdout.isatty(), source=source),
         policies,
         explain=explain,
         what_if=what_if,
         only_disagreements=only_disagreements,
         **({} if plugin_timeout is None else {"plugin_timeout": plugin_timeout}),
     )
-    report.skipped = dict(source.skipped)
+    # The very dict the reading fills: complete when the rows are, before the summary.
+    report.skipped = source.skipped
     from invpolicy.reporters import reporter_class
 
     reporter = reporter_class(output_format)
     if output is None:
-        reporter(report_stream(output_format), explain=explain, replies=replies).decisions(report)
+        try:
+            reporter(report_stream(output_format), explain=explain, replies=replies).decisions(
+                report
+            )
+        except InvpolicyError:
+            if invitations.count:
+                click.echo(
+                    f"The report above stops at the first problem in {inputs.path}, after "
+                    f"{counted(invitations.count, 'invitation')}: it is incomplete",
+                    err=True,
+                )
+            raise
     else:
         from invpolicy.io.atomic import atomic_open
 
@@ -166,6 +188,8 @@ def run_report(
                 reporter(stream, explain=explain, replies=replies, color=False).decisions(report)
         except OSError as exc:
             raise InvpolicyError(Problem(output, 1, 1, f"cannot write: {exc.strerror}")) from None
+    inputs.said(source)
+    if output is not None:
         click.echo(f"Wrote {output}", err=True)
     errors = report.summary.errors
     if errors:
@@ -179,15 +203,47 @@ def run_report(
         )
 
 
+class _Started(Iterator["Invitation"]):
+    """The checked invitations, the first read before any is asked for.
+
+    A reporter writes its head as it asks for the first row: a problem at the
+    start of the input is found before a byte of the report is written. Later,
+    a problem stops the report where it is; ``count`` says how many came before.
+    """
+
+    def __init__(self, items: Iterator[Invitation]) -> None:
+        self._items = items
+        self.count = 0
+        self._first = next(items, None)
+
+    def __next__(self) -> Invitation:
+        if self._first is not None:
+            first, self._first = self._first, None
+            self.count += 1
+            return first
+        item = next(self._items)
+        self.count += 1
+        return item
+
+
 def same_file(output: str, *inputs: str | Path | None) -> bool:
     target = Path(output).resolve()
     return any(path is not None and Path(path).resolve() == target for path in inputs)
 
 
-def progress(items: Iterable[T], *, quiet: bool, console: Console | None = None) -> Iterator[T]:
-    """``items``, with a progress line on stderr when stderr is a terminal.
+def progress(
+    items: Iterable[T],
+    *,
+    quiet: bool,
+    source: InvitationSource | None = None,
+    console: Console | None = None,
+) -> Iterator[T]:
+    """``items``, with a progress bar on stderr when stderr is a terminal.
 
-    ``quiet`` keeps it off when the report itself streams to the same terminal.
+    With ``source``, the bar shows how much of the invitations file is read, out
+    of its size, and a percentage, from the first byte read to the last row
+    written, with how many invitations are decided. ``quiet`` keeps it off when
+    the report itself goes to the same terminal.
     """
     from rich.console import Console
 
@@ -197,11 +253,28 @@ def progress(items: Iterable[T], *, quiet: bool, console: Console | None = None)
     if quiet or not console.is_terminal:
         yield from items
         return
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
-    columns = (SpinnerColumn(), TextColumn("{task.completed} invitations decided"))
-    with Progress(*columns, TimeElapsedColumn(), console=console, transient=True) as progress:
-        task = progress.add_task("deciding", total=None)
-        for item in items:
+    columns = (
+        BarColumn(),
+        TaskProgressColumn(),
+        DownloadColumn(),
+        TextColumn("{task.fields[decided]} invitations decided"),
+        TimeElapsedColumn(),
+    )
+    total = None if source is None else source.size
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("reading", total=total, decided=0)
+        for decided, item in enumerate(items, 1):
             yield item
-            progress.advance(task)
+            read = decided if source is None else source.read_bytes
+            bar.update(task, completed=read, decided=decided)
+        if total is not None:
+            bar.update(task, completed=total)

@@ -30,6 +30,7 @@ import re
 from typing import Any
 
 from invpolicy.io.composer import Bounds
+from invpolicy.io.document import Document, JsonPath
 from invpolicy.io.limits import MAX_DEPTH, MAX_INT_BITS, MAX_STRING_CHARS, text_problem
 from invpolicy.io.scalars import SCALARS
 
@@ -43,9 +44,10 @@ _LONG_KEY = 1024 // 12
 
 #: What the parsers in C do not read as ruamel.yaml's does (which reads JSON files
 #: too): characters it refuses anywhere, tabs (refused in some places), and the
-#: line breaks of YAML 1.1 (U+0085, U+2028, U+2029), which YAML 1.2 reads otherwise.
+#: line breaks of YAML 1.1 (U+0085, U+2028, U+2029), which YAML 1.2 reads otherwise,
+#: and a byte-order mark past the start (the reader takes away the one at the start).
 _AWKWARD = re.compile(
-    "[^\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+    "[^\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
 )
 
 
@@ -170,6 +172,25 @@ class _Walk:
 # -- YAML --------------------------------------------------------------------
 
 
+def quick_positions(text: str, shown: str, bounds: Bounds) -> Document | None:
+    """The document of ``text`` with the position of every value and key, found by the
+    parser in C; None: read it carefully.
+
+    For a text whose data was read the quick way: the same events give the same
+    values, and their places.
+    """
+    try:
+        from _ruamel_yaml import CParser  # type: ignore[import-not-found, unused-ignore]
+    except ImportError:
+        return None
+    where = Document(shown, None)
+    try:
+        where.data = _Events(CParser(text), bounds, where).document()
+    except Exception:  # whatever stops the quick way, the careful one explains
+        return None
+    return where
+
+
 def _yaml(text: str, bounds: Bounds) -> list[Any] | None:
     try:
         from _ruamel_yaml import CParser  # type: ignore[import-not-found, unused-ignore]
@@ -185,10 +206,12 @@ def _yaml(text: str, bounds: Bounds) -> list[Any] | None:
 class _Frame:
     """A mapping or a list being built, as its events come."""
 
-    __slots__ = ("key", "records", "value")
+    __slots__ = ("key", "path", "records", "value")
 
-    def __init__(self, value: Any, records: bool) -> None:
+    def __init__(self, value: Any, records: bool, path: JsonPath) -> None:
         self.value = value
+        #: Where it is in the document (kept when positions are).
+        self.path = path
         #: A mapping's key read, waiting for its value; _NO_KEY between entries.
         self.key: Any = _NO_KEY
         #: Whether the items of this list are the file's records.
@@ -201,11 +224,13 @@ _NO_KEY = object()
 class _Events:
     """Plain data from the events of ruamel.yaml.clib's parser, held to ``bounds``."""
 
-    def __init__(self, parser: Any, bounds: Bounds) -> None:
+    def __init__(self, parser: Any, bounds: Bounds, where: Document | None = None) -> None:
         from ruamel.yaml.resolver import VersionedResolver
 
         self.parser = parser
         self.bounds = bounds
+        #: Where the positions go, when they are asked for.
+        self.where = where
         #: ruamel.yaml's patterns for plain scalars in YAML 1.2, by first character.
         self.patterns = VersionedResolver(version=(1, 2)).versioned_resolver
         #: The tag of each plain scalar seen, by its text: most repeat (true, 0, key names).
@@ -262,12 +287,19 @@ class _Events:
                     parent is not None and type(parent.value) is dict and (parent.key is _NO_KEY)
                 )
                 self.count(parent, in_key, kind is MappingStartEvent, len(stack))
+                path: JsonPath = ()
+                if self.where is not None:
+                    path = self.place(parent, in_key, event)
                 if kind is ScalarEvent:
                     if in_key:
                         assert parent is not None
                         parent.key = self.key(event)
                         if parent.key in parent.value:
                             raise _GiveUp  # a duplicate key
+                        if self.where is not None:
+                            mark = event.start_mark
+                            place = (*parent.path, parent.key)
+                            self.where.key_positions[place] = (mark.line + 1, mark.column + 1)
                         continue
                     value = self.scalar(event)
                     if parent is None:
@@ -276,7 +308,7 @@ class _Events:
                     if in_key or len(stack) >= MAX_DEPTH - 1:
                         raise _GiveUp  # a key that is not text; nesting near the limit
                     records = kind is SequenceStartEvent and self.holds_records(stack)
-                    stack.append(_Frame({} if kind is MappingStartEvent else [], records))
+                    stack.append(_Frame({} if kind is MappingStartEvent else [], records, path))
                     continue
                 else:
                     raise _GiveUp  # an alias
@@ -286,6 +318,21 @@ class _Events:
                 top.key = _NO_KEY
             else:
                 top.value.append(value)
+
+    def place(self, parent: _Frame | None, in_key: bool, event: Any) -> JsonPath:
+        """The path of the value starting at ``event``, its position noted."""
+        if parent is None:
+            path: JsonPath = ()
+        elif in_key:
+            return ()  # a key: noted once it is read
+        elif type(parent.value) is dict:
+            path = (*parent.path, parent.key)
+        else:
+            path = (*parent.path, len(parent.value))
+        assert self.where is not None
+        mark = event.start_mark
+        self.where.value_positions[path] = (mark.line + 1, mark.column + 1)
+        return path
 
     def holds_records(self, stack: list[_Frame]) -> bool:
         """Whether the list starting here holds the file's records."""

@@ -8,7 +8,11 @@ from typing import BinaryIO, Protocol
 
 from invpolicy.errors import InvpolicyError, Problem
 
+#: A file read whole (YAML, JSON, a policy), or a file inside a ZIP archive.
 MAX_FILE_BYTES = 20 * 1024 * 1024
+#: A line of a file read line by line (JSON Lines, CSV), which has no limit in all:
+#: far more than any invitation takes, and what one record may hold.
+MAX_LINE_BYTES = 1024 * 1024
 
 
 def open_problem(shown: str, exc: OSError) -> Problem:
@@ -50,6 +54,16 @@ def open_file(path: Source, shown: str, limit: int | None = None) -> BinaryIO:
         return path.open("rb")
     except OSError as exc:
         raise InvpolicyError(open_problem(shown, exc)) from None
+
+
+def size_of(path: Source) -> int | None:
+    """The size of a file on disk in bytes, when it can be known."""
+    if isinstance(path, Path):
+        try:
+            return path.stat().st_size
+        except OSError:
+            return None
+    return None
 
 
 #: Where the system keeps entries that look like files but are not anyone's data.

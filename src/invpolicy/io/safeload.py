@@ -73,12 +73,16 @@ def parse_document(
     invitations. The data, and any problem, are the same either way.
     """
     if quick:
-        from invpolicy.io.fastload import quick_data
+        from invpolicy.io.fastload import quick_data, quick_positions
 
         found = quick_data(text, shown, bounds)
         if found is not None:
 
             def locate() -> Document:
+                # The positions, from the parser in C if it reads the text as the data was.
+                located = quick_positions(text, shown, bounds)
+                if located is not None and located.data == found[0]:
+                    return located
                 return parse_document(text, shown, allow_empty=allow_empty, bounds=bounds)
 
             return Document(shown, found[0], locate=locate)

@@ -92,12 +92,13 @@ def open_csv(
     required: tuple[str, ...] = (),
     limit: int | None = None,
     legacy: Callable[[Dialect], None] | None = None,
+    read: Callable[[int], None] | None = None,
 ) -> tuple[Generator[tuple[int, list[str]], None, None], Dialect]:
     """The file's records, each with the line it starts on, and how the file is written.
 
     The records are read one at a time; close the iterator (or read it to the
     end) to close the file. ``legacy`` is called, once, if the file turns out
-    to be in Windows-1252.
+    to be in Windows-1252. ``read`` is as for :func:`~invpolicy.loading.records.read_lines`.
     """
     dialect = Dialect()
 
@@ -106,7 +107,7 @@ def open_csv(
         if legacy is not None:
             legacy(dialect)
 
-    lines = read_lines(path, shown, limit, legacy=switched)
+    lines = read_lines(path, shown, limit, legacy=switched, read=read)
     head = list(islice(lines, _HEAD_LINES))
     dialect.delimiter = delimiter_of(head, required)
     records = csv_records(chain(head, lines), shown, dialect.delimiter)

@@ -11,7 +11,7 @@ keeping per invitation only its id and line (to report a duplicate).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from invpolicy.errors import InvpolicyError, Problem
 from invpolicy.io.archive import is_archive
 from invpolicy.io.composer import RECORDS_BOUNDS, REQUESTS_BOUNDS
 from invpolicy.io.document import Document, JsonPath
-from invpolicy.io.files import Source
+from invpolicy.io.files import Source, size_of
 from invpolicy.io.safeload import load_document
 from invpolicy.loading.dialect import open_csv
 from invpolicy.loading.export import Export, find_export
@@ -138,6 +138,14 @@ class InvitationSource:
         self._whole: tuple[Document, list[Invitation]] | None = None
         #: Facebook's friend requests file, once read.
         self._requests: Document | None = None
+        #: Of the pass under way: how many bytes of the invitations file are read,
+        #: out of :attr:`size` (for a YAML or JSON file, read whole first, in
+        #: proportion to the invitations given).
+        self.read_bytes = 0
+        #: The invitations file's size in bytes, when it is known.
+        self.size: int | None = size_of(file)
+        #: The unknown fields seen by the pass under way.
+        self._unknown = UnknownFields(self.known)
         #: Whether LinkedIn's dates are day first, and the line that says so.
         self._dates: tuple[bool, Problem | None] | None = None
 
@@ -158,6 +166,25 @@ class InvitationSource:
     def __iter__(self) -> Iterator[Invitation]:
         return self._scan(None)
 
+    def checked(self) -> Iterator[Invitation]:
+        """Each invitation, checked as it is read: the input is read once.
+
+        Once a problem is found, no invitation is given any more: the rest of
+        the input is read for its problems only, and at the end every problem
+        found is raised, as :meth:`check` raises them. :attr:`skipped`,
+        :attr:`owner` and :attr:`warnings` are complete once the iteration ends.
+        """
+        problems: list[Problem] = []
+        try:
+            for invitation in self._scan(problems):
+                # Under ``strict``, an unknown field is an error, said at the end.
+                if not problems and not (self.strict and self._unknown):
+                    yield invitation
+        except InvpolicyError as exc:
+            problems.extend(exc.problems)
+        if problems:
+            raise InvpolicyError(sorted(set(problems)))
+
     def _scan(self, problems: list[Problem] | None) -> Iterator[Invitation]:
         # ``problems`` is a list when checking (collect and go on), None when
         # iterating (raise at the first problem).
@@ -170,7 +197,7 @@ class InvitationSource:
         skipped: dict[str, int] = {}
         owners: Counter[Owner] = Counter()
         merge = FactsMerge(facts, derived, self.messages_label)
-        unknown = UnknownFields(self.known)
+        unknown = self._unknown = UnknownFields(self.known)
         # The ids read, to name the facts entries about no invitation: kept only
         # then, so that a large file read without facts is read in flat memory.
         seen: set[str] | None = set() if problems is not None and facts is not None else None
@@ -178,7 +205,10 @@ class InvitationSource:
             yield from self._documents(merge, problems, unknown, seen)
         else:
             yield from self._records(merge, connections, skipped, owners, problems, unknown, seen)
-        self.skipped = skipped
+        self.read_bytes = self.size or self.read_bytes
+        # Updated in place: a report may hold this very dict, to show it at its end.
+        self.skipped.clear()
+        self.skipped.update(skipped)
         self.owner = self._owner(owners, problems)
         if problems is not None:
             entries = None if facts is None else (facts.doc, list(facts.entries))
@@ -247,7 +277,8 @@ class InvitationSource:
         seen: set[str] | None,
     ) -> Iterator[Invitation]:
         first_line = IdIndex()
-        for row in self._rows(connections, first_line, skipped, owners):
+        self.read_bytes = 0
+        for row in self._rows(connections, first_line, skipped, owners, self._read):
             found = list(row.problems)
             data, doc = row.data, row.doc
             ident = data.get("id") if isinstance(data, dict) else None
@@ -279,7 +310,9 @@ class InvitationSource:
     ) -> Iterator[Invitation]:
         doc, invitations = self._read_whole()
         at: JsonPath = ("invitations",) if isinstance(doc.data, dict) else ()
+        size, count = self.size or 0, len(invitations) or 1
         for index, invitation in enumerate(invitations):
+            self.read_bytes = size * index // count
             if seen is not None:
                 seen.add(invitation.id)
             if problems is not None:
@@ -301,6 +334,7 @@ class InvitationSource:
         first_line: IdIndex,
         skipped: dict[str, int],
         owners: Counter[Owner],
+        read: Callable[[int], None] | None = None,
     ) -> Iterator[Row]:
         if self.kind == "facebook":
             from invpolicy.loading.facebook import friend_request_rows
@@ -309,13 +343,14 @@ class InvitationSource:
                 self._requests = load_document(self._file, bounds=REQUESTS_BOUNDS, quick=True)
             return friend_request_rows(self._requests, first_line)
         if self.kind == "jsonl":
-            return jsonl_rows(read_lines(self._file, self.path), self.path)
+            return jsonl_rows(read_lines(self._file, self.path, read=read), self.path)
         required = INVITATIONS_HEADER if self.kind == "linkedin" else ()
         records, _ = open_csv(
             self._file,
             self.path,
             required=required,
             legacy=lambda dialect: self._warn(dialect.warning(self.path)),
+            read=read,
         )
         if self.kind == "linkedin":
             day_first = self._day_first()
@@ -331,6 +366,9 @@ class InvitationSource:
             if self._dates[1] is not None:
                 self._warn(self._dates[1])
         return self._dates[0]
+
+    def _read(self, count: int) -> None:
+        self.read_bytes = count
 
     def _warn(self, warning: Problem) -> None:
         if warning not in self.warnings:

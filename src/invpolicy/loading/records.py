@@ -10,8 +10,10 @@ from __future__ import annotations
 import csv
 import json
 import re
+import sys
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from invpolicy.errors import InvpolicyError, Problem
@@ -44,27 +46,41 @@ def read_lines(
     limit: int | None = None,
     *,
     legacy: Callable[[], None] | None = None,
+    read: Callable[[int], None] | None = None,
 ) -> Generator[str, None, None]:
     """The file's lines, decoded one at a time, line endings kept.
 
-    At most ``limit`` bytes; by default, :data:`~invpolicy.io.files.MAX_FILE_BYTES`.
+    At most ``limit`` bytes in all. Without ``limit``, a file on disk may be as
+    long as it is, each line at most :data:`~invpolicy.io.files.MAX_LINE_BYTES`
+    (it is read as a stream: memory does not grow with it), and a file in a ZIP
+    archive at most :data:`~invpolicy.io.files.MAX_FILE_BYTES` in all, within
+    the archive's budget. ``read`` is called after each line with the number of
+    bytes read so far (to show progress).
     The text must be UTF-8. With ``legacy`` (CSV files only), a file whose first
     line that is not ASCII is not UTF-8 either, but is Windows-1252, the encoding
     spreadsheets save in on Windows, is read in that encoding from there on, and
     ``legacy`` is called once. Binary data is refused in any encoding.
     """
-    limit = files.MAX_FILE_BYTES if limit is None else limit
+    per_line = limit is None and isinstance(path, Path)
+    if limit is None:
+        limit = sys.maxsize if per_line else files.MAX_FILE_BYTES
+    longest = files.MAX_LINE_BYTES if per_line else limit
     with files.open_file(path, shown_as, limit) as stream:
         total = 0
         number = 0
         encoding = "utf-8"
         ascii_so_far = True
-        while raw := stream.readline(limit + 1 - total):
-            # A file that grows while read (or a pipe) is held to the same limit.
+        while raw := stream.readline(min(limit - total, longest) + 1):
+            # A file that grows while read (or a pipe) is held to the same limits.
             total += len(raw)
             if total > limit:
                 raise files.too_large(shown_as, limit)
             number += 1
+            if len(raw) > longest:
+                message = f"line is too long (more than {longest:,} bytes)"
+                raise InvpolicyError(Problem(shown_as, number, 1, message))
+            if read is not None:
+                read(total)
             if encoding == "utf-8":
                 if legacy is not None and ascii_so_far and not raw.isascii():
                     ascii_so_far = False
@@ -220,8 +236,21 @@ def _skip_space(text: str, at: int) -> int:
 def csv_records(
     lines: Iterable[str], shown_as: str, delimiter: str = ","
 ) -> Iterator[tuple[int, list[str]]]:
-    """Each non-blank record, with the line it starts on."""
-    reader = csv.reader(lines, strict=True, delimiter=delimiter)
+    """Each non-blank record, with the line it starts on.
+
+    A record (its cells may hold line breaks) is at most
+    :data:`~invpolicy.io.files.MAX_LINE_BYTES` characters.
+    """
+    size = [0]
+
+    def counted() -> Iterator[str]:
+        for line in lines:
+            size[0] += len(line)
+            if size[0] > files.MAX_LINE_BYTES:
+                raise _LongRecord
+            yield line
+
+    reader = csv.reader(counted(), strict=True, delimiter=delimiter)
     start = 1
     while True:
         try:
@@ -232,9 +261,20 @@ def csv_records(
             raise InvpolicyError(
                 Problem(shown_as, reader.line_num, 1, f"invalid CSV: {exc}")
             ) from None
+        except _LongRecord:
+            message = (
+                f"a record of more than {files.MAX_LINE_BYTES:,} characters: is a quoted "
+                "cell never closed?"
+            )
+            raise InvpolicyError(Problem(shown_as, start, 1, message)) from None
+        size[0] = 0
         if any(cell.strip() for cell in row):
             yield start, row
         start = reader.line_num + 1
+
+
+class _LongRecord(Exception):
+    """A CSV record past the limit."""
 
 
 def too_many_cells(shown_as: str, line: int, row: list[str], width: int) -> list[Problem]:

@@ -30,8 +30,14 @@ class UnknownFields:
 
     def __init__(self, known: Collection[str]) -> None:
         self.known = known
-        self._first: dict[str, Problem] = {}
+        #: Where each was first seen: located only when said (the file may have
+        #: been read without positions, found again only then).
+        self._first: dict[str, tuple[Document, JsonPath]] = {}
         self._count: dict[str, int] = {}
+
+    def __bool__(self) -> bool:
+        """Whether an unknown field was seen."""
+        return bool(self._first)
 
     def look(self, data: Mapping[str, Any], doc: Document, at: JsonPath = ()) -> None:
         """Note the fields of one invitation that are not known."""
@@ -40,7 +46,7 @@ class UnknownFields:
                 continue
             self._count[key] = self._count.get(key, 0) + 1
             if key not in self._first:
-                self._first[key] = doc.problem((*at, key), key, key=True)
+                self._first[key] = (doc, (*at, key))
 
     def said(
         self, strict: bool, facts: tuple[Document, Collection[str]] | None, seen: Collection[str]
@@ -63,7 +69,8 @@ class UnknownFields:
     def problems(self, *, strict: bool) -> list[Problem]:
         """One line per unknown field: a warning, or an error when ``strict``."""
         found = []
-        for key, first in self._first.items():
+        for key, (doc, path) in self._first.items():
+            first = doc.problem(path, key, key=True)
             count = self._count[key]
             times = f" (in {count} invitations)" if count > 1 else ""
             kept = "" if strict else "; kept as an extra field, which plugins may read"

@@ -193,8 +193,7 @@ class HtmlReporter(Reporter):
     name = "html"
 
     def decisions(self, report: Report) -> None:
-        from invpolicy.reporters.html import render_report
+        from invpolicy.reporters.html import write_report
 
-        self.stream.write(
-            render_report(report, replies=self.replies, explain_lines=explanation_lines)
-        )
+        # Streamed: each row is written as it is decided.
+        write_report(report, self.stream, replies=self.replies, explain_lines=explanation_lines)
