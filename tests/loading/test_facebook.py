@@ -51,7 +51,7 @@ def rows_of(path: Path) -> list[Row]:
     rows = []
     for row in friend_request_rows(load_document(path), seen):
         if isinstance(row.data, dict):
-            seen.add(row.data["id"], row.line)
+            seen.add(row.data["id"])
         rows.append(row)
     return rows
 

@@ -3,26 +3,57 @@
 from __future__ import annotations
 
 import tracemalloc
+from collections.abc import Iterator
 
 import pytest
 
-from invpolicy.loading.idindex import IdIndex
+from invpolicy.loading import idindex
+from invpolicy.loading.idindex import FirstLines, IdIndex
 
 
-def test_it_answers_like_a_dict_of_first_lines_as_it_grows() -> None:
-    index = IdIndex(capacity=4)
-    expected: dict[str, int] = {}
+def test_it_answers_like_a_set_as_it_grows() -> None:
+    index = IdIndex()
+    expected: set[str] = set()
     for line in range(1, 5001):
         ident = f"inviter-{line % 3000}"
-        if ident not in expected:
-            expected[ident] = line
-        index.add(ident, line)  # a repeated id keeps its first line
+        assert index.add(ident) == (ident not in expected)
+        expected.add(ident)
     assert len(index) == len(expected) == 3000
-    assert all(index.get(ident) == first for ident, first in expected.items())
-    assert "inviter-2999" in index
+    assert all(ident in index for ident in expected)
     assert "inviter-3000" not in index
-    assert index.get("someone else") is None
+    assert "someone else" not in index
     assert 42 not in index
+
+
+def _lines(idents: list[str]) -> tuple[FirstLines, list[str]]:
+    replays: list[str] = []
+
+    def replay(line: int) -> Iterator[tuple[str, int]]:
+        replays.append(f"up to {line}")
+        for at, ident in enumerate(idents[: line - 1], start=1):
+            yield ident, at
+
+    return FirstLines(replay), replays
+
+
+def test_first_lines_are_exact_and_the_file_is_read_again_once() -> None:
+    idents = [f"inviter-{n % 700}" for n in range(1000)]
+    first_lines, replays = _lines(idents)
+    said = {line: first_lines.first(ident, line) for line, ident in enumerate(idents, start=1)}
+    assert all(said[line] is None for line in range(1, 701))
+    assert all(said[line] == line - 700 for line in range(701, 1001))
+    # The first repeat read the file again up to it; the ones after are known.
+    assert replays == ["up to 701"]
+
+
+def test_two_ids_with_the_same_hash_are_not_taken_for_one(monkeypatch) -> None:
+    monkeypatch.setattr(idindex, "_key", lambda ident: 12345)
+    idents = ["ann", "bob", "ann"]
+    first_lines, replays = _lines(idents)
+    assert first_lines.first("ann", 1) is None
+    assert first_lines.first("bob", 2) is None  # same hash, another id: checked, not a repeat
+    assert replays == ["up to 2"]
+    assert first_lines.first("ann", 3) == 1
 
 
 @pytest.mark.slow
@@ -31,11 +62,11 @@ def test_an_id_costs_a_few_bytes_not_a_string_and_a_dict_entry() -> None:
     tracemalloc.start()
     try:
         index = IdIndex()
-        for line, ident in enumerate(idents, start=1):
-            index.add(ident, line)
+        for ident in idents:
+            index.add(ident)
         kept, _ = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
     assert len(index) == 50_000
-    # 16 bytes a slot, at least a quarter of the slots empty: under 64 bytes an id.
-    assert kept < 64 * 50_000
+    # 8 bytes a slot, at least a quarter of the slots empty: under 32 bytes an id.
+    assert kept < 32 * 50_000

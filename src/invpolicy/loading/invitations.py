@@ -9,17 +9,16 @@ from invpolicy.errors import InvpolicyError, Problem
 from invpolicy.io.composer import RECORDS_BOUNDS
 from invpolicy.io.document import Document, JsonPath, dotted
 from invpolicy.io.safeload import load_document
-from invpolicy.loading.idindex import IdIndex
+from invpolicy.loading.idindex import FirstLines
 from invpolicy.model.invitation import Invitation, build_invitation, invitation_problems
 
 
 def duplicate_id(
-    doc: Document, path: JsonPath, ident: str, line: int, seen: IdIndex
+    doc: Document, path: JsonPath, ident: str, line: int, seen: FirstLines
 ) -> Problem | None:
     """The problem if ``ident`` was seen before; else None, and ``ident`` is remembered."""
-    first = seen.get(ident)
+    first = seen.first(ident, line)
     if first is None:
-        seen.add(ident, line)
         return None
     where = (*path, "id")
     message = f"{dotted(where)}: duplicate invitation id '{ident}' (first at line {first})"
@@ -36,7 +35,8 @@ def parse_invitations(doc: Document) -> list[Invitation]:
     """Validate a parsed invitations document; every problem is reported at once."""
     items, at = _items(doc)
     problems: list[Problem] = []
-    seen = IdIndex()
+    # The items are in memory already: an id's index costs little beside them.
+    seen: dict[str, int] = {}
     invitations: list[Invitation] = []
     for index, item in enumerate(items):
         path: JsonPath = (*at, index)
@@ -51,7 +51,7 @@ def parse_invitations(doc: Document) -> list[Invitation]:
                 message = f"{dotted((*path, 'id'))}: duplicate invitation id '{ident}' "
                 problems.append(doc.problem((*path, "id"), f"{message}(first at line {line})"))
                 continue
-            seen.add(ident, index)
+            seen[ident] = index
         if not found:
             invitations.append(build_invitation(item))
     if problems:

@@ -26,7 +26,7 @@ from invpolicy.loading.dialect import open_csv
 from invpolicy.loading.export import Export, find_export
 from invpolicy.loading.facts import FactsMerge, load_facts, read_facts
 from invpolicy.loading.formats import INPUT_FORMATS, input_kind
-from invpolicy.loading.idindex import IdIndex
+from invpolicy.loading.idindex import FirstLines, IdIndex
 from invpolicy.loading.invitations import duplicate_id, parse_invitations
 from invpolicy.loading.linkedin import (
     INVITATIONS_HEADER,
@@ -258,13 +258,24 @@ class InvitationSource:
 
     def _row_data(self, connections: Connections | None, owners: Counter[Owner]) -> Iterator[Any]:
         """Each record's data, with the ids the iteration gives them (``-2`` and all)."""
-        first_line = IdIndex()
-        for row in self._rows(connections, first_line, {}, owners):
+        ids = IdIndex()
+        for row in self._rows(connections, ids, {}, owners):
             ident = row.data.get("id") if isinstance(row.data, dict) else None
             if isinstance(ident, str):
                 # As the iteration does: an id is taken once seen, so the next gets ``-2``.
-                duplicate_id(row.doc, (), ident, row.line, first_line)
+                ids.add(ident)
             yield row.data
+
+    def _replay(self, connections: Connections | None, line: int) -> Iterator[tuple[str, int]]:
+        """The ids of the records before ``line``, each with its line, read again."""
+        ids = IdIndex()
+        for row in self._rows(connections, ids, {}, Counter()):
+            if row.line >= line:
+                return
+            ident = row.data.get("id") if isinstance(row.data, dict) else None
+            if isinstance(ident, str):
+                ids.add(ident)
+                yield ident, row.line
 
     def _records(
         self,
@@ -276,9 +287,9 @@ class InvitationSource:
         unknown: UnknownFields,
         seen: set[str] | None,
     ) -> Iterator[Invitation]:
-        first_line = IdIndex()
+        first_line = FirstLines(partial(self._replay, connections))
         self.read_bytes = 0
-        for row in self._rows(connections, first_line, skipped, owners, self._read):
+        for row in self._rows(connections, first_line.ids, skipped, owners, self._read):
             found = list(row.problems)
             data, doc = row.data, row.doc
             ident = data.get("id") if isinstance(data, dict) else None
@@ -412,31 +423,25 @@ def open_invitations(
     :meth:`InvitationSource.check` or the iteration.
     """
     shown_as = str(path)
-    given_connections = None if connections is None else Path(connections)
-    given_messages = None if messages is None else Path(messages)
-    fact_file = None if facts is None else Path(facts)
+    given_connections: Source | None = None if connections is None else Path(connections)
+    given_messages: Source | None = None if messages is None else Path(messages)
+    export = None
     if input_format is None and is_archive(Path(path)):
         export = find_export(Path(path), shown_as)
-        return InvitationSource(
-            export.invitations,
-            str(export.invitations),
-            export.network,
-            given_connections or export.connections,
-            fact_file,
-            messages=given_messages or export.messages,
-            export=export,
-            known_fields=known_fields,
-            strict=strict,
-            owner=owner,
-        )
-    kind = input_kind(Path(path), shown_as, input_format)
+        file: Source = export.invitations
+        shown_as, kind = str(export.invitations), export.network
+        given_connections = given_connections or export.connections
+        given_messages = given_messages or export.messages
+    else:
+        file, kind = Path(path), input_kind(Path(path), shown_as, input_format)
     return InvitationSource(
-        Path(path),
+        file,
         shown_as,
         kind,
         given_connections,
-        fact_file,
+        None if facts is None else Path(facts),
         messages=given_messages,
+        export=export,
         known_fields=known_fields,
         strict=strict,
         owner=owner,
