@@ -103,3 +103,12 @@ def test_a_problem_in_a_file_read_quickly_is_said_at_its_line(write: Write, name
     assert any(
         e.startswith(f"{path}:{second}:") and f"(first at line {first})" in e for e in errors
     ), errors
+
+
+def test_a_list_of_non_records_stops_the_quick_way_early(write: Write) -> None:
+    """A large JSON list of anything but invitations is given up item by item, at the bound,
+    and the careful reader stops there too: one located line."""
+    path = write("inv.json", "[" + "0," * 200_000 + "0]")
+    result = CliRunner().invoke(cli, ["compare", str(path), "-p", "ask-first"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{path}:1:202: more than 100 items of the list")

@@ -85,13 +85,48 @@ def _constant(name: str) -> Any:
     raise _GiveUp  # NaN, Infinity: the careful reader reads them as text
 
 
+_DECODER = json.JSONDecoder(object_pairs_hook=_pairs, parse_constant=_constant)
+#: JSON's white space (tabs have sent the text the careful way already).
+_SPACE = re.compile(r"[ \n\r]*")
+
+
 def _json(text: str, bounds: Bounds) -> list[Any] | None:
     try:
-        data = json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant)
+        if bounds.records and text.lstrip().startswith("["):
+            data: Any = _json_records(text, bounds)
+        else:
+            data = _DECODER.decode(text)
         _Walk(bounds).root(data)
     except Exception:  # whatever stops the quick way, the careful one explains
         return None
     return None if data is None else [data]
+
+
+def _json_records(text: str, bounds: Bounds) -> list[Any]:
+    """A JSON list of records, read one item at a time: past the bound on items
+    that are not records, the quick way gives up before reading the rest."""
+    items: list[Any] = []
+    others = 0
+    at = _SPACE.match(text, 0).end()  # type: ignore[union-attr]
+    if not text.startswith("[", at):
+        raise _GiveUp  # white space JSON does not know: the careful reader decides
+    at = _SPACE.match(text, at + 1).end()  # type: ignore[union-attr]
+    if text.startswith("]", at):
+        return _DECODER.decode(text)  # type: ignore[no-any-return]
+    while True:
+        item, at = _DECODER.raw_decode(text, at)
+        items.append(item)
+        if not isinstance(item, dict):
+            others += 1
+            if others > bounds.non_records:
+                raise _GiveUp
+        at = _SPACE.match(text, at).end()  # type: ignore[union-attr]
+        if text.startswith(",", at):
+            at = _SPACE.match(text, at + 1).end()  # type: ignore[union-attr]
+            continue
+        if text.startswith("]", at) and not text[at + 1 :].strip(" \n\r"):
+            return items
+        raise _GiveUp  # not JSON: the careful reader says what
 
 
 class _Walk:
