@@ -41,6 +41,13 @@ SUMMARY = pytest.StashKey[list[str]]()
 
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[SUMMARY] = []
+    # The cache of compiled policies (and of the plugins found) is never the
+    # user's own: each test process gets a folder of its own, which the tests
+    # of the cache replace with theirs. Commands run in subprocesses inherit it.
+    import tempfile
+
+    os.environ["INVPOLICY_CACHE_DIR"] = tempfile.mkdtemp(prefix="invpolicy-test-cache-")
+    os.environ.pop("INVPOLICY_NO_CACHE", None)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -89,23 +89,29 @@ def load_policy(
     registry: Registry | None = None,
     *,
     reply_defaults: Mapping[str, Any] | None = None,
+    cache: bool = False,
 ) -> CompiledPolicy:
     """A compiled policy, ready to decide, from an installed policy's name or a file path.
 
     ``registry`` defaults to everything installed (:meth:`Registry.default`).
     ``reply_defaults`` are reply parameters (``signature``, ``channel``...) for
     the rules whose reply does not set them, such as the settings file's
-    ``[reply]`` (:func:`invpolicy.loading.settings.load_settings`).
+    ``[reply]`` (:func:`invpolicy.loading.settings.load_settings`). With
+    ``cache``, the policy is taken from the cache of compiled policies when it
+    holds it, and kept there otherwise (:mod:`invpolicy.loading.policycache`),
+    as the command line does; ``INVPOLICY_NO_CACHE=1`` still turns it off.
     Raises :class:`InvpolicyError` with every problem of the file.
     """
     from invpolicy.engine.compiled import CompiledPolicy
     from invpolicy.loading.catalog import resolve_policy
-    from invpolicy.loading.parse import read_policy
+    from invpolicy.loading.policycache import cached_policy
     from invpolicy.plugins.registry import Registry
 
     registry = registry if registry is not None else Registry.default()
-    policy = read_policy(resolve_policy(ref, registry), registry)
-    return CompiledPolicy(policy, registry, reply_defaults=reply_defaults)
+    policy, params = cached_policy(
+        resolve_policy(ref, registry), registry, reply_defaults, cache=cache
+    )
+    return CompiledPolicy(policy, registry, reply_params=params)
 
 
 def __getattr__(name: str) -> Any:

@@ -34,14 +34,24 @@ def load_schema(name: str) -> dict[str, Any]:
 
 
 @cache
+def inlined_schema(name: str, definition: str | None = None) -> dict[str, Any]:
+    """A bundled schema, or one of its ``$defs``, with its references inlined.
+
+    What :func:`validator` checks with; reading it needs no jsonschema.
+    """
+    schema = load_schema(name)
+    if definition is not None:
+        schema = {"$defs": schema["$defs"], "$ref": f"#/$defs/{definition}"}
+    inlined: dict[str, Any] = _inlined(schema, schema.get("$defs", {}), ())
+    return inlined
+
+
+@cache
 def validator(name: str, definition: str | None = None) -> Validator:
     """A validator for a bundled schema, or for one of its ``$defs``; built once."""
     from jsonschema import Draft202012Validator
 
-    schema = load_schema(name)
-    if definition is not None:
-        schema = {"$defs": schema["$defs"], "$ref": f"#/$defs/{definition}"}
-    return Draft202012Validator(_inlined(schema, schema.get("$defs", {}), ()))
+    return Draft202012Validator(inlined_schema(name, definition))
 
 
 def _inlined(node: Any, defs: dict[str, Any], within: tuple[str, ...]) -> Any:

@@ -42,6 +42,7 @@ def test_each_format_writes_exactly_the_kinds_it_declares(fmt):
 def test_every_command_with_a_format_takes_its_choices_from_the_registry():
     offered = {name: _format_choices(name) for name in COMMANDS}
     assert offered == {
+        "cache": None,
         "compare": format_names("decisions"),
         "config": None,
         "decide": format_names("decisions"),

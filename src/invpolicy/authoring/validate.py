@@ -10,7 +10,7 @@ from typing import Any
 from invpolicy.engine.compiled import CompiledPolicy
 from invpolicy.errors import InvpolicyError, PluginError, Problem
 from invpolicy.loading.catalog import resolve_policy
-from invpolicy.loading.parse import read_policy
+from invpolicy.loading.policycache import cached_policy
 from invpolicy.model.policy import Policy
 from invpolicy.plugins.registry import Registry
 
@@ -45,20 +45,24 @@ class Validation:
         }
 
 
-def validate(refs: Sequence[str | Path], registry: Registry) -> list[Validation]:
+def validate(
+    refs: Sequence[str | Path], registry: Registry, *, cache: bool = False
+) -> list[Validation]:
     """Check each policy (an installed name or a path), every problem of every file at once.
 
     A policy is valid when it reads, validates (schema, then the plugins'
     names and parameters, then what it extends) and compiles. A plugin that
-    fails while compiling is a problem of the policy's file.
+    fails while compiling is a problem of the policy's file. With ``cache``, a
+    policy found valid before with the same files and plugins is taken from the
+    cache of compiled policies (:mod:`invpolicy.loading.policycache`).
     """
     results = []
     for ref in refs:
         path: Path | None = None
         try:
             path = resolve_policy(ref, registry)
-            policy = read_policy(path, registry)
-            CompiledPolicy(policy, registry)
+            policy, params = cached_policy(path, registry, cache=cache)
+            CompiledPolicy(policy, registry, reply_params=params)
         except InvpolicyError as exc:
             results.append(Validation(str(ref), _shown(path), None, tuple(exc.problems)))
             continue

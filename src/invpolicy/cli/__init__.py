@@ -30,6 +30,7 @@ from invpolicy.errors import (
     ScaffoldError,
     problem_lines,
 )
+from invpolicy.io.cachedir import CACHE_OFF, NO_CACHE_ENV
 from invpolicy.text import one_line
 from invpolicy.version import __version__
 
@@ -104,6 +105,20 @@ def _add_problem_options(command: click.Command) -> None:
             help="Print at most N problems with the input, then how many more (0: all).",
         )
     )
+    if command.name in CACHED_COMMANDS:
+        command.params.append(
+            click.Option(
+                ["--no-cache"],
+                is_flag=True,
+                is_eager=True,
+                expose_value=False,
+                callback=_no_cache,
+                envvar=NO_CACHE_ENV,
+                show_envvar=True,
+                help="Read every policy from its file: neither use nor fill the cache "
+                "of compiled policies.",
+            )
+        )
     own = [p for p in command.params if "--verbose" in getattr(p, "opts", ())]
     if own:
         _also_verbose(own[0])
@@ -120,8 +135,18 @@ def _add_problem_options(command: click.Command) -> None:
     )
 
 
+def _no_cache(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    if value:
+        CACHE_OFF.set(True)
+    return value
+
+
+#: The commands that read policies through the cache of compiled policies.
+CACHED_COMMANDS = frozenset({"compare", "decide", "policies", "validate"})
+
 #: Every command, as ``module:attribute``, imported only when it runs.
 COMMANDS = {
+    "cache": "invpolicy.cli.cache:cache",
     "compare": "invpolicy.cli.compare:compare",
     "config": "invpolicy.cli.config:config",
     "decide": "invpolicy.cli.decide:decide",
@@ -167,6 +192,7 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         # The command's --max-problems and --verbose set the display for this run only.
         token = PROBLEM_DISPLAY.set(PROBLEM_DISPLAY.get())
+        cache_token = CACHE_OFF.set(CACHE_OFF.get())
         try:
             return super().invoke(ctx)
         except BrokenPipeError:
@@ -180,6 +206,7 @@ class _Group(click.Group):
         except ScaffoldError as exc:
             raise click.ClickException(str(exc)) from None
         finally:
+            CACHE_OFF.reset(cache_token)
             PROBLEM_DISPLAY.reset(token)
 
 

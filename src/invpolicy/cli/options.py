@@ -232,7 +232,7 @@ def load_policies(refs: Sequence[str | Path], registry: Registry) -> list[Compil
     problems: list[Problem] = []
     for ref in refs:
         try:
-            policies.append(load_policy(ref, registry, reply_defaults=defaults))
+            policies.append(load_policy(ref, registry, reply_defaults=defaults, cache=True))
         except InvpolicyError as exc:
             problems.extend(exc.problems)
     if problems:

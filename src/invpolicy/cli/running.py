@@ -245,12 +245,16 @@ def progress(
     written, with how many invitations are decided. ``quiet`` keeps it off when
     the report itself goes to the same terminal.
     """
+    if quiet or (console is None and not sys.stderr.isatty()):
+        # No bar to draw: rich is not even imported.
+        yield from items
+        return
     from rich.console import Console
 
     if console is None:
         # FORCE_COLOR makes rich take any stream for a terminal: ask the stream.
         console = Console(stderr=True, force_terminal=sys.stderr.isatty())
-    if quiet or not console.is_terminal:
+    if not console.is_terminal:
         yield from items
         return
     from rich.progress import (

@@ -31,7 +31,7 @@ def validate(policies: tuple[str, ...], output_format: str) -> None:
     """
     from invpolicy.authoring.validate import validate as check_policies
 
-    results = check_policies(policies, options.load_registry())
+    results = check_policies(policies, options.load_registry(), cache=True)
     reporter(output_format).validation(results)
     if any(result.problems for result in results):
         click.get_current_context().exit(1)

@@ -7,7 +7,7 @@ runs the rules' nodes in order until one fires.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from invpolicy.engine.decision import FROM_INVITATION, FROM_POLICY, Decision, Reply, RuleTrace
@@ -120,11 +120,13 @@ class CompiledPolicy:
         registry: Registry,
         *,
         reply_defaults: Mapping[str, Any] | None = None,
+        reply_params: Sequence[Mapping[str, Any] | None] | None = None,
     ) -> None:
         """``reply_defaults`` are reply parameters (a signature...) for the generators that
-        take them, where the policy does not set them itself."""
+        take them, where the policy does not set them itself. ``reply_params``, one per
+        rule, are the parameters each generator gets, found already (by the cache of
+        compiled policies): then ``reply_defaults`` is not looked at."""
         self.policy = policy
-        self._reply_defaults = dict(reply_defaults or {})
         self.name = policy.name
         self.language = policy.language
         #: Each criterion check compiled: the facts it reads and its parameters.
@@ -135,25 +137,28 @@ class CompiledPolicy:
                 for signal in policy.scoring
             ]
         )
-        self._rules = [self._compile_rule(rule, registry) for rule in policy.rules]
+        if reply_params is None or len(reply_params) != len(policy.rules):
+            from invpolicy.plugins.registry import reply_params as of
 
-    def _compile_rule(self, rule: Rule, registry: Registry) -> _CompiledRule:
+            reply_params = [of(registry, rule.reply, reply_defaults) for rule in policy.rules]
+        self._rules = [
+            self._compile_rule(rule, registry, params)
+            for rule, params in zip(policy.rules, reply_params, strict=True)
+        ]
+
+    def _compile_rule(
+        self, rule: Rule, registry: Registry, params: Mapping[str, Any] | None
+    ) -> _CompiledRule:
         when = self._compile(rule.when, registry, self._scorer) if rule.when is not None else None
         if rule.reply is None:
             return _CompiledRule(rule, when, None, ())
         generator = registry.generators[rule.reply.generator]
         origin = registry.origins[("reply generator", generator.name)]
         owner = origin.plugin
-        validator = registry.params_validator("reply generator", generator.name)
-        defaults = {
-            key: value
-            for key, value in self._reply_defaults.items()
-            if key not in rule.reply.params and validator.is_valid({key: value})
-        }
         render = _call_plugin(
             f"reply generator '{generator.name}' of plugin {owner}",
             generator.compile,
-            {**defaults, **rule.reply.params},
+            dict(params if params is not None else rule.reply.params),
         )
         if not origin.builtin:
             render = limited(owner, render)

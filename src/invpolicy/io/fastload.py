@@ -29,7 +29,7 @@ import math
 import re
 from typing import Any
 
-from invpolicy.io.composer import Bounds
+from invpolicy.io.bounds import Bounds
 from invpolicy.io.document import Document, JsonPath
 from invpolicy.io.limits import MAX_DEPTH, MAX_INT_BITS, MAX_STRING_CHARS, text_problem
 from invpolicy.io.scalars import SCALARS

@@ -13,14 +13,10 @@ into a node tree and turned into plain ``dict``/``list``/scalars here, so that:
 from __future__ import annotations
 
 import re
-from typing import Any
-
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from typing import TYPE_CHECKING, Any
 
 from invpolicy.errors import InvpolicyError, Problem
-from invpolicy.io.composer import POLICY_BOUNDS, Bounds, TooMuch, bounded_composer
+from invpolicy.io.bounds import POLICY_BOUNDS, Bounds, TooMuch
 from invpolicy.io.document import Document, JsonPath
 from invpolicy.io.files import Source, read_text
 from invpolicy.io.limits import (
@@ -32,6 +28,9 @@ from invpolicy.io.limits import (
     text_problem,
 )
 from invpolicy.io.scalars import SCALARS
+
+if TYPE_CHECKING:
+    from ruamel.yaml.error import MarkedYAMLError
 
 _CORE = "tag:yaml.org,2002:"
 
@@ -86,6 +85,13 @@ def parse_document(
                 return parse_document(text, shown, allow_empty=allow_empty, bounds=bounds)
 
             return Document(shown, found[0], locate=locate)
+    # ruamel.yaml is imported here, not at start-up: a command that reads no YAML
+    # with positions (JSON inputs, policies from the cache) never needs it.
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    from invpolicy.io.composer import bounded_composer
+
     kind = "JSON" if shown.lower().endswith(".json") else "YAML"
     yaml = YAML(typ="rt")
     yaml.Composer = bounded_composer(bounds)
@@ -306,9 +312,10 @@ class _Builder:
                 raise self._fail(node, TOO_DEEP)
             return self.built[key]
         self.doc.value_positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-        if isinstance(node, MappingNode):
+        # ruamel.yaml's node classes, by their id: mapping, sequence, scalar.
+        if node.id == "mapping":
             value: Any = self._mapping(node, path, depth)
-        elif isinstance(node, SequenceNode):
+        elif node.id == "sequence":
             self._check_tag(node, "seq")
             value = [self._node(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
         else:
@@ -324,7 +331,7 @@ class _Builder:
         for key_node, value_node in node.value:
             if _tag(key_node) == _CORE + "merge":
                 raise self._fail(key_node, "merge keys ('<<') are not supported")
-            if not isinstance(key_node, ScalarNode):
+            if key_node.id != "scalar":
                 raise self._fail(key_node, "a key must be a plain string")
             self._check_scalar_tag(key_node)
             name = characters(str(key_node.value))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from invpolicy.errors import InvpolicyError
 from invpolicy.io.safeload import load_document
 from invpolicy.loading.catalog import PolicyEntry
-from invpolicy.loading.parse import parse_policy
+from invpolicy.loading.policycache import cached_policy
 from invpolicy.plugins.registry import Registry
 
 #: The fields of a policy that ``invpolicy policies`` shows.
@@ -24,21 +24,31 @@ class About:
     problem: str = ""
 
 
-def about(entry: PolicyEntry, registry: Registry) -> About:
-    """The policy's title, summary and author, and its first problem if it does not validate."""
+def about(entry: PolicyEntry, registry: Registry, *, cache: bool = True) -> About:
+    """The policy's title, summary and author, and its first problem if it does not validate.
+
+    A policy that the cache of compiled policies holds is not read again
+    (:mod:`invpolicy.loading.policycache`), unless ``cache`` is false or the
+    cache is off.
+    """
+    try:
+        policy, _ = cached_policy(entry.path, registry, cache=cache)
+    except InvpolicyError as exc:
+        return _broken(entry, exc)
+    return About(policy.title, policy.summary, policy.author)
+
+
+def _broken(entry: PolicyEntry, exc: InvpolicyError) -> About:
+    """What a policy with problems says about itself, and its first problem."""
+    more = len(exc.problems) - 1
+    problem = str(exc.problems[0]) + (f" (and {more} more)" if more else "")
     try:
         doc = load_document(entry.path)
-    except InvpolicyError as exc:
-        return About(problem=str(exc.problems[0]))
+    except InvpolicyError:
+        return About(problem=problem)
     data = doc.data
     if not isinstance(data, dict):
         return About(problem=f"{entry.path}:1:1: not a policy (a mapping is expected)")
     fields = {key: data.get(key) for key in ABOUT}
-    text = {key: v if isinstance(v, str) else "" for key, v in fields.items()}
-    try:
-        parse_policy(doc, registry, stem=entry.path.stem)
-    except InvpolicyError as exc:
-        more = len(exc.problems) - 1
-        problem = str(exc.problems[0]) + (f" (and {more} more)" if more else "")
-        return About(**text, problem=problem)
-    return About(**text)
+    text = {key: value if isinstance(value, str) else "" for key, value in fields.items()}
+    return About(**text, problem=problem)

@@ -19,7 +19,7 @@ from typing import Any
 from invpolicy.errors import InvpolicyError, Problem
 from invpolicy.io import safeload
 from invpolicy.io.archive import is_archive
-from invpolicy.io.composer import ENTRIES_BOUNDS
+from invpolicy.io.bounds import ENTRIES_BOUNDS
 from invpolicy.io.document import Document, JsonPath
 from invpolicy.io.files import Source
 from invpolicy.io.limits import text_problems

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from invpolicy.errors import InvpolicyError, Problem
-from invpolicy.io.composer import RECORDS_BOUNDS
+from invpolicy.io.bounds import RECORDS_BOUNDS
 from invpolicy.io.document import Document, JsonPath, dotted
 from invpolicy.io.safeload import load_document
 from invpolicy.loading.idindex import FirstLines

@@ -18,7 +18,7 @@ from typing import Any
 
 from invpolicy.errors import InvpolicyError, Problem
 from invpolicy.io.archive import is_archive
-from invpolicy.io.composer import RECORDS_BOUNDS, REQUESTS_BOUNDS
+from invpolicy.io.bounds import RECORDS_BOUNDS, REQUESTS_BOUNDS
 from invpolicy.io.document import Document, JsonPath
 from invpolicy.io.files import Source, size_of
 from invpolicy.io.safeload import load_document

@@ -9,7 +9,7 @@ from typing import Any
 
 from invpolicy.errors import InvpolicyError, Problem
 from invpolicy.io.document import Document, JsonPath, dotted
-from invpolicy.resources import validator
+from invpolicy.resources import inlined_schema, validator
 from invpolicy.schema.check import check, quick_test
 from invpolicy.schema.links import broken
 
@@ -86,7 +86,7 @@ def link_problems(data: Any, doc: Document, at: JsonPath = ()) -> list[Problem]:
 
 @cache
 def _quick_test() -> Callable[[Any], bool]:
-    test = quick_test(validator("invitation", "invitation").schema)
+    test = quick_test(inlined_schema("invitation", "invitation"))
     assert test is not None, "the invitation schema uses only keywords quick_test reads"
     return test
 

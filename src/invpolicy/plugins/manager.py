@@ -17,13 +17,13 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from importlib.metadata import EntryPoint
 from types import ModuleType
 
 import pluggy
 
 from invpolicy.errors import PluginError
 from invpolicy.plugins import hookspecs
+from invpolicy.plugins.installed import FoundPlugin, installed_plugins
 from invpolicy.text import one_line
 
 DEFAULT_PLUGINS: tuple[str, ...] = (
@@ -31,7 +31,6 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "invpolicy.builtin.replies",
     "invpolicy.builtin.policies",
 )
-ENTRY_POINT_GROUP = "invpolicy"
 DISABLE_ENV = "INVPOLICY_DISABLE_PLUGINS"
 
 
@@ -60,16 +59,13 @@ def _canonical(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def _names_of(ep: EntryPoint) -> set[str]:
+def _names_of(found: FoundPlugin) -> set[str]:
     """The names that switch an entry point off: its own, its module's, its distribution's."""
-    names = {ep.name, ep.module}
-    if ep.dist is not None:
-        names.add(_canonical(ep.dist.name))
-    return names
+    return {found.name, found.module, _canonical(found.distribution)}
 
 
-def _matches(ep: EntryPoint, blocked: frozenset[str]) -> bool:
-    return bool(_names_of(ep) & ({*blocked} | {_canonical(name) for name in blocked}))
+def _matches(found: FoundPlugin, blocked: frozenset[str]) -> bool:
+    return bool(_names_of(found) & ({*blocked} | {_canonical(name) for name in blocked}))
 
 
 def warn(message: str) -> None:
@@ -156,6 +152,10 @@ class _Manager(pluggy.PluginManager):
     def __init__(self, project_name: str) -> None:
         super().__init__(project_name)
         self.broken: dict[str, BrokenPlugin] = {}
+        #: The installed plugins registered, by entry-point name.
+        self.found: dict[str, FoundPlugin] = {}
+        #: The names switched off (``INVPOLICY_DISABLE_PLUGINS``).
+        self.blocked: frozenset[str] = frozenset()
 
     def register(self, plugin: object, name: str | None = None) -> str | None:
         try:
@@ -171,23 +171,27 @@ class _Manager(pluggy.PluginManager):
         return registered
 
 
-def _load_entry_point(pm: _Manager, ep: EntryPoint, report: Callable[[str], None]) -> None:
-    """Register the plugin of ``ep``; if it fails, remember it as broken and say so once."""
+def _load_entry_point(pm: _Manager, found: FoundPlugin, report: Callable[[str], None]) -> None:
+    """Register the plugin of ``found``; if it fails, remember it as broken and say so once."""
+    if pm.has_plugin(found.name) or pm.is_blocked(found.name):
+        return
     try:
-        pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP, name=ep.name)
+        plugin = found.plugin()
+        pm.register(plugin, name=found.name)
+        pm.found[found.name] = found
         return
     except PluginError as exc:
         error = str(exc)  # loaded, then refused: the message says why
     except Exception as exc:
         error = f"{type(exc).__name__}: {exc}"
-    if pm.has_plugin(ep.name):  # pluggy may have refused it half-way through its hooks
-        pm.unregister(name=ep.name)
-    dist = ep.dist.name if ep.dist is not None else "?"
-    version = ep.dist.version if ep.dist is not None else "?"
-    pm.broken[ep.name] = BrokenPlugin(ep.name, ep.value, dist, version, one_line(error))
+    if pm.has_plugin(found.name):  # pluggy may have refused it half-way through its hooks
+        pm.unregister(name=found.name)
+    pm.broken[found.name] = BrokenPlugin(
+        found.name, found.value, found.distribution, found.version, one_line(error)
+    )
     report(
-        f"plugin {ep.name} ({ep.value}, from {dist} {version}) failed to load and is left out: "
-        f"{error}; to switch it off, set {DISABLE_ENV}={ep.name}"
+        f"plugin {found.name} ({found.value}, from {found.distribution} {found.version}) "
+        f"failed to load and is left out: {error}; to switch it off, set {DISABLE_ENV}={found.name}"
     )
 
 
@@ -216,6 +220,7 @@ def make_plugin_manager(
     """
     blocked = disabled_plugins() if disabled is None else frozenset(disabled)
     pm = _Manager("invpolicy")
+    pm.blocked = blocked
     pm.add_hookspecs(hookspecs)
     for name in blocked:
         pm.set_blocked(name)
@@ -225,14 +230,12 @@ def make_plugin_manager(
                 pm.register(importlib.import_module(module_name), name=module_name)
     unmatched = set(blocked) - set(DEFAULT_PLUGINS)
     if entry_points:
-        from importlib.metadata import entry_points as installed_entry_points
-
         # One entry point at a time, so that a broken one is named and left out.
-        for ep in installed_entry_points(group=ENTRY_POINT_GROUP):
-            switching_off = {n for n in blocked if _matches(ep, frozenset({n}))}
+        for found in installed_plugins():
+            switching_off = {n for n in blocked if _matches(found, frozenset({n}))}
             unmatched -= switching_off
             if not switching_off:
-                _load_entry_point(pm, ep, report)
+                _load_entry_point(pm, found, report)
     unmatched -= {plugin_name(plugin) for plugin in plugins}
     if entry_points and disabled is None:
         for name in sorted(unmatched):

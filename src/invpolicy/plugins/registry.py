@@ -17,6 +17,7 @@ from invpolicy.plugins.contract import (
     ReplyGenerator,
     is_valid_name,
 )
+from invpolicy.plugins.installed import FoundPlugin
 from invpolicy.plugins.manager import (
     DEFAULT_PLUGINS,
     BrokenPlugin,
@@ -27,6 +28,8 @@ from invpolicy.plugins.manager import (
 
 if TYPE_CHECKING:
     from jsonschema.protocols import Validator
+
+    from invpolicy.model.policy import ReplySpec
 
 T = TypeVar("T")
 
@@ -57,9 +60,12 @@ class Registry:
         self._origins: dict[str, Origin] = {}
         for name in DEFAULT_PLUGINS:
             self._origins[name] = Origin(name, "invpolicy", __version__, True)
-        for plugin, dist in self.pm.list_plugin_distinfo():
+        for plugin, dist in self.pm.list_plugin_distinfo():  # a manager that used pluggy's loader
             name = self.pm.get_name(plugin) or repr(plugin)
             self._origins[name] = Origin(name, dist.project_name, dist.version, False)
+        found: dict[str, FoundPlugin] = getattr(self.pm, "found", {})
+        for name, plugin in found.items():
+            self._origins[name] = Origin(name, plugin.distribution, plugin.version, False)
 
         self.criteria: dict[str, Criterion] = {}
         self.generators: dict[str, ReplyGenerator] = {}
@@ -173,6 +179,28 @@ class Registry:
                     f"is not a valid JSON Schema: {exc.message}"
                 ) from exc
         return self._validators[key]
+
+
+def reply_params(
+    registry: Registry, reply: ReplySpec | None, defaults: Mapping[str, Any] | None
+) -> dict[str, Any] | None:
+    """The parameters a rule's reply generator compiles with; None for a rule with no reply.
+
+    ``defaults`` (the settings' ``[reply]``: a signature...) fill in what the
+    rule's ``reply`` does not set, each one only if the generator's parameter
+    schema accepts it.
+    """
+    if reply is None:
+        return None
+    chosen: dict[str, Any] = {}
+    if defaults:
+        validator = registry.params_validator("reply generator", reply.generator)
+        chosen = {
+            key: value
+            for key, value in defaults.items()
+            if key not in reply.params and validator.is_valid({key: value})
+        }
+    return {**chosen, **reply.params}
 
 
 def schema_validator(schema: Mapping[str, Any] | bool) -> Validator:

@@ -1,0 +1,173 @@
+"""The cache of compiled policies: a policy read, validated and flattened once.
+
+Reading a policy file means parsing its YAML with positions, validating it
+against the schema and against the plugins, and following what it extends.
+The result, a valid :class:`~invpolicy.model.policy.Policy` with the
+parameters each rule's reply generator gets, is kept as plain JSON in the
+cache folder (:mod:`invpolicy.io.cachedir`, under ``policies/``), keyed by
+everything that can change it:
+
+- the file's path and content, and the content of every policy it extends;
+- invpolicy's version (and its files, when it is installed in editable mode);
+- the installed plugins: each one's distribution and version, and the files
+  of those installed in editable mode;
+- the plugins switched off;
+- the reply defaults from your settings.
+
+An entry that cannot be read, has another shape, or whose extended files
+have changed is read again from the files and written anew, silently. A
+policy with problems is never kept: its problems are found each time. A
+registry holding a plugin that no installed distribution provides (one
+registered from Python) cannot be keyed, and its policies are not cached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from invpolicy.io import cachedir
+from invpolicy.io.files import MAX_FILE_BYTES
+from invpolicy.loading.parse import read_policy
+from invpolicy.model.policy import Policy
+from invpolicy.model.stored import policy_from_stored, policy_to_stored
+from invpolicy.plugins.installed import files_digest, own_editable_folder
+from invpolicy.plugins.manager import DEFAULT_PLUGINS
+from invpolicy.plugins.registry import Registry, reply_params
+from invpolicy.version import __version__
+
+#: Changes when what an entry holds changes shape: older entries are then not read.
+ENTRY_FORMAT = 1
+#: The folder of the cache that holds the policies.
+POLICIES = "policies"
+
+Params = list[dict[str, Any] | None]
+
+
+def policy_reply_params(
+    policy: Policy, registry: Registry, defaults: Mapping[str, Any] | None
+) -> Params:
+    """The parameters each rule's reply generator gets, in order (None: no reply)."""
+    return [reply_params(registry, rule.reply, defaults) for rule in policy.rules]
+
+
+def _content(path: str | Path) -> str | None:
+    """The SHA-256 of a file's bytes; None when it cannot be read or is too large."""
+    try:
+        with open(path, "rb") as stream:
+            raw = stream.read(MAX_FILE_BYTES + 1)
+    except OSError:
+        return None
+    if len(raw) > MAX_FILE_BYTES:
+        return None
+    return hashlib.sha256(raw).hexdigest()
+
+
+_OWN: list[str | None] = []
+
+
+def _own_files() -> str | None:
+    """A digest of invpolicy's own files when it is installed in editable mode, found once."""
+    if not _OWN:
+        folder = own_editable_folder()
+        _OWN.append(None if folder is None else files_digest(folder))
+    return _OWN[0]
+
+
+def plugins_key(registry: Registry) -> list[Any] | None:
+    """What the registry's plugins are, for the key; None if one cannot be named.
+
+    Built-ins are named by invpolicy's version; an installed plugin by its
+    entry point, distribution and version, and its files when editable. A
+    plugin registered from Python has no such name.
+    """
+    found = getattr(registry.pm, "found", None)
+    if found is None:
+        return None
+    key: list[Any] = []
+    for name in registry.plugin_names():
+        if name in DEFAULT_PLUGINS:
+            key.append([name])
+            continue
+        plugin = found.get(name)
+        if plugin is None:
+            return None
+        editable = files_digest(plugin.editable) if plugin.editable else None
+        key.append([name, plugin.value, plugin.distribution, plugin.version, editable])
+    return key
+
+
+def environment_key(
+    registry: Registry, reply_defaults: Mapping[str, Any] | None
+) -> dict[str, Any] | None:
+    """Every part of the key but the policy's own files; None when it cannot be keyed."""
+    plugins = plugins_key(registry)
+    if plugins is None:
+        return None
+    return {
+        "entry": ENTRY_FORMAT,
+        "invpolicy": [__version__, _own_files()],
+        "plugins": plugins,
+        "disabled": sorted(getattr(registry.pm, "blocked", ())),
+        "reply": dict(reply_defaults or {}),
+    }
+
+
+def _hit(entry: Any, path: str) -> tuple[Policy, Params] | None:
+    """The policy an entry holds, if its extended files are unchanged."""
+    if not isinstance(entry, dict) or entry.get("entry") != ENTRY_FORMAT:
+        return None
+    try:
+        for parent, content in entry["parents"]:
+            if _content(parent) != content:
+                return None
+        policy = policy_from_stored(entry["policy"])
+        params: Params = list(entry["params"])
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    if policy.path != path or len(params) != len(policy.rules):
+        return None
+    return policy, params
+
+
+def cached_policy(
+    path: str | Path,
+    registry: Registry,
+    reply_defaults: Mapping[str, Any] | None = None,
+    *,
+    cache: bool = True,
+) -> tuple[Policy, Params]:
+    """The policy of the file ``path``, and each rule's reply parameters.
+
+    Taken from the cache when it holds them; else read (raising
+    :class:`~invpolicy.errors.InvpolicyError` with every problem, as
+    :func:`~invpolicy.loading.parse.read_policy` does) and kept. Without
+    ``cache``, or with the cache off (:func:`invpolicy.io.cachedir.cache_off`),
+    the file is read and nothing is kept.
+    """
+    folder = cachedir.cache_folder() if cache else None
+    environment = environment_key(registry, reply_defaults) if folder is not None else None
+    content = _content(path) if environment is not None else None
+    if folder is None or environment is None or content is None:
+        policy = read_policy(path, registry)
+        return policy, policy_reply_params(policy, registry, reply_defaults)
+    shown = str(path)
+    name = cachedir.digest([environment, shown, content])
+    entries = folder / POLICIES
+    found = _hit(cachedir.read_entry(entries, name), shown)
+    if found is not None:
+        return found
+    policy = read_policy(path, registry)
+    params = policy_reply_params(policy, registry, reply_defaults)
+    parents = [[parent, _content(parent)] for parent in policy.parents]
+    if all(content is not None for _, content in parents):
+        entry = {
+            "entry": ENTRY_FORMAT,
+            "policy": policy_to_stored(policy),
+            "params": params,
+            "parents": parents,
+        }
+        cachedir.write_entry(entries, name, entry)
+    return policy, params

@@ -1,0 +1,188 @@
+"""The installed plugins: the ``invpolicy`` entry points, found without reading every
+distribution's metadata on each run, and a fingerprint of what they are.
+
+Finding the entry points means opening the metadata of every installed
+distribution. The list found is kept in the cache folder
+(:mod:`invpolicy.io.cachedir`), keyed by what would change it: the folders on
+``sys.path``, the time each was last changed, and the name and time of each
+distribution's metadata folder in them (installing, upgrading or removing a
+distribution changes these). A hand edit of an installed ``entry_points.txt``
+changes none of them: run with ``--no-cache`` (or ``INVPOLICY_NO_CACHE=1``)
+after one.
+
+:func:`fingerprint` says what the installed plugins are, for the cache of
+compiled policies: each one's distribution and version and, for a
+distribution installed in editable mode, the content of its files, which
+change without any version changing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from invpolicy.io import cachedir
+
+ENTRY_POINT_GROUP = "invpolicy"
+#: The file of the cache folder that keeps the entry points found.
+SCAN_ENTRY = "plugins"
+#: At most this many files of an editable plugin enter its fingerprint.
+MAX_EDITABLE_FILES = 5000
+_METADATA_SUFFIXES = (".dist-info", ".egg-info")
+
+
+@dataclass(frozen=True)
+class FoundPlugin:
+    """An ``invpolicy`` entry point, and the distribution that declares it.
+
+    ``editable`` is the folder of its code when the distribution is installed
+    in editable mode (its files are then part of the :func:`fingerprint`).
+    """
+
+    name: str
+    value: str
+    distribution: str
+    version: str
+    editable: str | None = None
+
+    @property
+    def module(self) -> str:
+        """The module the entry point names (``pkg.mod`` of ``pkg.mod:attr``)."""
+        return self.value.partition(":")[0].strip()
+
+    def plugin(self) -> object:
+        """The object the entry point names, imported (what ``EntryPoint.load`` gives)."""
+        import importlib
+
+        module, _, attributes = self.value.partition(":")
+        found: object = importlib.import_module(module.strip())
+        for attribute in attributes.strip().split(".") if attributes.strip() else ():
+            found = getattr(found, attribute)
+        return found
+
+
+def _path_state() -> list[Any]:
+    """What would change the entry points found: sys.path and the metadata folders on it."""
+    state: list[Any] = []
+    for entry in sys.path:
+        folder = entry or os.getcwd()
+        try:
+            stat = os.stat(folder)
+        except OSError:
+            state.append([entry, None])
+            continue
+        found: list[Any] = []
+        if os.path.isdir(folder):
+            try:
+                with os.scandir(folder) as items:
+                    for item in items:
+                        if item.name.endswith(_METADATA_SUFFIXES):
+                            found.append([item.name, item.stat().st_mtime_ns])
+            except OSError:
+                pass
+        state.append([entry, stat.st_mtime_ns, sorted(found)])
+    return state
+
+
+def _editable_folder(dist: Any, module: str) -> str | None:
+    """The folder of ``module``'s code when ``dist`` is installed in editable mode."""
+    try:
+        direct = dist.read_text("direct_url.json")
+        editable = bool(json.loads(direct)["dir_info"]["editable"]) if direct else False
+    except (ValueError, KeyError, TypeError):
+        editable = False
+    if not editable:
+        return None
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec(module.split(".")[0])
+    except (ImportError, ValueError):
+        return None
+    if spec is None:
+        return None
+    if spec.submodule_search_locations:
+        return str(next(iter(spec.submodule_search_locations)))
+    return spec.origin
+
+
+def _scan() -> list[FoundPlugin]:
+    from importlib.metadata import entry_points
+
+    found = []
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        dist = ep.dist
+        name = dist.name if dist is not None else "?"
+        version = dist.version if dist is not None else "?"
+        module = ep.value.partition(":")[0].strip()
+        editable = _editable_folder(dist, module) if dist is not None else None
+        found.append(FoundPlugin(ep.name, ep.value, name, version, editable))
+    return found
+
+
+def installed_plugins(*, use_cache: bool = True) -> list[FoundPlugin]:
+    """The ``invpolicy`` entry points of the installed distributions, in their order.
+
+    Kept in the cache folder when there is one; found again when what would
+    change them has changed, or when the kept list cannot be read.
+    """
+    folder = cachedir.cache_folder() if use_cache else None
+    if folder is None:
+        return _scan()
+    key = cachedir.digest([sys.version, sys.prefix, _path_state()])
+    kept = cachedir.read_entry(folder, SCAN_ENTRY)
+    if isinstance(kept, dict) and kept.get("key") == key:
+        try:
+            return [FoundPlugin(**item) for item in kept["plugins"]]
+        except (KeyError, TypeError):
+            pass  # damaged: found again below
+    found = _scan()
+    cachedir.write_entry(
+        folder, SCAN_ENTRY, {"key": key, "plugins": [asdict(item) for item in found]}
+    )
+    return found
+
+
+def files_digest(folder: str | Path) -> str:
+    """A digest of the content of the files under ``folder`` (or of one file).
+
+    Compiled files (``__pycache__``) are left out; at most
+    :data:`MAX_EDITABLE_FILES` files are read.
+    """
+    root = Path(folder)
+    digest = hashlib.sha256()
+    if root.is_file():
+        digest.update(root.read_bytes())
+        return digest.hexdigest()
+    count = 0
+    for path, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not d.startswith("."))
+        for name in sorted(files):
+            if name.endswith((".pyc", ".pyo")):
+                continue
+            count += 1
+            if count > MAX_EDITABLE_FILES:
+                return digest.hexdigest()
+            file = Path(path, name)
+            digest.update(str(file.relative_to(root)).encode("utf-8", "surrogateescape"))
+            try:
+                digest.update(file.read_bytes())
+            except OSError:
+                digest.update(b"\0unreadable")
+    return digest.hexdigest()
+
+
+def own_editable_folder() -> str | None:
+    """invpolicy's own code folder, when invpolicy is installed in editable mode."""
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    try:
+        dist = distribution("invpolicy")
+    except PackageNotFoundError:
+        return None
+    return _editable_folder(dist, "invpolicy")
