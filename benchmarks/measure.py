@@ -105,7 +105,7 @@ def run_child(
     compiler's. Raises :class:`ChildFailed`, with the end of its standard error,
     if the command fails.
     """
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env = child_environment()
     env.update(environment or {})
     output = str(stdout) if stdout is not None else os.devnull
     with tempfile.TemporaryFile() as errors:
@@ -128,12 +128,22 @@ def run_child(
     return ChildRun(float(seconds), int(max_rss_kib))
 
 
-def median_seconds(commands: dict[str, Sequence[str]], runs: int) -> dict[str, float]:
+def child_environment() -> dict[str, str]:
+    """The environment a command runs in: the harness's own, with the bytecode cache on."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def median_seconds(
+    commands: dict[str, Sequence[str]],
+    runs: int,
+    *,
+    environment: Mapping[str, str] | None = None,
+) -> dict[str, float]:
     """The median wall time of ``runs`` runs of each command, the commands taking turns."""
     times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(runs):
         for name, argv in commands.items():
-            times[name].append(run_child(argv).seconds)
+            times[name].append(run_child(argv, environment=environment).seconds)
     return {name: statistics.median(found) for name, found in times.items()}
 
 

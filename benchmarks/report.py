@@ -8,9 +8,11 @@ from dataclasses import dataclass
 
 import endtoend
 import report_endtoend
+import startup
 from endtoend import EndToEnd
 from figures import count_runs, duration, rate, table, us
 from measure import Machine
+from startup import StartUp, imports_table, startup_table
 from targets import Target, verdict
 
 #: invpolicy may take at most this many times as long as the hand-written function.
@@ -18,8 +20,6 @@ FLOOR_TARGET = 1.2
 #: invpolicy should take less than this share of a peer's time (an aim), by peer;
 #: any other peer, invpolicy should be faster than.
 PEER_AIMS = {"zen-engine, one compiled expression": 0.85}
-#: A command may take at most this many times as long as ``python -c pass``.
-STARTUP_TARGET = 5.0
 
 
 @dataclass(frozen=True)
@@ -44,15 +44,6 @@ class ContenderSpeed:
     kind: str
     version: str
     seconds: float | None
-
-
-@dataclass(frozen=True)
-class StartUp:
-    """The median wall time of one command."""
-
-    label: str
-    command: str
-    seconds: float
 
 
 @dataclass
@@ -116,15 +107,6 @@ def contenders_table(contenders: Sequence[ContenderSpeed], size: int) -> str:
     return table([*headers, "invpolicy time ÷ its time"], rows, right=[2, 3, 4])
 
 
-def startup_table(startup: Sequence[StartUp]) -> str:
-    base = startup[0].seconds
-    rows = [
-        [s.label, f"`{s.command}`", f"{s.seconds * 1000:.1f}", f"{s.seconds / base:.2f}"]
-        for s in startup
-    ]
-    return table(["", "command", "median ms", "x `python -c pass`"], rows, right=[2, 3])
-
-
 def goals(results: Results) -> list[Target]:
     """The targets of the sections that ran, in the order of the page."""
     found = []
@@ -141,19 +123,7 @@ def goals(results: Results) -> list[Target]:
         for peer in [c for c in results.contenders if c.kind == PEER]:
             found.append(_peer_target(peer, ours))
     if results.startup:
-        base = results.startup[0].seconds
-        for s in results.startup[1:]:
-            ratio = s.seconds / base
-            line = (
-                f"`{s.command}` at most {STARTUP_TARGET:g}x `python -c pass`: "
-                f"{ratio:.2f}x, {verdict(ratio, STARTUP_TARGET)}."
-            )
-            what = f"start-up, {s.label}, ÷ `python -c pass`"
-            wanted = f"at most {STARTUP_TARGET:g}x"
-            met = ratio <= STARTUP_TARGET
-            found.append(
-                Target(line, what, f"{ratio:.2f}x", wanted, met, brief=s.label != "version")
-            )
+        found += startup.targets(results.startup)
     if results.endtoend:
         found += report_endtoend.targets(results.endtoend)
     return found
@@ -207,7 +177,8 @@ def summary(results: Results) -> str:
         parts += [
             f"Start-up, median of {count_runs(results.startup_runs)}",
             startup_table(results.startup),
-            _STARTUP_COST_TEXT,
+            "Import time by package, ms",
+            imports_table(results.startup),
         ]
     if results.endtoend:
         parts += report_endtoend.tables(results.endtoend)
@@ -285,33 +256,6 @@ contenders taking turns.
 The last column is invpolicy's time divided by the contender's: 1.50 means
 that invpolicy takes half as long again as the contender; below 1, invpolicy
 is the faster."""
-
-_STARTUP_COST_TEXT = """\
-`--version` imports click and the few modules of invpolicy that define the
-commands; every command imports what it needs when it runs. A `compare` of
-one invitation does much more before its one decision, each part timed once
-in a development environment (so roughly): importing jsonschema (about 50 to
-80 ms), which checks the policy file against its JSON Schema; building the
-plugin registry (about 40 ms: finding the installed plugins' entry points and
-loading the built-in criteria); reading, checking and compiling the policy
-(about 40 ms: ruamel.yaml reading the file with the position of every
-value, which each error message needs, then the JSON Schema check); importing
-rich and drawing the table (about 30 ms). Deciding the invitation takes well under 10 ms. The 5x
-target would need the checked policy kept between runs (a cache of compiled
-policies, keyed by the files and the installed plugins), which invpolicy does
-not have yet: each run reads and checks its policies afresh."""
-
-_STARTUP_TEXT = """\
-The wall time of each command, from its start to its exit, as a child of a
-small Python process that times it: the median of {runs}, the commands taking
-turns, after one untimed run of each to warm the caches. Python's bytecode
-cache is on, as by default, even where `PYTHONDONTWRITEBYTECODE` is set
-(otherwise an editable install would compile its modules at every start, and
-the figure would time the compiler). `python -c pass` starts the interpreter
-alone, which every Python command pays; `invpolicy` is the executable
-installed beside the interpreter that runs the benchmark. The last command
-reads one invitation from a JSON Lines file, decides it with one policy, and
-prints the table."""
 
 _REPRODUCE_TEXT = """\
 With tox, from the root of the repository:
@@ -402,9 +346,10 @@ def document(results: Results) -> str:
     if results.startup:
         parts += [
             "## Start-up",
-            _STARTUP_TEXT.format(runs=count_runs(results.startup_runs)),
+            startup.TEXT.format(runs=count_runs(results.startup_runs)),
             startup_table(results.startup),
-            _STARTUP_COST_TEXT,
+            startup.IMPORTS_TEXT.format(runs=count_runs(startup.IMPORT_RUNS)),
+            imports_table(results.startup),
         ]
     if results.endtoend:
         parts += report_endtoend.section(results.endtoend)

@@ -27,9 +27,9 @@ from typing import Any
 import contenders
 import corpus
 import endtoend
-import figures
 import measure
 import report
+import startup
 from measure import Aborted
 
 from invpolicy import __version__, load_policy
@@ -175,23 +175,11 @@ def _invpolicy_executable() -> Path:
     return executable
 
 
-def time_startup(first: dict[str, Any], workdir: Path, runs: int) -> list[report.StartUp]:
-    invpolicy = str(_invpolicy_executable())
+def time_startup(first: dict[str, Any], workdir: Path, runs: int) -> list[startup.StartUp]:
     one = workdir / "one.jsonl"
     corpus.write_jsonl([first], one)
-    commands = {
-        "Python alone": ("python -c pass", [sys.executable, "-c", "pass"]),
-        "version": ("invpolicy --version", [invpolicy, "--version"]),
-        "compare, 1 invitation": (
-            f"invpolicy compare {one.name} -p strong-ties-only",
-            [invpolicy, "compare", str(one), "-p", "strong-ties-only"],
-        ),
-    }
-    note(f"Timing start-up, {figures.count_runs(runs)} of each command...")
-    for _, argv in commands.values():
-        measure.run_child(argv)  # once untimed: warm the file caches and compile the bytecode
-    medians = measure.median_seconds({k: argv for k, (_, argv) in commands.items()}, runs)
-    return [report.StartUp(label, shown, medians[label]) for label, (shown, _) in commands.items()]
+    invpolicy = str(_invpolicy_executable())
+    return startup.measure_startup(invpolicy, one, workdir, runs, note)
 
 
 def source() -> str:

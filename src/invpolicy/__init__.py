@@ -8,32 +8,33 @@ imported from its layer on first use. The layers themselves are described in
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from invpolicy.errors import InvpolicyError, PluginError, Problem
-from invpolicy.plugins.contract import (
-    Check,
-    Counts,
-    Criterion,
-    Facts,
-    Mentions,
-    OneOf,
-    Render,
-    ReplyGenerator,
-)
 from invpolicy.version import __version__
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from pathlib import Path
+
     from invpolicy.engine.compiled import CompiledPolicy
     from invpolicy.engine.decision import Decision, Reply
     from invpolicy.engine.runner import Report, compare, compare_stream
+    from invpolicy.errors import InvpolicyError, PluginError, Problem
     from invpolicy.loading.invitations import load_invitations
     from invpolicy.loading.parse import read_policy
     from invpolicy.loading.readers import open_invitations
     from invpolicy.model.invitation import Invitation
     from invpolicy.model.policy import Policy
+    from invpolicy.plugins.contract import (
+        Check,
+        Counts,
+        Criterion,
+        Facts,
+        Mentions,
+        OneOf,
+        Render,
+        ReplyGenerator,
+    )
     from invpolicy.plugins.hookspecs import hookimpl
     from invpolicy.plugins.registry import Registry
 
@@ -67,6 +68,19 @@ __all__ = [
 ]
 
 _LAZY = {
+    # Nothing is imported until it is used: the command line imports this package
+    # first, and --version needs none of it.
+    "InvpolicyError": "invpolicy.errors",
+    "PluginError": "invpolicy.errors",
+    "Problem": "invpolicy.errors",
+    "Check": "invpolicy.plugins.contract",
+    "Counts": "invpolicy.plugins.contract",
+    "Criterion": "invpolicy.plugins.contract",
+    "Facts": "invpolicy.plugins.contract",
+    "Mentions": "invpolicy.plugins.contract",
+    "OneOf": "invpolicy.plugins.contract",
+    "Render": "invpolicy.plugins.contract",
+    "ReplyGenerator": "invpolicy.plugins.contract",
     # Plugins import hookimpl when they load; --version need not import pluggy.
     "hookimpl": "invpolicy.plugins.hookspecs",
     "CompiledPolicy": "invpolicy.engine.compiled",

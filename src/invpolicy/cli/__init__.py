@@ -4,9 +4,10 @@ This is the top layer: it may import every other one, and nothing imports it.
 A command is a thin layer over functions a Python user could call directly; it
 turns their errors into clean messages and exit codes, never tracebacks.
 
-Start-up imports click and the package root (with its error classes and the
-plugin contract) only: each command's module is imported when it runs (or when
-``--help`` lists it), and imports what it needs inside the command.
+Start-up imports click and this module only (``--version`` needs no more): each
+command's module is imported when it runs (or when ``--help`` lists it), and
+imports what it needs inside the command; the error classes are imported when
+a command runs.
 """
 
 from __future__ import annotations
@@ -15,24 +16,14 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
-from invpolicy.errors import (
-    MAX_PROBLEMS,
-    PROBLEM_DISPLAY,
-    InvpolicyError,
-    PluginError,
-    Problem,
-    ProblemDisplay,
-    ScaffoldError,
-    problem_lines,
-)
-from invpolicy.io.cachedir import CACHE_OFF, NO_CACHE_ENV
-from invpolicy.text import one_line
 from invpolicy.version import __version__
+
+if TYPE_CHECKING:
+    from invpolicy.errors import Problem, ProblemDisplay
 
 
 class ProblemsError(click.ClickException):
@@ -43,17 +34,25 @@ class ProblemsError(click.ClickException):
     """
 
     def __init__(self, problems: Sequence[Problem], display: ProblemDisplay | None = None) -> None:
+        from invpolicy.errors import PROBLEM_DISPLAY, problem_lines
+
         #: How to print them, as the command was told when the problems were found.
         self.display = display or PROBLEM_DISPLAY.get()
         self.problems = tuple(problems)
         super().__init__("\n".join(problem_lines(self.problems, self.display)))
 
     def show(self, file: IO[Any] | None = None) -> None:
+        from invpolicy.errors import problem_lines
+
         for line in problem_lines(self.problems, self.display):
             click.echo(line, err=True, file=file)
 
 
 def _set_display(**change: Any) -> None:
+    from dataclasses import replace
+
+    from invpolicy.errors import PROBLEM_DISPLAY
+
     PROBLEM_DISPLAY.set(replace(PROBLEM_DISPLAY.get(), **change))
 
 
@@ -90,6 +89,9 @@ def _add_problem_options(command: click.Command) -> None:
     """
     if any(param.name == "max_problems" for param in command.params):
         return  # done the first time the command was looked up
+    from invpolicy.errors import MAX_PROBLEMS
+    from invpolicy.io.cachedir import NO_CACHE_ENV
+
     command.params.append(
         click.Option(
             ["--max-problems"],
@@ -136,6 +138,8 @@ def _add_problem_options(command: click.Command) -> None:
 
 
 def _no_cache(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    from invpolicy.io.cachedir import CACHE_OFF
+
     if value:
         CACHE_OFF.set(True)
     return value
@@ -190,6 +194,10 @@ class _Group(click.Group):
             raise click.exceptions.Exit(0) from None
 
     def invoke(self, ctx: click.Context) -> Any:
+        from invpolicy.errors import PROBLEM_DISPLAY, InvpolicyError, PluginError, ScaffoldError
+        from invpolicy.io.cachedir import CACHE_OFF
+        from invpolicy.text import one_line
+
         # The command's --max-problems and --verbose set the display for this run only.
         token = PROBLEM_DISPLAY.set(PROBLEM_DISPLAY.get())
         cache_token = CACHE_OFF.set(CACHE_OFF.get())

@@ -13,8 +13,6 @@ cache only ever saves time, and deleting the folder is always safe.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -67,12 +65,17 @@ def cache_folder() -> Path | None:
 
 def digest(data: Any) -> str:
     """A hex SHA-256 of ``data`` written as canonical JSON (sorted keys)."""
+    import hashlib
+    import json
+
     text = json.dumps(data, sort_keys=True, ensure_ascii=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode("ascii")).hexdigest()
 
 
 def read_entry(folder: Path, name: str) -> Any:
     """The data of entry ``name``; None when it is missing, too large, or not JSON."""
+    import json
+
     path = folder / f"{name}.json"
     try:
         with path.open("rb") as stream:
@@ -86,6 +89,8 @@ def read_entry(folder: Path, name: str) -> Any:
 
 def write_entry(folder: Path, name: str, data: Any) -> None:
     """Keep ``data`` as entry ``name``; say nothing if it cannot be written."""
+    import json
+
     from invpolicy.io.atomic import atomic_write
 
     try:

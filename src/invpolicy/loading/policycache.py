@@ -33,7 +33,7 @@ from invpolicy.io.files import MAX_FILE_BYTES
 from invpolicy.loading.parse import read_policy
 from invpolicy.model.policy import Policy
 from invpolicy.model.stored import policy_from_stored, policy_to_stored
-from invpolicy.plugins.installed import files_digest, own_editable_folder
+from invpolicy.plugins.installed import files_digest, installed
 from invpolicy.plugins.manager import DEFAULT_PLUGINS
 from invpolicy.plugins.registry import Registry, reply_params
 from invpolicy.version import __version__
@@ -71,7 +71,7 @@ _OWN: list[str | None] = []
 def _own_files() -> str | None:
     """A digest of invpolicy's own files when it is installed in editable mode, found once."""
     if not _OWN:
-        folder = own_editable_folder()
+        folder = installed().own_editable
         _OWN.append(None if folder is None else files_digest(folder))
     return _OWN[0]
 

@@ -29,7 +29,9 @@ from typing import Any
 from invpolicy.io import cachedir
 
 ENTRY_POINT_GROUP = "invpolicy"
-#: The file of the cache folder that keeps the entry points found.
+#: The files of the cache folder that keep the entry points found: one for each
+#: interpreter and ``sys.path`` (``plugins-<digest>.json``), so that the console
+#: script and ``python -m invpolicy`` do not take turns replacing one file.
 SCAN_ENTRY = "plugins"
 #: At most this many files of an editable plugin enter its fingerprint.
 MAX_EDITABLE_FILES = 5000
@@ -67,25 +69,23 @@ class FoundPlugin:
 
 
 def _path_state() -> list[Any]:
-    """What would change the entry points found: sys.path and the metadata folders on it."""
+    """What would change the entry points found: sys.path, and the metadata folders on it.
+
+    Each folder's distributions are named by their metadata folders, with the
+    time each was last changed; the folder's own time is left out, since a
+    folder such as the current one changes all the time for other reasons.
+    """
     state: list[Any] = []
     for entry in sys.path:
-        folder = entry or os.getcwd()
-        try:
-            stat = os.stat(folder)
-        except OSError:
-            state.append([entry, None])
-            continue
         found: list[Any] = []
-        if os.path.isdir(folder):
-            try:
-                with os.scandir(folder) as items:
-                    for item in items:
-                        if item.name.endswith(_METADATA_SUFFIXES):
-                            found.append([item.name, item.stat().st_mtime_ns])
-            except OSError:
-                pass
-        state.append([entry, stat.st_mtime_ns, sorted(found)])
+        try:
+            with os.scandir(entry or os.getcwd()) as items:
+                for item in items:
+                    if item.name.endswith(_METADATA_SUFFIXES):
+                        found.append([item.name, item.stat().st_mtime_ns])
+        except OSError:  # no such folder, or a zip file: its name is what is kept
+            pass
+        state.append([entry, sorted(found)])
     return state
 
 
@@ -125,39 +125,101 @@ def _scan() -> list[FoundPlugin]:
     return found
 
 
-def installed_plugins(*, use_cache: bool = True) -> list[FoundPlugin]:
-    """The ``invpolicy`` entry points of the installed distributions, in their order.
+@dataclass(frozen=True)
+class Installed:
+    """What the installed distributions say: the plugins, and whether invpolicy is editable."""
+
+    plugins: list[FoundPlugin]
+    #: invpolicy's own code folder, when it is installed in editable mode.
+    own_editable: str | None = None
+
+
+def _find() -> Installed:
+    return Installed(_scan(), own_editable_folder())
+
+
+_FOUND: dict[tuple[str, str], Installed] = {}
+
+
+def installed(*, use_cache: bool = True) -> Installed:
+    """The ``invpolicy`` entry points of the installed distributions, and invpolicy's own
+    editable folder.
 
     Kept in the cache folder when there is one; found again when what would
-    change them has changed, or when the kept list cannot be read.
+    change them has changed, or when the kept list cannot be read. Found once
+    per process.
     """
     folder = cachedir.cache_folder() if use_cache else None
     if folder is None:
-        return _scan()
+        return _find()
     key = cachedir.digest([sys.version, sys.prefix, _path_state()])
-    kept = cachedir.read_entry(folder, SCAN_ENTRY)
+    if (str(folder), key) in _FOUND:
+        return _FOUND[str(folder), key]
+    name = f"{SCAN_ENTRY}-{cachedir.digest([sys.executable, sys.path])[:16]}"
+    kept = cachedir.read_entry(folder, name)
     if isinstance(kept, dict) and kept.get("key") == key:
         try:
-            return [FoundPlugin(**item) for item in kept["plugins"]]
+            found = Installed(
+                [FoundPlugin(**item) for item in kept["plugins"]], kept["own_editable"]
+            )
         except (KeyError, TypeError):
             pass  # damaged: found again below
-    found = _scan()
-    cachedir.write_entry(
-        folder, SCAN_ENTRY, {"key": key, "plugins": [asdict(item) for item in found]}
-    )
+        else:
+            _FOUND[str(folder), key] = found
+            return found
+    found = _find()
+    entry = {
+        "key": key,
+        "plugins": [asdict(item) for item in found.plugins],
+        "own_editable": found.own_editable,
+    }
+    cachedir.write_entry(folder, name, entry)
+    _FOUND[str(folder), key] = found
     return found
 
 
-def files_digest(folder: str | Path) -> str:
-    """A digest of the content of the files under ``folder`` (or of one file).
+def installed_plugins(*, use_cache: bool = True) -> list[FoundPlugin]:
+    """The ``invpolicy`` entry points of the installed distributions, in their order
+    (see :func:`installed`)."""
+    return installed(use_cache=use_cache).plugins
 
-    Compiled files (``__pycache__``) are left out; at most
-    :data:`MAX_EDITABLE_FILES` files are read.
+
+#: A file changed less than this long ago (seconds) is read: its time alone could
+#: miss a second change within the clock's step, with the same size.
+RECENT = 2.0
+
+
+def files_digest(folder: str | Path) -> str:
+    """A digest that changes when a file under ``folder`` (or the file) changes.
+
+    Each file enters by its path, size and time of last change, which a
+    change of content changes; one changed in the last :data:`RECENT`
+    seconds by its content too. Compiled files (``__pycache__``) are left
+    out; at most :data:`MAX_EDITABLE_FILES` files are looked at.
     """
+    import time
+
     root = Path(folder)
     digest = hashlib.sha256()
-    if root.is_file():
-        digest.update(root.read_bytes())
+    now = time.time()
+
+    def add(file: Path, name: str) -> None:
+        try:
+            stat = file.stat()
+        except OSError:
+            digest.update(f"{name}\0gone\n".encode("utf-8", "surrogateescape"))
+            return
+        digest.update(
+            f"{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode("utf-8", "surrogateescape")
+        )
+        if now - stat.st_mtime < RECENT:
+            try:
+                digest.update(hashlib.sha256(file.read_bytes()).digest())
+            except OSError:
+                digest.update(b"\0unreadable")
+
+    if not root.is_dir():
+        add(root, root.name)
         return digest.hexdigest()
     count = 0
     for path, dirs, files in os.walk(root):
@@ -169,11 +231,7 @@ def files_digest(folder: str | Path) -> str:
             if count > MAX_EDITABLE_FILES:
                 return digest.hexdigest()
             file = Path(path, name)
-            digest.update(str(file.relative_to(root)).encode("utf-8", "surrogateescape"))
-            try:
-                digest.update(file.read_bytes())
-            except OSError:
-                digest.update(b"\0unreadable")
+            add(file, str(file.relative_to(root)))
     return digest.hexdigest()
 
 

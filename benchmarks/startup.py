@@ -1,0 +1,209 @@
+"""Start-up: the commands a person runs dozens of times, against ``python -c pass``.
+
+Each command's wall time is the median of several runs, the commands taking
+turns, on a warm cache of compiled policies (its own folder, filled by an
+untimed first run). Where its time goes is measured apart, with
+``python -X importtime``: the time spent importing, module by module, added up
+by the package each module belongs to.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import subprocess
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import measure
+from figures import table
+from targets import Target, goal, verdict
+
+PYTHON = "Python alone"
+#: Each command's target and goal, as a multiple of ``python -c pass``.
+LIMITS: dict[str, tuple[float, float | None]] = {
+    "version": (4.0, None),
+    "compare, 1 invitation": (6.0, 4.0),
+    "validate, 1 policy": (6.0, None),
+    "policies": (6.0, None),
+}
+#: The packages whose import time is shown apart; the rest is Python's own.
+PACKAGES = (
+    "invpolicy",
+    "click",
+    "pluggy",
+    "platformdirs",
+    "orjson",
+    "jsonschema",
+    "rich",
+    "ruamel",
+)
+OTHER = "standard library and the rest"
+#: Runs of each command under ``-X importtime``: the median of each package's time.
+IMPORT_RUNS = 5
+
+
+@dataclass(frozen=True)
+class StartUp:
+    """The median wall time of one command, and its import time by package (ms)."""
+
+    label: str
+    command: str
+    seconds: float
+    imports: Mapping[str, float] = field(default_factory=dict)
+
+
+def commands(invpolicy: str, one: Path) -> dict[str, tuple[str, list[str]]]:
+    """Each command: how the page shows it, and its argv."""
+    return {
+        PYTHON: ("python -c pass", [sys.executable, "-c", "pass"]),
+        "version": ("invpolicy --version", [invpolicy, "--version"]),
+        "compare, 1 invitation": (
+            f"invpolicy compare {one.name} -p strong-ties-only",
+            [invpolicy, "compare", str(one), "-p", "strong-ties-only"],
+        ),
+        "compare, no cache": (
+            f"invpolicy compare {one.name} -p strong-ties-only --no-cache",
+            [invpolicy, "compare", str(one), "-p", "strong-ties-only", "--no-cache"],
+        ),
+        "validate, 1 policy": (
+            "invpolicy validate strong-ties-only",
+            [invpolicy, "validate", "strong-ties-only"],
+        ),
+        "policies": ("invpolicy policies", [invpolicy, "policies"]),
+    }
+
+
+def measure_startup(
+    invpolicy: str, one: Path, workdir: Path, runs: int, note: Callable[[str], None]
+) -> list[StartUp]:
+    """Time each command (median of ``runs``), then find where its imports go."""
+    cache = workdir / "cache"
+    environment = {"INVPOLICY_CACHE_DIR": str(cache)}
+    found = commands(invpolicy, one)
+    note(f"Timing start-up, {runs} runs of each command...")
+    for _, argv in found.values():
+        # Once untimed: fill the cache, warm the file caches, compile the bytecode.
+        measure.run_child(argv, environment=environment)
+    medians = measure.median_seconds(
+        {label: argv for label, (_, argv) in found.items()}, runs, environment=environment
+    )
+    note(f"Import times, {IMPORT_RUNS} runs of each command under python -X importtime...")
+    return [
+        StartUp(label, shown, medians[label], import_times(argv, environment))
+        for label, (shown, argv) in found.items()
+    ]
+
+
+_LINE = re.compile(r"import time:\s+(\d+) \|\s+\d+ \|\s*(\S+)")
+
+
+def parse_importtime(stderr: str) -> dict[str, float]:
+    """``-X importtime``'s report, each module's own time (µs) added up by package, in ms."""
+    totals: dict[str, float] = {}
+    for line in stderr.splitlines():
+        matched = _LINE.match(line)
+        if matched is None:
+            continue
+        top = matched.group(2).split(".")[0]
+        package = top if top in PACKAGES else OTHER
+        totals[package] = totals.get(package, 0.0) + int(matched.group(1)) / 1000
+    return totals
+
+
+def import_times(argv: Sequence[str], environment: Mapping[str, str]) -> dict[str, float]:
+    """The median, over :data:`IMPORT_RUNS` runs, of each package's import time (ms)."""
+    if argv[0] == sys.executable:
+        command = [sys.executable, "-X", "importtime", *argv[1:]]
+    else:  # the console script: a Python file, run by this interpreter
+        command = [sys.executable, "-X", "importtime", *argv]
+    runs: list[dict[str, float]] = []
+    env = {**measure.child_environment(), **environment}
+    for _ in range(IMPORT_RUNS):
+        done = subprocess.run(
+            command, capture_output=True, text=True, env=env, check=False, timeout=120
+        )
+        runs.append(parse_importtime(done.stderr))
+    names = {name for run in runs for name in run}
+    return {name: statistics.median(run.get(name, 0.0) for run in runs) for name in names}
+
+
+def startup_table(startup: Sequence[StartUp]) -> str:
+    base = startup[0].seconds
+    rows = []
+    for s in startup:
+        limits = LIMITS.get(s.label)
+        wanted = "" if limits is None else f"at most {limits[0]:g}x"
+        if limits is not None and limits[1] is not None:
+            wanted += f" (goal {limits[1]:g}x)"
+        rows.append(
+            [
+                s.label,
+                f"`{s.command}`",
+                f"{s.seconds * 1000:.1f}",
+                f"{s.seconds / base:.2f}",
+                wanted,
+            ]
+        )
+    return table(["", "command", "median ms", "x `python -c pass`", "target"], rows, right=[2, 3])
+
+
+def imports_table(startup: Sequence[StartUp]) -> str:
+    """Each command's import time, by package (ms): where its start-up goes."""
+    shown = [name for name in (*PACKAGES, OTHER) if any(name in s.imports for s in startup)]
+    rows = []
+    for s in startup:
+        total = sum(s.imports.values())
+        cells = [f"{s.imports[name]:.1f}" if s.imports.get(name) else "-" for name in shown]
+        rows.append([s.label, f"{total:.1f}", *cells])
+    headers = ["", "all imports", *shown]
+    return table(headers, rows, right=list(range(1, len(headers))))
+
+
+def targets(startup: Sequence[StartUp]) -> list[Target]:
+    """A target for each command that has one, against ``python -c pass``."""
+    base = startup[0].seconds
+    found = []
+    for s in startup[1:]:
+        limits = LIMITS.get(s.label)
+        if limits is None:
+            continue
+        limit, aim = limits
+        ratio = s.seconds / base
+        aimed = f" (goal {aim:g}x)" if aim is not None else ""
+        line = (
+            f"`{s.command}` at most {limit:g}x `python -c pass`{aimed}: "
+            f"{ratio:.2f}x, {verdict(ratio, limit)}{goal(ratio, aim)}."
+        )
+        what = f"start-up, {s.label}, ÷ `python -c pass`"
+        wanted = f"at most {limit:g}x" + (f" (goal {aim:g}x)" if aim is not None else "")
+        found.append(Target(line, what, f"{ratio:.2f}x", wanted, ratio <= limit))
+    return found
+
+
+TEXT = """\
+The wall time of each command, from its start to its exit, as a child of a
+small Python process that times it: the median of {runs}, the commands taking
+turns, after one untimed run of each, which fills the cache of compiled
+policies (a folder of the benchmark's own), warms the file caches and compiles
+the bytecode. Python's bytecode cache is on, as by default, even where
+`PYTHONDONTWRITEBYTECODE` is set (otherwise an editable install would compile
+its modules at every start, and the figure would time the compiler).
+`python -c pass` starts the interpreter alone, which every Python command
+pays; `invpolicy` is the executable installed beside the interpreter that runs
+the benchmark. `compare` reads one invitation from a JSON Lines file, decides
+it with one policy, and prints the table; with `--no-cache`, it reads and
+checks the policy file as if for the first time."""
+
+IMPORTS_TEXT = """\
+Where the time goes: each command run {runs} times under `python -X importtime`,
+each module's own import time added up by the package it belongs to (the
+median of the runs, in ms; `-X importtime` slows imports down a little, so
+these add up to a bit more than the wall times above allow). "invpolicy" is
+its own modules, the built-in criteria and reply generators among them; the
+installed plugins' modules count with the rest. A warm `compare` needs neither
+jsonschema (imported only when an input has a problem to explain) nor
+ruamel.yaml (the policies come from the cache; the invitations are JSON
+Lines), and imports rich to draw the table."""
