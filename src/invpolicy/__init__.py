@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from pathlib import Path
 
+    from invpolicy.authoring.diff.differ import Diff
+    from invpolicy.authoring.diff.regions import Region
     from invpolicy.engine.compiled import CompiledPolicy
     from invpolicy.engine.decision import Decision, Reply
     from invpolicy.engine.runner import Report, compare, compare_stream
@@ -44,6 +46,7 @@ __all__ = [
     "Counts",
     "Criterion",
     "Decision",
+    "Diff",
     "Facts",
     "Invitation",
     "InvpolicyError",
@@ -52,6 +55,7 @@ __all__ = [
     "PluginError",
     "Policy",
     "Problem",
+    "Region",
     "Registry",
     "Render",
     "Reply",
@@ -60,6 +64,7 @@ __all__ = [
     "__version__",
     "compare",
     "compare_stream",
+    "diff_policies",
     "hookimpl",
     "load_invitations",
     "load_policy",
@@ -84,6 +89,8 @@ _LAZY = {
     # Plugins import hookimpl when they load; --version need not import pluggy.
     "hookimpl": "invpolicy.plugins.hookspecs",
     "CompiledPolicy": "invpolicy.engine.compiled",
+    "Diff": "invpolicy.authoring.diff.differ",
+    "Region": "invpolicy.authoring.diff.regions",
     "Decision": "invpolicy.engine.decision",
     "Reply": "invpolicy.engine.decision",
     "Invitation": "invpolicy.model.invitation",
@@ -126,6 +133,39 @@ def load_policy(
         resolve_policy(ref, registry), registry, reply_defaults, cache=cache
     )
     return CompiledPolicy(policy, registry, reply_params=params)
+
+
+def diff_policies(
+    a: str | Path | Policy | CompiledPolicy,
+    b: str | Path | Policy | CompiledPolicy,
+    registry: Registry | None = None,
+) -> Diff:
+    """Where policies ``a`` and ``b`` decide differently, over every possible invitation.
+
+    Each may be an installed policy's name, a path, or a policy already read.
+    The result's ``regions`` (empty when ``equivalent``) each give both
+    decisions and rules, the condition in the policies' terms (``when``), and
+    a ``witness`` invitation that lands there; ``to_json()`` is what
+    ``invpolicy diff --format json`` writes. Raises :class:`InvpolicyError`
+    when a policy has problems, or cuts the invitations too finely to search.
+    """
+    from invpolicy.authoring.diff.differ import diff_policies as diff
+    from invpolicy.engine.compiled import CompiledPolicy
+    from invpolicy.loading.catalog import resolve_policy
+    from invpolicy.loading.parse import read_policy
+    from invpolicy.model.policy import Policy
+    from invpolicy.plugins.registry import Registry
+
+    registry = registry if registry is not None else Registry.default()
+
+    def policy(ref: str | Path | Policy | CompiledPolicy) -> Policy:
+        if isinstance(ref, CompiledPolicy):
+            return ref.policy
+        if isinstance(ref, Policy):
+            return ref
+        return read_policy(resolve_policy(ref, registry), registry)
+
+    return diff(policy(a), policy(b), registry)
 
 
 def __getattr__(name: str) -> Any:

@@ -46,6 +46,7 @@ def test_every_command_with_a_format_takes_its_choices_from_the_registry():
         "compare": format_names("decisions"),
         "config": None,
         "decide": format_names("decisions"),
+        "diff": format_names("diff"),
         "fmt": None,
         "lint": format_names("findings"),
         "new": None,

@@ -15,37 +15,12 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from collections.abc import Sequence
-from typing import IO, TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
+from invpolicy.cli.problems import ProblemsError
 from invpolicy.version import __version__
-
-if TYPE_CHECKING:
-    from invpolicy.errors import Problem, ProblemDisplay
-
-
-class ProblemsError(click.ClickException):
-    """Bad input: one ``path:line:col: message`` line per problem, exit 1.
-
-    Printed as :func:`~invpolicy.errors.problem_lines` says: a problem repeated
-    on many rows once, and at most ``--max-problems`` lines.
-    """
-
-    def __init__(self, problems: Sequence[Problem], display: ProblemDisplay | None = None) -> None:
-        from invpolicy.errors import PROBLEM_DISPLAY, problem_lines
-
-        #: How to print them, as the command was told when the problems were found.
-        self.display = display or PROBLEM_DISPLAY.get()
-        self.problems = tuple(problems)
-        super().__init__("\n".join(problem_lines(self.problems, self.display)))
-
-    def show(self, file: IO[Any] | None = None) -> None:
-        from invpolicy.errors import problem_lines
-
-        for line in problem_lines(self.problems, self.display):
-            click.echo(line, err=True, file=file)
 
 
 def _set_display(**change: Any) -> None:
@@ -146,7 +121,7 @@ def _no_cache(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
 
 
 #: The commands that read policies through the cache of compiled policies.
-CACHED_COMMANDS = frozenset({"compare", "decide", "policies", "validate"})
+CACHED_COMMANDS = frozenset({"compare", "decide", "diff", "policies", "validate"})
 
 #: Every command, as ``module:attribute``, imported only when it runs.
 COMMANDS = {
@@ -154,6 +129,7 @@ COMMANDS = {
     "compare": "invpolicy.cli.compare:compare",
     "config": "invpolicy.cli.config:config",
     "decide": "invpolicy.cli.decide:decide",
+    "diff": "invpolicy.cli.diff:diff",
     "fmt": "invpolicy.cli.fmt:fmt",
     "lint": "invpolicy.cli.lint:lint",
     "new": "invpolicy.cli.new:new",

@@ -24,7 +24,16 @@ if TYPE_CHECKING:
     from invpolicy.reporters.base import Reporter
 
 #: What a command writes: each is a method of :class:`~invpolicy.reporters.base.Reporter`.
-KINDS = ("decisions", "policies", "plugins", "findings", "tests", "validation", "policy")
+KINDS = (
+    "decisions",
+    "policies",
+    "plugins",
+    "findings",
+    "tests",
+    "validation",
+    "policy",
+    "diff",
+)
 
 
 @dataclass(frozen=True)
@@ -51,14 +60,19 @@ def _format(name: str, location: str, *writes: str) -> Format:
 #: Every format, in the order the choices are offered.
 FORMATS: tuple[Format, ...] = (
     _format(
-        "table", "invpolicy.reporters.tables:TableReporter", "decisions", "policies", "plugins"
+        "table",
+        "invpolicy.reporters.tables:TableReporter",
+        "decisions",
+        "policies",
+        "plugins",
+        "diff",
     ),
     _format("text", "invpolicy.reporters.text:TextReporter", "findings", "tests", "validation"),
     _format("yaml", "invpolicy.reporters.yamlfile:YamlReporter", "policy"),
     _format("json", "invpolicy.reporters.jsonfile:JsonReporter", *KINDS),
     _format("jsonl", "invpolicy.reporters.jsonfile:JsonLinesReporter", "decisions"),
     _format("csv", "invpolicy.reporters.files:CsvReporter", "decisions"),
-    _format("markdown", "invpolicy.reporters.files:MarkdownReporter", "decisions"),
+    _format("markdown", "invpolicy.reporters.files:MarkdownReporter", "decisions", "diff"),
     _format("html", "invpolicy.reporters.files:HtmlReporter", "decisions"),
 )
 

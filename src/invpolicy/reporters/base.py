@@ -8,6 +8,7 @@ from typing import IO, TYPE_CHECKING, Any, ClassVar
 from invpolicy.plugins.contract import DECISIONS
 
 if TYPE_CHECKING:
+    from invpolicy.authoring.diff.differ import Diff
     from invpolicy.authoring.lint import Finding
     from invpolicy.authoring.policytest import TestReport
     from invpolicy.authoring.validate import Validation
@@ -95,6 +96,10 @@ class Reporter:
     def policy(self, policy: Policy, data: dict[str, Any]) -> None:
         """Write ``policy``, flattened, as ``data`` (a policy file's content)."""
         raise self._refuse("a policy")
+
+    def diff(self, diff: Diff) -> None:
+        """Write where two policies decide differently (``invpolicy diff``)."""
+        raise self._refuse("a diff")
 
 
 def report_title(report: Report) -> str:

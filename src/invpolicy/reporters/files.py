@@ -10,6 +10,7 @@ from invpolicy.reporters.base import Reporter, decision_counts, input_notes, rep
 from invpolicy.text import inert
 
 if TYPE_CHECKING:
+    from invpolicy.authoring.diff.differ import Diff
     from invpolicy.engine.decision import Decision
     from invpolicy.engine.runner import Report, Row
 
@@ -103,6 +104,11 @@ class MarkdownReporter(Reporter):
     """A Markdown report: the decisions table, the summary, what would change them."""
 
     name = "markdown"
+
+    def diff(self, diff: Diff) -> None:
+        from invpolicy.reporters.diffreport import write_markdown
+
+        write_markdown(diff, self.stream)
 
     def decisions(self, report: Report) -> None:
         from tabulate import tabulate

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from invpolicy.reporters.base import Reporter
 
 if TYPE_CHECKING:
+    from invpolicy.authoring.diff.differ import Diff
     from invpolicy.authoring.lint import Finding
     from invpolicy.authoring.policytest import TestReport
     from invpolicy.authoring.validate import Validation
@@ -136,6 +137,9 @@ class JsonReporter(Reporter):
 
     def policy(self, policy: Policy, data: dict[str, Any]) -> None:
         self._dump(data)
+
+    def diff(self, diff: Diff) -> None:
+        self._dump(diff.to_json())
 
 
 class JsonLinesReporter(Reporter):

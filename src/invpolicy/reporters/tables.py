@@ -15,6 +15,7 @@ from invpolicy.text import inert
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from invpolicy.authoring.diff.differ import Diff
     from invpolicy.engine.runner import Report
     from invpolicy.loading.catalog import PolicyEntry
     from invpolicy.plugins.registry import Registry
@@ -29,6 +30,12 @@ class TableReporter(Reporter):
         from invpolicy.reporters.console import table_console
 
         return table_console(self.stream, self.color)
+
+    def diff(self, diff: Diff) -> None:
+        """The regions where two policies disagree, one row each."""
+        from invpolicy.reporters.diffreport import write_table
+
+        write_table(diff, self.stream, self.color)
 
     def decisions(self, report: Report) -> None:
         """The table, written row by row as the rows are decided, then the summary.
