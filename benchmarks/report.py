@@ -6,9 +6,11 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import diffspeed
 import endtoend
 import report_endtoend
 import startup
+from diffspeed import DiffSpeed, diff_table
 from endtoend import EndToEnd
 from figures import count_runs, duration, rate, table, us
 from measure import Machine
@@ -64,6 +66,7 @@ class Results:
     contenders: list[ContenderSpeed] | None = None
     startup_runs: int = 0
     startup: list[StartUp] | None = None
+    diffs: list[DiffSpeed] | None = None
     endtoend: EndToEnd | None = None
     #: Which source was measured (a git commit), when the run can tell.
     source: str = ""
@@ -124,6 +127,8 @@ def goals(results: Results) -> list[Target]:
             found.append(_peer_target(peer, ours))
     if results.startup:
         found += startup.targets(results.startup)
+    if results.diffs:
+        found += diffspeed.targets(results.diffs)
     if results.endtoend:
         found += report_endtoend.targets(results.endtoend)
     return found
@@ -180,6 +185,8 @@ def summary(results: Results) -> str:
             "Import time by package, ms",
             imports_table(results.startup),
         ]
+    if results.diffs:
+        parts += ["invpolicy diff, every pair of bundled policies", diff_table(results.diffs)]
     if results.endtoend:
         parts += report_endtoend.tables(results.endtoend)
     parts += ["Targets", "\n".join(f"- {line}" for line in targets(results))]
@@ -290,7 +297,7 @@ Without the peers, their rows say "not installed". The options: `--size N`
 `--repeat N` (runs of each timing, default 3), `--scale F` (multiplies the
 sizes of the end-to-end files, default 1), `--skip-largest` (leaves out the
 file of 1,000,000 invitations, the longest run), `--only SECTION`
-(repeatable: `policies`, `strong-ties-only`, `startup`, `compare`), `--output
+(repeatable: `policies`, `strong-ties-only`, `startup`, `diff`, `compare`), `--output
 PATH` (default `docs/benchmarks.md`; `-` to write no page), and `--quick`
 (smaller sizes, the end-to-end ones a hundredth, and single runs: a check that
 the harness works, not figures to publish). The page is written only when the
@@ -350,6 +357,12 @@ def document(results: Results) -> str:
             startup_table(results.startup),
             startup.IMPORTS_TEXT.format(runs=count_runs(startup.IMPORT_RUNS)),
             imports_table(results.startup),
+        ]
+    if results.diffs:
+        parts += [
+            "## `invpolicy diff`, every pair of bundled policies",
+            diffspeed.TEXT.format(runs=count_runs(results.repeat)),
+            diff_table(results.diffs),
         ]
     if results.endtoend:
         parts += report_endtoend.section(results.endtoend)

@@ -26,6 +26,7 @@ from typing import Any
 
 import contenders
 import corpus
+import diffspeed
 import endtoend
 import measure
 import report
@@ -41,7 +42,7 @@ from invpolicy.plugins.registry import Registry
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT = ROOT / "docs" / "benchmarks.md"
-SECTIONS = ("policies", "strong-ties-only", "startup", "compare")
+SECTIONS = ("policies", "strong-ties-only", "startup", "diff", "compare")
 #: The peers' shared work: the follow-up classifier, their inputs and the reply,
 #: with the rules as plain Python tests instead of an engine.
 SHARED_LABEL = "shared work of the peers (rules as Python tests)"
@@ -242,6 +243,9 @@ def benchmark(args: argparse.Namespace, arguments: list[str]) -> report.Results:
         results.policies = time_policies(invitations, registry, repeat)
     if "strong-ties-only" in sections:
         results.contenders = time_contenders(invitations, registry, repeat)
+    if "diff" in sections:
+        note(f"Timing invpolicy diff on every pair of the {len(corpus.POLICIES)} policies...")
+        results.diffs = diffspeed.time_diffs(corpus.POLICIES, registry, repeat)
     with tempfile.TemporaryDirectory(prefix="invpolicy-bench-") as workdir:
         if "startup" in sections:
             results.startup = time_startup(records[0], Path(workdir), startup_runs)

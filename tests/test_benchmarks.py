@@ -358,6 +358,7 @@ QUICK_TARGETS = [
     "`invpolicy compare one.jsonl -p strong-ties-only` at most 6x `python -c pass` (goal 4x): ",
     "`invpolicy validate strong-ties-only` at most 6x `python -c pass`: ",
     "`invpolicy policies` at most 6x `python -c pass`: ",
+    "`invpolicy diff` of any two bundled policies within 2 s: the slowest pair ",
     "`compare --format json` on 40 invitations (JSON array) within 2x the script's time "
     "(goal 1.5x): ",
     "`compare --format json` on 40 invitations (JSON Lines) within 2x the script's time "
@@ -401,6 +402,7 @@ def test_a_quick_run_prints_the_tables_and_writes_the_page(tmp_path: Path) -> No
         "## Decisions per second, by policy",
         "## strong-ties-only against a hand-written function and other engines",
         "## Start-up",
+        "## `invpolicy diff`, every pair of bundled policies",
         "## `invpolicy compare` end to end",
         "### On each input format, beside a hand-written script",
         "### The table and the HTML page",

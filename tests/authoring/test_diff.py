@@ -219,3 +219,32 @@ def test_a_policy_too_large_to_search_is_refused_with_what_it_would_take(tmp_pat
     (line,) = err.splitlines()
     assert line.startswith(f"{big}:1:1: big and strong-ties-only are too large to diff: ")
     assert "exchanges is cut into" in line and "fewer bounds" in line
+
+
+def test_a_plugin_criterion_that_declares_nothing_is_a_free_variable(
+    registry_with_testplugin: Registry, tmp_path: Path
+) -> None:
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(
+        "format: 1\nname: mine\ntitle: Mine\nsummary: By a plugin's criterion.\n"
+        "author: Tests\nsources:\n  - article: a\nrules:\n"
+        "  - id: flagged\n    when: {fact: {fact: met_in_person}}\n    decision: accept\n"
+        "  - id: rest\n    decision: decline\n    reply: {generator: three_part_decline}\n",
+        encoding="utf-8",
+    )
+    policy = read_policy(mine, registry_with_testplugin)
+    other = read_policy(
+        resolve_policy("in-person-only", registry_with_testplugin), registry_with_testplugin
+    )
+    found = diff_policies(policy, other, registry_with_testplugin)
+    assert found.regions
+    for region in found.regions:
+        # Nothing is known of what the criterion reads: each region says what it takes it to answer.
+        assert set(region.assumes) == {'fact {"fact": "met_in_person"}'}
+        assert region.to_json()["assumes"] == region.assumes
+        assert any("fact" in part for term in region.when for part in term)
+    taken = {
+        (region.assumes['fact {"fact": "met_in_person"}'], region.a.rule)
+        for region in found.regions
+    }
+    assert (True, "flagged") in taken
