@@ -101,6 +101,17 @@ def registry() -> Registry:
 
 
 @pytest.fixture
+def cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cache folder of the test's own, on (the cache of compiled policies, the plugins found)."""
+    from invpolicy.io import cachedir
+
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(cachedir.CACHE_DIR_ENV, str(folder))
+    monkeypatch.delenv(cachedir.NO_CACHE_ENV, raising=False)
+    return folder
+
+
+@pytest.fixture
 def testplugin(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
     """The module in tests/plugins, importable."""
     monkeypatch.syspath_prepend(str(TESTS / "plugins"))

@@ -12,18 +12,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from invpolicy.cli import cli
-from invpolicy.io import cachedir
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 ONE = '{"id": "ana", "name": "Ana Lima", "met_in_person": true}\n'
-
-
-@pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv(cachedir.CACHE_DIR_ENV, str(folder))
-    monkeypatch.delenv(cachedir.NO_CACHE_ENV, raising=False)
-    return folder
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> Result:
@@ -42,44 +33,46 @@ def test_the_commands_that_read_policies_take_no_cache(command: str) -> None:
 
 
 def test_compare_keeps_its_policies_and_says_the_same_the_second_time(
-    cache: Path, tmp_path: Path
+    cache_folder: Path, tmp_path: Path
 ) -> None:
     one = tmp_path / "one.jsonl"
     one.write_text(ONE, encoding="utf-8")
     args = ("compare", str(one), "-p", "strong-ties-only", "-p", "ask-first", "--format", "json")
     first = run(*args)
     assert first.exit_code == 0, first.output
-    assert len(policies(cache)) == 2
+    assert len(policies(cache_folder)) == 2
     again = run(*args)
     assert json.loads(again.stdout) == json.loads(first.stdout)
-    assert len(policies(cache)) == 2
+    assert len(policies(cache_folder)) == 2
 
 
-def test_no_cache_and_the_variable_leave_the_folder_alone(cache: Path, tmp_path: Path) -> None:
+def test_no_cache_and_the_variable_leave_the_folder_alone(
+    cache_folder: Path, tmp_path: Path
+) -> None:
     one = tmp_path / "one.jsonl"
     one.write_text(ONE, encoding="utf-8")
     assert run("compare", "--no-cache", str(one), "-p", "ask-first").exit_code == 0
     assert run("validate", "ask-first", env={"INVPOLICY_NO_CACHE": "1"}).exit_code == 0
-    assert policies(cache) == []
+    assert policies(cache_folder) == []
     # --no-cache holds for the command it is given to, not the next one.
     assert run("validate", "ask-first").exit_code == 0
-    assert len(policies(cache)) == 1
+    assert len(policies(cache_folder)) == 1
 
 
-def test_the_cache_command_shows_the_folder_and_clears_it(cache: Path) -> None:
+def test_the_cache_command_shows_the_folder_and_clears_it(cache_folder: Path) -> None:
     assert run("validate", "ask-first", "strong-ties-only").exit_code == 0
     shown = run("cache").stdout.splitlines()
-    assert shown[0] == f"folder: {cache}"
+    assert shown[0] == f"folder: {cache_folder}"
     assert shown[1] == "state: on"
     assert shown[2].startswith("entries: 3 (")  # two policies, and the plugins found
     cleared = run("cache", "--clear")
-    assert cleared.stdout == f"{cache}: 3 entries deleted\n"
-    assert policies(cache) == []
+    assert cleared.stdout == f"{cache_folder}: 3 entries deleted\n"
+    assert policies(cache_folder) == []
     off = run("cache", env={"INVPOLICY_NO_CACHE": "1"}).stdout
     assert "state: off (INVPOLICY_NO_CACHE)" in off
 
 
-def test_an_edited_policy_is_read_again(cache: Path, tmp_path: Path) -> None:
+def test_an_edited_policy_is_read_again(cache_folder: Path, tmp_path: Path) -> None:
     mine = tmp_path / "mine.yaml"
     mine.write_text(
         "format: 1\nname: mine\nextends: strong-ties-only\ntitle: Mine\n", encoding="utf-8"
@@ -123,7 +116,7 @@ def imported(*args: str, cwd: Path) -> list[str]:
 
 
 @pytest.mark.slow
-def test_a_warm_start_imports_only_what_it_uses(cache: Path, tmp_path: Path) -> None:
+def test_a_warm_start_imports_only_what_it_uses(cache_folder: Path, tmp_path: Path) -> None:
     one = tmp_path / "one.jsonl"
     one.write_text(ONE, encoding="utf-8")
     compare = ("compare", str(one), "-p", "strong-ties-only", "--format", "json")

@@ -59,14 +59,6 @@ replace:
 
 
 @pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv(cachedir.CACHE_DIR_ENV, str(folder))
-    monkeypatch.delenv(cachedir.NO_CACHE_ENV, raising=False)
-    return folder
-
-
-@pytest.fixture
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The policy files read from disk (not from the cache), in order."""
     read: list[str] = []
@@ -109,8 +101,8 @@ def files(tmp_path: Path) -> tuple[Path, Path]:
     return base, mine
 
 
-def _entries(cache: Path) -> list[Path]:
-    return sorted((cache / POLICIES).glob("*.json"))
+def _entries(cache_folder: Path) -> list[Path]:
+    return sorted((cache_folder / POLICIES).glob("*.json"))
 
 
 @pytest.mark.parametrize("name", SCHOOLS)
@@ -129,12 +121,12 @@ def test_a_stored_policy_reads_back_whole(name: str, registry: Registry) -> None
 
 
 def test_the_second_read_comes_from_the_cache(
-    cache: Path, reads: list[str], installed: Registry, files: tuple[Path, Path]
+    cache_folder: Path, reads: list[str], installed: Registry, files: tuple[Path, Path]
 ) -> None:
     _, mine = files
     first = cached_policy(mine, installed)
     assert reads == ["mine.yaml"]
-    assert len(_entries(cache)) == 1
+    assert len(_entries(cache_folder)) == 1
     again = cached_policy(mine, installed)
     assert reads == ["mine.yaml"]
     assert again == first
@@ -143,7 +135,7 @@ def test_the_second_read_comes_from_the_cache(
 
 
 def test_a_cached_policy_decides_as_one_read_from_its_file(
-    cache: Path, installed: Registry, files: tuple[Path, Path]
+    cache_folder: Path, installed: Registry, files: tuple[Path, Path]
 ) -> None:
     _, mine = files
     fresh = invpolicy.load_policy(mine, installed, reply_defaults={"signature": "Sam"})
@@ -216,7 +208,7 @@ def _invpolicy(files: tuple[Path, Path]) -> tuple[Registry, dict[str, Any]]:
 @pytest.mark.parametrize("change", sorted(CHANGES))
 def test_each_part_of_the_key_makes_the_entry_stale(
     change: str,
-    cache: Path,
+    cache_folder: Path,
     reads: list[str],
     files: tuple[Path, Path],
     monkeypatch: pytest.MonkeyPatch,
@@ -234,7 +226,7 @@ def test_each_part_of_the_key_makes_the_entry_stale(
     registry, defaults = CHANGES[change](files)
     policy, params = cached_policy(mine, registry, defaults)
     assert reads == ["mine.yaml", "mine.yaml"], f"{change}: the stale entry was used"
-    assert len(_entries(cache)) == (1 if change == "an extended file's content" else 2)
+    assert len(_entries(cache_folder)) == (1 if change == "an extended file's content" else 2)
     # And the new entry serves the next read.
     assert cached_policy(mine, registry, defaults) == (policy, params)
     assert reads == ["mine.yaml", "mine.yaml"]
@@ -249,14 +241,14 @@ def test_each_part_of_the_key_makes_the_entry_stale(
 )
 def test_a_damaged_entry_is_rebuilt_silently(
     damage: bytes,
-    cache: Path,
+    cache_folder: Path,
     reads: list[str],
     installed: Registry,
     files: tuple[Path, Path],
 ) -> None:
     _, mine = files
     first = cached_policy(mine, installed)
-    (entry,) = _entries(cache)
+    (entry,) = _entries(cache_folder)
     entry.write_bytes(damage)
     assert cached_policy(mine, installed) == first
     assert reads == ["mine.yaml", "mine.yaml"]
@@ -266,7 +258,7 @@ def test_a_damaged_entry_is_rebuilt_silently(
 
 
 def test_a_policy_with_problems_is_never_kept(
-    cache: Path, reads: list[str], installed: Registry, tmp_path: Path
+    cache_folder: Path, reads: list[str], installed: Registry, tmp_path: Path
 ) -> None:
     bad = tmp_path / "bad.yaml"
     text = PARENT.replace("name: base", "name: bad").replace("accept", "acept")
@@ -276,11 +268,11 @@ def test_a_policy_with_problems_is_never_kept(
             cached_policy(bad, installed)
         assert "acept" in str(caught.value)
     assert reads == ["bad.yaml", "bad.yaml"]
-    assert _entries(cache) == []
+    assert _entries(cache_folder) == []
 
 
 def test_the_cache_off_reads_the_file_and_keeps_nothing(
-    cache: Path,
+    cache_folder: Path,
     reads: list[str],
     installed: Registry,
     files: tuple[Path, Path],
@@ -293,14 +285,14 @@ def test_the_cache_off_reads_the_file_and_keeps_nothing(
     monkeypatch.setenv(cachedir.NO_CACHE_ENV, "1")
     cached_policy(mine, installed)
     assert reads == ["mine.yaml"] * 3
-    assert not cache.exists()
+    assert not cache_folder.exists()
     monkeypatch.setenv(cachedir.NO_CACHE_ENV, "0")
     cached_policy(mine, installed)
-    assert len(_entries(cache)) == 1
+    assert len(_entries(cache_folder)) == 1
 
 
 def test_a_plugin_registered_from_python_turns_the_cache_off(
-    cache: Path,
+    cache_folder: Path,
     reads: list[str],
     registry_with_testplugin: Registry,
     files: tuple[Path, Path],
@@ -309,7 +301,7 @@ def test_a_plugin_registered_from_python_turns_the_cache_off(
     for _ in range(2):
         cached_policy(mine, registry_with_testplugin)
     assert reads == ["mine.yaml", "mine.yaml"]
-    assert _entries(cache) == []
+    assert _entries(cache_folder) == []
 
 
 def test_a_folder_that_cannot_be_written_only_costs_the_cache(
@@ -327,9 +319,9 @@ def test_a_folder_that_cannot_be_written_only_costs_the_cache(
 
 
 def test_clearing_the_cache_deletes_its_entries(
-    cache: Path, installed: Registry, files: tuple[Path, Path]
+    cache_folder: Path, installed: Registry, files: tuple[Path, Path]
 ) -> None:
     _, mine = files
     cached_policy(mine, installed)
     assert cachedir.clear() == 1
-    assert _entries(cache) == []
+    assert _entries(cache_folder) == []

@@ -16,14 +16,6 @@ from invpolicy.plugins.registry import Registry
 
 
 @pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv(cachedir.CACHE_DIR_ENV, str(folder))
-    monkeypatch.delenv(cachedir.NO_CACHE_ENV, raising=False)
-    return folder
-
-
-@pytest.fixture
 def scans(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """How many times the distributions' metadata was read."""
     count: list[int] = []
@@ -39,12 +31,12 @@ def scans(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 def test_the_plugins_found_are_kept_until_sys_path_changes(
-    cache: Path, scans: list[int], testplugin_site: Path, monkeypatch: pytest.MonkeyPatch
+    cache_folder: Path, scans: list[int], testplugin_site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = installed_plugins()
     assert installed_plugins() == before
     assert len(scans) == 1
-    (entry,) = cache.glob(f"{SCAN_ENTRY}-*.json")
+    (entry,) = cache_folder.glob(f"{SCAN_ENTRY}-*.json")
     kept = json.loads(entry.read_text(encoding="utf-8"))
     assert [item["name"] for item in kept["plugins"]] == [p.name for p in before]
     # A folder added to sys.path (a new distribution in it) is seen at once.
@@ -56,7 +48,7 @@ def test_the_plugins_found_are_kept_until_sys_path_changes(
 
 
 def test_a_distribution_installed_or_upgraded_is_seen(
-    cache: Path, scans: list[int], testplugin_site: Path, monkeypatch: pytest.MonkeyPatch
+    cache_folder: Path, scans: list[int], testplugin_site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.syspath_prepend(str(testplugin_site))
     importlib.invalidate_caches()
@@ -75,9 +67,9 @@ def test_a_distribution_installed_or_upgraded_is_seen(
 
 
 @pytest.mark.parametrize("damage", ["", "{", '{"key": 1}', '{"key": "x", "plugins": [1]}'])
-def test_a_damaged_scan_is_done_again(damage: str, cache: Path, scans: list[int]) -> None:
+def test_a_damaged_scan_is_done_again(damage: str, cache_folder: Path, scans: list[int]) -> None:
     found = installed_plugins()
-    (entry,) = cache.glob(f"{SCAN_ENTRY}-*.json")
+    (entry,) = cache_folder.glob(f"{SCAN_ENTRY}-*.json")
     entry.write_text(damage, encoding="utf-8")
     installed._FOUND.clear()  # as a new process would
     assert installed_plugins() == found
@@ -87,17 +79,17 @@ def test_a_damaged_scan_is_done_again(damage: str, cache: Path, scans: list[int]
 
 
 def test_without_the_cache_the_metadata_is_read_each_time(
-    cache: Path, scans: list[int], monkeypatch: pytest.MonkeyPatch
+    cache_folder: Path, scans: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(cachedir.NO_CACHE_ENV, "1")
     installed_plugins()
     installed_plugins()
     assert len(scans) == 2
-    assert not cache.exists()
+    assert not cache_folder.exists()
 
 
 def test_a_plugin_loaded_from_the_kept_scan_names_its_distribution(
-    cache: Path, testplugin_site: Path, monkeypatch: pytest.MonkeyPatch
+    cache_folder: Path, testplugin_site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.syspath_prepend(str(testplugin_site))
     monkeypatch.syspath_prepend(str(Path(__file__).parent))
