@@ -42,18 +42,24 @@ def test_first_lines_are_exact_and_the_file_is_read_again_once() -> None:
     said = {line: first_lines.first(ident, line) for line, ident in enumerate(idents, start=1)}
     assert all(said[line] is None for line in range(1, 701))
     assert all(said[line] == line - 700 for line in range(701, 1001))
-    # The first repeat read the file again up to it; the ones after are known.
-    assert replays == ["up to 701"]
+    # The first repeat read the file again up to it: once to find that id, once to
+    # know every id's line; the ones after are known.
+    assert replays == ["up to 701", "up to 701"]
 
 
 def test_two_ids_with_the_same_hash_are_not_taken_for_one(monkeypatch) -> None:
-    monkeypatch.setattr(idindex, "_key", lambda ident: 12345)
-    idents = ["ann", "bob", "ann"]
+    monkeypatch.setattr(idindex, "_key", lambda ident: (5, 12345))
+    idents = ["ann", "bob", "cid", "ann", "dee", "bob"]
     first_lines, replays = _lines(idents)
     assert first_lines.first("ann", 1) is None
     assert first_lines.first("bob", 2) is None  # same hash, another id: checked, not a repeat
-    assert replays == ["up to 2"]
-    assert first_lines.first("ann", 3) == 1
+    assert first_lines.first("cid", 3) is None
+    assert replays == ["up to 2", "up to 3"]
+    # The same id: a repeat, and from then on every id is known exactly.
+    assert first_lines.first("ann", 4) == 1
+    assert first_lines.first("dee", 5) is None
+    assert first_lines.first("bob", 6) == 2
+    assert replays == ["up to 2", "up to 3", "up to 4", "up to 4"]
 
 
 @pytest.mark.slow
@@ -68,5 +74,5 @@ def test_an_id_costs_a_few_bytes_not_a_string_and_a_dict_entry() -> None:
     finally:
         tracemalloc.stop()
     assert len(index) == 50_000
-    # 8 bytes a slot, at least a quarter of the slots empty: under 32 bytes an id.
-    assert kept < 32 * 50_000
+    # 4 bytes a slot, at least a quarter of the slots empty: under 16 bytes an id.
+    assert kept < 16 * 50_000
