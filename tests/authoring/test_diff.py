@@ -104,9 +104,15 @@ def test_an_extension_that_drops_a_rule_shows_that_rule_and_nothing_else(tmp_pat
     assert region.witness["message"] == SAMPLE_TEXTS["message"][2][1]
 
 
-NOTES = [None, *(text for _, text in SAMPLE_TEXTS["message"]), "Hi", "Book a demo of our CRM"]
+NOTES = [
+    None,
+    *(text for _, text in SAMPLE_TEXTS["message"]),
+    "Hi",
+    "Book a demo of our CRM",
+    "Hello, book a free demo call with our agency today",
+]
 ANSWERS = [None, *(text for _, text in SAMPLE_TEXTS["follow_up"]), "ok", "We sell leads"]
-WORDS = ["recruteur", "coach", "Zyxwv", "consultant", "Lyon", "alumni", "developer"]
+WORDS = ["recruteur", "coach", "Zyxwv", "consultant", "Lyon", "alumni", "developer", "CEO", "RH"]
 
 
 @st.composite
@@ -130,6 +136,7 @@ def invitations(draw: st.DrawFn) -> dict[str, object]:
     maybe("shared_groups", st.lists(st.sampled_from(["g1", "g2", "g3", "g4"]), max_size=4))
     maybe("common_ground", st.lists(st.sampled_from(WORDS), max_size=3))
     maybe("headline", st.lists(st.sampled_from(WORDS), max_size=3).map(" ".join))
+    maybe("company", st.lists(st.sampled_from(WORDS), max_size=2).map(" ".join))
     maybe("network", st.sampled_from(list(NETWORKS)))
     note = draw(st.sampled_from(NOTES))
     if note is not None:
@@ -217,7 +224,7 @@ def test_a_policy_too_large_to_search_is_refused_with_what_it_would_take(tmp_pat
     code, _, err = run(str(big), "strong-ties-only")
     assert code == 2
     (line,) = err.splitlines()
-    assert line.startswith(f"{big}:1:1: big and strong-ties-only are too large to diff: ")
+    assert line.startswith(f"{big}:1:1: cannot diff big and strong-ties-only: ")
     assert "exchanges is cut into" in line and "fewer bounds" in line
 
 
@@ -248,3 +255,83 @@ def test_a_plugin_criterion_that_declares_nothing_is_a_free_variable(
         for region in found.regions
     }
     assert (True, "flagged") in taken
+
+
+def _policy(tmp_path: Path, name: str, rules: str) -> Policy:
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(
+        f"format: 1\nname: {name}\ntitle: T\nsummary: S.\nauthor: Tests\n"
+        f"sources:\n  - article: a\nrules:\n{rules}",
+        encoding="utf-8",
+    )
+    return read_policy(path, REGISTRY)
+
+
+def _else(decision: str) -> str:
+    return f"  - id: rest\n    decision: {decision}\n"
+
+
+def _when(condition: str, decision: str, rule: str = "first") -> str:
+    return f"  - id: {rule}\n    when: {condition}\n    decision: {decision}\n"
+
+
+#: Pairs the cut must tell apart, and an invitation on which they differ (or agree: None).
+TRICKY = {
+    "a prefix and the bare word": (
+        _when("{headline_mentions: {keywords: ['recrut*']}}", "ask") + _else("accept"),
+        _when("{headline_mentions: {keywords: ['recrut']}}", "ask") + _else("accept"),
+        {"headline": "Recruteur"},
+        True,
+    ),
+    "a phrase and its words": (
+        _when("{headline_mentions: {keywords: ['data science']}}", "accept") + _else("ask"),
+        _when(
+            "{all: [{headline_mentions: {keywords: [data]}}, "
+            "{headline_mentions: {keywords: [science]}}]}",
+            "accept",
+        )
+        + _else("ask"),
+        {"headline": "science and data"},
+        True,
+    ),
+    "the company, read with the headline": (
+        _when("{headline_mentions: {keywords: [coach]}}", "decline")
+        + _when("{not: {headline_mentions: {keywords: [coach]}}}", "ask", "second")
+        + _else("accept"),
+        _when("{headline_mentions: {keywords: [coach]}}", "decline") + _else("ask"),
+        {"company": "Acme"},
+        False,
+    ),
+    "a greeting that sells": (
+        _when("{note_pitch: }", "ignore") + _else("accept"),
+        _when("{all: [{note_pitch: }, {personalized_message: }]}", "ignore") + _else("accept"),
+        {"message": "Hi book a demo"},
+        True,
+    ),
+    "a literal star in common ground": (
+        _when("{common_ground: {any_of: ['C*']}}", "ask") + _else("accept"),
+        _else("accept"),
+        {"common_ground": ["C*"]},
+        True,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(TRICKY))
+def test_the_cut_tells_apart_what_the_criteria_do(case: str, tmp_path: Path) -> None:
+    rules_a, rules_b, facts, differ = TRICKY[case]
+    a, b = _policy(tmp_path, "a", rules_a), _policy(tmp_path, "b", rules_b)
+    invitation = build_invitation({"id": "x", "name": "X", **facts})
+    got_a = CompiledPolicy(a, REGISTRY).decide(invitation)
+    got_b = CompiledPolicy(b, REGISTRY).decide(invitation)
+    assert (got_a.decision != got_b.decision) is differ
+    found = diff_policies(a, b, REGISTRY)
+    region = found.locate(facts)
+    if not differ:
+        assert region is None
+        return
+    assert region is not None
+    assert (region.a.rule, region.b.rule) == (got_a.rule, got_b.rule)
+    for region in found.regions:
+        witness = build_invitation(region.witness)
+        assert CompiledPolicy(a, REGISTRY).decide(witness).rule == region.a.rule

@@ -56,3 +56,19 @@ def test_the_pairwise_differences_in_the_docs_are_those_diff_finds() -> None:
         "docs/diff.md is out of date: run INVPOLICY_WRITE_DOCS=1 pytest "
         "tests/authoring/test_diff_docs.py, and review the change"
     )
+
+
+def test_the_worked_example_is_what_the_command_prints() -> None:
+    from click.testing import CliRunner
+
+    from invpolicy.cli import cli
+
+    shown = CliRunner().invoke(
+        cli, ["diff", "strong-ties-only", "in-person-only", "--format", "markdown"]
+    )
+    assert shown.exit_code == 1
+    rows = [line for line in shown.stdout.splitlines() if line.startswith("| ")]
+    assert len(rows) == 9  # the header and eight regions
+    text = DOC.read_text(encoding="utf-8")
+    for row in rows:
+        assert row in text, row

@@ -98,9 +98,8 @@ def diff_policies(a: Policy, b: Policy, registry: Registry) -> Diff:
                 a.path or a.name,
                 1,
                 1,
-                f"{a.name} and {b.name} are too large to diff: {exc}; diff policies that "
-                "test fewer facts, at fewer bounds (or parts of these, as policies of their "
-                "own)",
+                f"cannot diff {a.name} and {b.name}: {exc}; diff policies that test fewer "
+                "facts, at fewer bounds (or parts of these, as policies of their own)",
             )
         ) from None
     result = regions(found, dims, [r.id for r in a.rules], [r.id for r in b.rules])

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from invpolicy.engine.settle import settler
+from invpolicy.errors import PluginError
 from invpolicy.model.conditions import CriterionCheck
 from invpolicy.model.policy import Policy
 from invpolicy.model.visitor import leaves
@@ -57,6 +58,8 @@ SAMPLE_TEXTS: dict[str, tuple[tuple[str, str], ...]] = {
             "Hello, my agency offers SEO services: book a free demo call this week and get "
             "20% off.",
         ),
+        # A greeting of a few words is not a note of the inviter's own: this one only sells.
+        ("a greeting that sells", "Hi book a demo"),
     ),
     "follow_up": (
         (
@@ -71,6 +74,15 @@ SAMPLE_TEXTS: dict[str, tuple[tuple[str, str], ...]] = {
         ("an answer that says neither", "Thanks, nice to meet you."),
     ),
 }
+#: The readings of a text that the samples stand for, by fact.
+READINGS: dict[str, frozenset[str]] = {
+    "message": frozenset({"personalized", "kind of note"}),
+    "follow_up": frozenset({"kind of answer"}),
+}
+#: What joins two words in a text made of several: no keyword spans it.
+JOINT = ". "
+#: At most this many combinations of the words a fact's tests look for.
+MAX_WORD_SETS = 4096
 #: A word no keyword list is expected to hold: a text that mentions none of the words.
 FILLER = "Zyxwv"
 #: The range of numbers each number class of a fact stands for, by fact and words.
@@ -93,6 +105,8 @@ class Test:
     params_key: str
     logic: Logic | None
     facts: tuple[str, ...]
+    #: The parameters as the policy gives them (``params_key`` is their JSON, for the key).
+    params: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def shown(self) -> str:
@@ -157,9 +171,14 @@ def policy_tests(policies: Iterable[Policy], registry: Registry) -> dict[tuple[s
                 criterion = registry.criteria[leaf.criterion]
                 owner = registry.origins[("criterion", leaf.criterion)].plugin
                 logic = declared_logic(criterion, owner, leaf.params)
-                if isinstance(logic, OneOf) and logic.reading and logic.fact not in SAMPLE_TEXTS:
+                if (
+                    isinstance(logic, OneOf)
+                    and logic.reading
+                    and logic.reading not in READINGS.get(logic.fact, ())
+                ):
                     logic = None  # a reading of a text no sample stands for: nothing known
-                found[key] = Test(leaf.criterion, key[1], logic, tuple(criterion.facts))
+                facts = tuple(criterion.facts)
+                found[key] = Test(leaf.criterion, key[1], logic, facts, dict(leaf.params))
     return found
 
 
@@ -185,8 +204,8 @@ def dimensions(tests: Iterable[Test]) -> list[Dimension]:
             facts = {f"{test.criterion} {test.params_key}"}  # its own dimension
         elif isinstance(test.logic, Counts):
             facts = _linked(test.logic.fact)
-        else:
-            facts = {test.logic.fact}
+        else:  # the fact it declares, and any other its criterion reads (company, headline)
+            facts = {test.logic.fact, *test.facts}
         owners.append((facts, test))
         merged = [group for group in groups if group & facts]
         union = set(facts).union(*merged)
@@ -234,11 +253,12 @@ def _number_classes(fact: str, bounds: set[float]) -> list[tuple[Any, str]]:
 
 def _choice_classes(fact: str, tests: list[Test]) -> list[tuple[Any, str]]:
     domain: set[Any] = set()
-    known = False
     for test in tests:
         assert isinstance(test.logic, OneOf)
         domain |= set(test.logic.domain)
-        known = known or test.logic.always_known
+    known = bool(tests) and all(
+        isinstance(test.logic, OneOf) and test.logic.always_known for test in tests
+    )
     # The values no test tells apart stand for each other: one stands for them all.
     by_answer: dict[tuple[bool, ...], list[Any]] = {}
     for value in sorted(domain, key=repr):
@@ -249,38 +269,62 @@ def _choice_classes(fact: str, tests: list[Test]) -> list[tuple[Any, str]]:
     out: list[tuple[Any, str]] = [] if known else [(None, UNKNOWN)]
     for values in by_answer.values():
         out.append((values[0], " or ".join(json.dumps(v) for v in values)))
-    return out
+    return out or [(None, UNKNOWN)]
 
 
 def _text_classes(fact: str) -> list[tuple[Any, str]]:
     return [(None, "absent"), *((text, said) for said, text in SAMPLE_TEXTS[fact])]
 
 
-def _mention_classes(fact: str, tests: list[Test]) -> list[tuple[Any, str]]:
+def _candidates(tests: list[Test]) -> list[str]:
+    """Words to try on a text or list fact: each word the tests look for, as written and
+    bare, in the plural, lengthened (a prefix), each word of a phrase alone; and words
+    none of them is likely to be."""
+    found: list[str] = ["-", FILLER]
+    for test in tests:
+        if not isinstance(test.logic, Mentions) or test.logic.words is None:
+            continue
+        for word in sorted(test.logic.words):
+            bare = word.rstrip("*").strip()
+            parts = [word, bare] + (bare.split() if " " in bare else [])
+            for part in parts:
+                found += [part, part + "s", part + "x", part + "zq"]
+    return list(dict.fromkeys(w for w in found if w))
+
+
+def _mention_classes(fact: str, tests: list[Test], registry: Registry) -> list[tuple[Any, str]]:
+    """The classes of a text or list fact that tests look for words in: which tests a
+    text can make true, each choice of them with a text that does."""
     kinds = invitation_fields()
     listed = fact in kinds and kinds[fact].kind == "strings"
-    lists = [t.logic.words for t in tests if isinstance(t.logic, Mentions)]
-    named = sorted({w.rstrip("*") for words in lists if words is not None for w in words})
-    out: list[tuple[Any, str]] = [(None, UNKNOWN)]
-    out.append(([] if listed else "", "empty"))
-    out.append(([FILLER] if listed else FILLER, "without any of the words"))
-    # Which tests a word makes true; then every union of those that a text can reach.
-    hits: dict[frozenset[int], str] = {}
-    for word in named:
-        hit = frozenset(
-            i
-            for i, words in enumerate(lists)
-            if words is None or word in {w.rstrip("*") for w in words}
-        )
-        hits.setdefault(hit, word)
-    reached: dict[frozenset[int], tuple[str, ...]] = {frozenset(): ()}
-    for hit, word in hits.items():
-        for union, words in list(reached.items()):
-            reached.setdefault(union | hit, (*words, word))
+    checks = [_compiled(test, registry) for test in tests]
+
+    def value(words: tuple[str, ...]) -> Any:
+        return list(words) if listed else JOINT.join(words)
+
+    def hits(words: tuple[str, ...]) -> frozenset[int]:
+        facts = {fact: value(words)}
+        return frozenset(i for i, check in enumerate(checks) if check(facts) is True)
+
+    out: list[tuple[Any, str]] = [(None, UNKNOWN), (value(()), "empty")]
+    # Which tests each word makes true; then every union of those a text can reach.
+    by_hits: dict[frozenset[int], tuple[str, ...]] = {}
+    for word in _candidates(tests):
+        by_hits.setdefault(hits((word,)), (word,))
+    reached: dict[frozenset[int], tuple[str, ...]] = {}
+    for hit, words in by_hits.items():
+        for union, more in [(frozenset(), ()), *reached.items()]:
+            joined = tuple(dict.fromkeys((*more, *words)))
+            if union | hit not in reached and hits(joined) == union | hit:
+                reached[union | hit] = joined
+            if len(reached) > MAX_WORD_SETS:
+                raise TooLarge(
+                    f"{fact} is looked at for words by tests that can be true together in "
+                    f"more than {MAX_WORD_SETS:,} ways"
+                )
     for words in reached.values():
-        if words:
-            text: Any = list(words) if listed else " ".join(words)
-            out.append((text, f"mentioning {' and '.join(words)}"))
+        shown = json.dumps(value(words), ensure_ascii=False)
+        out.append((value(words), f"like {shown}"))
     return out
 
 
@@ -288,12 +332,19 @@ def _opaque_classes(name: str) -> list[tuple[Any, str]]:
     return [(True, "true"), (False, "false"), (None, UNKNOWN)]
 
 
-def _fact_classes(fact: str, dimension: Dimension) -> list[tuple[Any, str]]:
+def _fact_classes(fact: str, dimension: Dimension, registry: Registry) -> list[tuple[Any, str]]:
     """The classes of one fact of ``dimension``, before they are combined and checked."""
     tests = dimension.tests
     if any(t.logic is None and fact == f"{t.criterion} {t.params_key}" for t in tests):
         return _opaque_classes(fact)
     counts = [t.logic for t in tests if isinstance(t.logic, Counts)]
+    here = [t for t in tests if t.logic is not None and fact in (t.logic.fact, *t.facts)]
+    kinds = {type(t.logic).__name__ for t in here} | ({"Counts"} if counts else set())
+    if len(kinds) > 1:
+        raise TooLarge(
+            f"{fact} is tested as {' and as '.join(sorted(kinds))}, which the search cannot "
+            "cut together"
+        )
     if counts:  # every fact of a linked group is cut at every bound of the group
         bounds: set[float] = set()
         for logic in counts:
@@ -301,9 +352,8 @@ def _fact_classes(fact: str, dimension: Dimension) -> list[tuple[Any, str]]:
             if logic.below is not None:
                 bounds.add(float(logic.below))
         return _number_classes(fact, bounds)
-    here = [t for t in tests if t.logic is not None and t.logic.fact == fact]
     if any(isinstance(t.logic, Mentions) for t in here):
-        return _mention_classes(fact, here)
+        return _mention_classes(fact, here, registry)
     if any(isinstance(t.logic, OneOf) and t.logic.reading for t in here):
         return _text_classes(fact)
     return _choice_classes(fact, here)
@@ -312,7 +362,7 @@ def _fact_classes(fact: str, dimension: Dimension) -> list[tuple[Any, str]]:
 def fill(dimension: Dimension, registry: Registry) -> None:
     """Give ``dimension`` its classes: the combinations of its facts' classes that an
     invitation can have, each with every test's answer; classes that answer alike merged."""
-    per_fact = [_fact_classes(fact, dimension) for fact in dimension.facts]
+    per_fact = [_fact_classes(fact, dimension, registry) for fact in dimension.facts]
     checks = {test: _compiled(test, registry) for test in dimension.tests}
     dimension.checks = {test: _compiled(test, registry, real=True) for test in dimension.tests}
     by_answers: dict[tuple[bool | None, ...], Class] = {}
@@ -350,21 +400,33 @@ def _compiled(test: Test, registry: Registry, *, real: bool = False) -> Any:
     """The test's answer for given facts, as the engine's criterion leaf gives it.
 
     A criterion that declares nothing answers, unless ``real``, what the facts
-    say under its own name: the search makes it answer each way.
+    say under its own name: the search makes it answer each way. A criterion
+    that fails, or answers other than true, false or None, is a
+    :class:`~invpolicy.errors.PluginError`, as in the engine.
     """
     if test.logic is None and not real:
         name = f"{test.criterion} {test.params_key}"
         return lambda facts: facts.get(name)
     criterion = registry.criteria[test.criterion]
-    check = criterion.compile(json.loads(test.params_key))
+    owner = registry.origins[("criterion", test.criterion)].plugin
+    what = f"criterion '{test.criterion}' of plugin {owner}"
+    try:
+        check = criterion.compile(test.params)
+    except Exception as exc:
+        raise PluginError(f"{what} failed to compile: {type(exc).__name__}: {exc}") from exc
     settle = settler(test.logic)
 
     def answer(facts: Mapping[str, Any]) -> bool | None:
-        result = check(facts)
+        try:
+            result = check(facts)
+        except Exception as exc:
+            raise PluginError(f"{what} failed: {type(exc).__name__}: {exc}") from exc
         if result is None and settle is not None:
             settled = settle(facts)
             if settled is not None:
                 return settled[0]
+        if result is not None and result is not True and result is not False:
+            raise PluginError(f"{what} returned {type(result).__name__}, not true, false or None")
         return result
 
     return answer
