@@ -132,3 +132,9 @@ def test_a_warm_start_imports_only_what_it_uses(cache_folder: Path, tmp_path: Pa
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "ana", "name": "Ana", "exchanges": "many"}\n', encoding="utf-8")
     assert "jsonschema" in imported("compare", str(bad), "-p", "ask-first", cwd=tmp_path)
+
+
+def test_any_value_of_the_variable_leaves_the_commands_working(cache_folder: Path) -> None:
+    for value in ("2", "yes", "off", ""):
+        result = run("validate", "ask-first", env={"INVPOLICY_NO_CACHE": value})
+        assert result.exit_code == 0, (value, result.output)

@@ -325,3 +325,75 @@ def test_clearing_the_cache_deletes_its_entries(
     cached_policy(mine, installed)
     assert cachedir.clear() == 1
     assert _entries(cache_folder) == []
+
+
+def test_a_file_added_beside_that_extends_now_names_is_seen(
+    cache_folder: Path, reads: list[str], installed: Registry, tmp_path: Path
+) -> None:
+    folder = tmp_path / "named"
+    folder.mkdir()
+    (folder / "base.yml").write_text(PARENT, encoding="utf-8")
+    mine = folder / "mine.yaml"
+    mine.write_text(CHILD.replace("extends: ./base.yaml", "extends: base"), encoding="utf-8")
+    first, _ = cached_policy(mine, installed)
+    assert first.parents == (str(folder / "base.yml"),)
+    assert cached_policy(mine, installed)[0] == first
+    assert reads == ["mine.yaml"]
+    # base.yaml is looked for before base.yml: the entry names the wrong file now.
+    (folder / "base.yaml").write_text(
+        PARENT.replace("title: Base", "title: Other"), encoding="utf-8"
+    )
+    again, _ = cached_policy(mine, installed)
+    assert reads == ["mine.yaml", "mine.yaml"]
+    assert again.parents == (str(folder / "base.yaml"),)
+
+
+def test_an_entry_edited_by_hand_is_not_used(
+    cache_folder: Path, reads: list[str], installed: Registry, files: tuple[Path, Path]
+) -> None:
+    _, mine = files
+    first = cached_policy(mine, installed)
+    (entry,) = _entries(cache_folder)
+    data = json.loads(entry.read_text(encoding="utf-8"))
+    data["policy"]["rules"][0]["decision"] = "maybe"
+    data["parents"] = [[0, "x"]]
+    entry.write_text(json.dumps(data), encoding="utf-8")
+    assert cached_policy(mine, installed) == first
+    assert reads == ["mine.yaml", "mine.yaml"]
+
+
+def test_a_policy_read_from_a_pipe_is_read_once_and_not_kept(
+    cache_folder: Path, installed: Registry, tmp_path: Path
+) -> None:
+    import os
+    import threading
+
+    fifo = tmp_path / "policy.fifo"
+    os.mkfifo(fifo)
+    text = PARENT.replace("name: base", "name: policy")
+
+    def feed() -> None:
+        with fifo.open("w", encoding="utf-8") as stream:
+            stream.write(text)
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    policy, _ = cached_policy(fifo, installed)
+    writer.join()
+    assert policy.name == "policy"
+    assert _entries(cache_folder) == []
+
+
+def test_clearing_deletes_only_the_cache_s_own_files(
+    cache_folder: Path, installed: Registry, files: tuple[Path, Path]
+) -> None:
+    _, mine = files
+    cached_policy(mine, installed)
+    cache_folder.mkdir(exist_ok=True)
+    (cache_folder / "package.json").write_text("{}", encoding="utf-8")
+    (cache_folder / "sub").mkdir()
+    (cache_folder / "sub" / "tsconfig.json").write_text("{}", encoding="utf-8")
+    cachedir.clear()
+    assert (cache_folder / "package.json").exists()
+    assert (cache_folder / "sub" / "tsconfig.json").exists()
+    assert _entries(cache_folder) == []

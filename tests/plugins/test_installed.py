@@ -66,10 +66,32 @@ def test_a_distribution_installed_or_upgraded_is_seen(
     assert len(scans) == 2
 
 
-@pytest.mark.parametrize("damage", ["", "{", '{"key": 1}', '{"key": "x", "plugins": [1]}'])
+DAMAGE = [
+    "",
+    "{",
+    '{"key": 1}',
+    '{"key": "x", "plugins": [1]}',
+    # Valid JSON with the key kept, and a field of another type.
+    "KEPT:name",
+    "KEPT:own_editable",
+    "KEPT:value",
+]
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
 def test_a_damaged_scan_is_done_again(damage: str, cache_folder: Path, scans: list[int]) -> None:
     found = installed_plugins()
     (entry,) = cache_folder.glob(f"{SCAN_ENTRY}-*.json")
+    if damage.startswith("KEPT:"):
+        data = json.loads(entry.read_text(encoding="utf-8"))
+        field = damage.removeprefix("KEPT:")
+        if field == "own_editable":
+            data["own_editable"] = 5
+        else:
+            data["plugins"] = [{**item, field: [item[field]]} for item in data["plugins"]] or [
+                {"name": ["x"], "value": 1}
+            ]
+        damage = json.dumps(data)
     entry.write_text(damage, encoding="utf-8")
     installed._FOUND.clear()  # as a new process would
     assert installed_plugins() == found

@@ -90,10 +90,8 @@ def _add_problem_options(command: click.Command) -> None:
                 is_eager=True,
                 expose_value=False,
                 callback=_no_cache,
-                envvar=NO_CACHE_ENV,
-                show_envvar=True,
                 help="Read every policy from its file: neither use nor fill the cache "
-                "of compiled policies.",
+                f"of compiled policies (also: {NO_CACHE_ENV}=1).",
             )
         )
     own = [p for p in command.params if "--verbose" in getattr(p, "opts", ())]

@@ -83,7 +83,7 @@ def read_entry(folder: Path, name: str) -> Any:
         if len(raw) > MAX_ENTRY_BYTES:
             return None
         return json.loads(raw)
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None
 
 
@@ -102,8 +102,9 @@ def write_entry(folder: Path, name: str, data: Any) -> None:
 
 
 def entries(folder: Path) -> list[Path]:
-    """The entries of the cache folder: the plugins found, and the policies under ``policies/``."""
-    return sorted(folder.glob("*.json")) + sorted(folder.glob("*/*.json"))
+    """The entries of the cache folder: the plugins found (``plugins-*.json``), and the
+    policies (``policies/*.json``); nothing else in the folder is the cache's."""
+    return sorted(folder.glob("plugins-*.json")) + sorted(folder.glob("policies/*.json"))
 
 
 def clear(folder: Path | None = None) -> int:

@@ -24,10 +24,14 @@ registered from Python) cannot be keyed, and its policies are not cached.
 from __future__ import annotations
 
 import hashlib
+import itertools
+import os
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from invpolicy.errors import InvpolicyError
 from invpolicy.io import cachedir
 from invpolicy.io.files import MAX_FILE_BYTES
 from invpolicy.loading.parse import read_policy
@@ -39,7 +43,7 @@ from invpolicy.plugins.registry import Registry, reply_params
 from invpolicy.version import __version__
 
 #: Changes when what an entry holds changes shape: older entries are then not read.
-ENTRY_FORMAT = 1
+ENTRY_FORMAT = 2
 #: The folder of the cache that holds the policies.
 POLICIES = "policies"
 
@@ -54,11 +58,16 @@ def policy_reply_params(
 
 
 def _content(path: str | Path) -> str | None:
-    """The SHA-256 of a file's bytes; None when it cannot be read or is too large."""
+    """The SHA-256 of a regular file's bytes; None when it is not one (a pipe, which can
+    be read only once), cannot be read, or is too large."""
+    if not isinstance(path, str | Path):
+        return None
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
         with open(path, "rb") as stream:
             raw = stream.read(MAX_FILE_BYTES + 1)
-    except OSError:
+    except (OSError, ValueError):
         return None
     if len(raw) > MAX_FILE_BYTES:
         return None
@@ -95,7 +104,11 @@ def plugins_key(registry: Registry) -> list[Any] | None:
         if plugin is None:
             return None
         editable = files_digest(plugin.editable) if plugin.editable else None
-        key.append([name, plugin.value, plugin.distribution, plugin.version, editable])
+        # The stamp (its metadata folder's time) changes when the same version is
+        # installed again, as ``pip install .`` of a plugin under development does.
+        key.append(
+            [name, plugin.value, plugin.distribution, plugin.version, plugin.stamp, editable]
+        )
     return key
 
 
@@ -115,21 +128,69 @@ def environment_key(
     }
 
 
-def _hit(entry: Any, path: str) -> tuple[Policy, Params] | None:
-    """The policy an entry holds, if its extended files are unchanged."""
+def _check(entry: Mapping[str, Any]) -> str:
+    """A digest of what an entry holds: an entry damaged or edited since is not used."""
+    return cachedir.digest([entry.get(key) for key in ("policy", "params", "parents", "links")])
+
+
+def _links_hold(links: Any, registry: Registry) -> bool:
+    """Whether each ``extends`` of the chain still names the file it named.
+
+    A name is looked for among the installed policies and beside the file: a
+    file added there since could now be the one it names.
+    """
+    from invpolicy.io.document import Document
+    from invpolicy.loading.inherit import parent_path
+
+    for file, ref, resolved in links:
+        if not all(isinstance(part, str) for part in (file, ref, resolved)):
+            return False
+        try:
+            found = parent_path(ref, Document(file, None), registry)
+        except InvpolicyError:
+            return False
+        if str(found) != resolved:
+            return False
+    return True
+
+
+def _hit(entry: Any, path: str, registry: Registry) -> tuple[Policy, Params] | None:
+    """The policy an entry holds, if it is whole and what it extends is unchanged."""
     if not isinstance(entry, dict) or entry.get("entry") != ENTRY_FORMAT:
+        return None
+    if entry.get("check") != _check(entry):
         return None
     try:
         for parent, content in entry["parents"]:
-            if _content(parent) != content:
+            if _content(parent) != content or content is None:
                 return None
+        if not _links_hold(entry["links"], registry):
+            return None
         policy = policy_from_stored(entry["policy"])
         params: Params = list(entry["params"])
-    except (KeyError, TypeError, ValueError, AttributeError):
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError):
         return None
     if policy.path != path or len(params) != len(policy.rules):
         return None
     return policy, params
+
+
+def _links(policy: Policy) -> list[list[str]] | None:
+    """Each ``extends`` of the chain: the file, what it names, the file found then."""
+    from invpolicy.io.safeload import load_document
+
+    files = [policy.path, *policy.parents]
+    links = []
+    for file, parent in itertools.pairwise(files):
+        try:
+            data = load_document(file, quick=True).data
+        except InvpolicyError:
+            return None
+        ref = data.get("extends") if isinstance(data, dict) else None
+        if not isinstance(ref, str):
+            return None
+        links.append([file, ref, parent])
+    return links
 
 
 def cached_policy(
@@ -156,18 +217,22 @@ def cached_policy(
     shown = str(path)
     name = cachedir.digest([environment, shown, content])
     entries = folder / POLICIES
-    found = _hit(cachedir.read_entry(entries, name), shown)
+    found = _hit(cachedir.read_entry(entries, name), shown, registry)
     if found is not None:
         return found
     policy = read_policy(path, registry)
     params = policy_reply_params(policy, registry, reply_defaults)
     parents = [[parent, _content(parent)] for parent in policy.parents]
-    if all(content is not None for _, content in parents):
-        entry = {
+    links = _links(policy)
+    # Kept only if nothing changed while it was read: the file is what was hashed.
+    if links is not None and _content(path) == content and all(c for _, c in parents):
+        entry: dict[str, Any] = {
             "entry": ENTRY_FORMAT,
             "policy": policy_to_stored(policy),
             "params": params,
             "parents": parents,
+            "links": links,
         }
+        entry["check"] = _check(entry)
         cachedir.write_entry(entries, name, entry)
     return policy, params

@@ -51,6 +51,9 @@ class FoundPlugin:
     distribution: str
     version: str
     editable: str | None = None
+    #: When its distribution's metadata folder was last written (ns): installing the
+    #: same version again changes it.
+    stamp: int = 0
 
     @property
     def module(self) -> str:
@@ -81,12 +84,21 @@ def _path_state() -> list[Any]:
         try:
             with os.scandir(entry or os.getcwd()) as items:
                 for item in items:
-                    if item.name.endswith(_METADATA_SUFFIXES):
+                    if item.name.endswith(_METADATA_SUFFIXES) or item.name == "EGG-INFO":
                         found.append([item.name, item.stat().st_mtime_ns])
-        except OSError:  # no such folder, or a zip file: its name is what is kept
+        except NotADirectoryError:  # a zip file or an egg: its own time
+            found.append(["", _mtime(entry)])
+        except OSError:  # no such folder
             pass
         state.append([entry, sorted(found)])
     return state
+
+
+def _mtime(path: str) -> int | None:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return None
 
 
 def _editable_folder(dist: Any, module: str) -> str | None:
@@ -121,7 +133,8 @@ def _scan() -> list[FoundPlugin]:
         version = dist.version if dist is not None else "?"
         module = ep.value.partition(":")[0].strip()
         editable = _editable_folder(dist, module) if dist is not None else None
-        found.append(FoundPlugin(ep.name, ep.value, name, version, editable))
+        stamp = _stamp(dist)
+        found.append(FoundPlugin(ep.name, ep.value, name, version, editable, stamp))
     return found
 
 
@@ -158,15 +171,10 @@ def installed(*, use_cache: bool = True) -> Installed:
     name = f"{SCAN_ENTRY}-{cachedir.digest([sys.executable, sys.path])[:16]}"
     kept = cachedir.read_entry(folder, name)
     if isinstance(kept, dict) and kept.get("key") == key:
-        try:
-            found = Installed(
-                [FoundPlugin(**item) for item in kept["plugins"]], kept["own_editable"]
-            )
-        except (KeyError, TypeError):
-            pass  # damaged: found again below
-        else:
-            _FOUND[str(folder), key] = found
-            return found
+        found_kept = _kept(kept)  # None when damaged: found again below
+        if found_kept is not None:
+            _FOUND[str(folder), key] = found_kept
+            return found_kept
     found = _find()
     entry = {
         "key": key,
@@ -176,6 +184,43 @@ def installed(*, use_cache: bool = True) -> Installed:
     cachedir.write_entry(folder, name, entry)
     _FOUND[str(folder), key] = found
     return found
+
+
+def _stamp(dist: Any) -> int:
+    """When a distribution's metadata folder was last written (ns), 0 if unknown."""
+    try:
+        files = dist.files or []
+    except Exception:  # a RECORD that cannot be read: no stamp
+        return 0
+    for file in files:
+        if file.name in ("METADATA", "PKG-INFO") and file.parent.name.endswith(_METADATA_SUFFIXES):
+            return _mtime(str(dist.locate_file(file).parent)) or 0
+    return 0
+
+
+def _kept(data: Any) -> Installed | None:
+    """What a scan entry holds, if every field has its type; None for a damaged one."""
+    if not isinstance(data, dict) or not isinstance(data.get("plugins"), list):
+        return None
+    own = data.get("own_editable")
+    if own is not None and not isinstance(own, str):
+        return None
+    plugins = []
+    for item in data["plugins"]:
+        if not isinstance(item, dict):
+            return None
+        name, value = item.get("name"), item.get("value")
+        distribution, version = item.get("distribution"), item.get("version")
+        editable, stamp = item.get("editable"), item.get("stamp")
+        texts = (name, value, distribution, version)
+        if not all(isinstance(text, str) for text in texts) or not isinstance(stamp, int):
+            return None
+        if editable is not None and not isinstance(editable, str):
+            return None
+        plugins.append(
+            FoundPlugin(str(name), str(value), str(distribution), str(version), editable, stamp)
+        )
+    return Installed(plugins, own)
 
 
 def installed_plugins(*, use_cache: bool = True) -> list[FoundPlugin]:
