@@ -216,9 +216,10 @@ are JSON Lines), and imports rich only to draw the table.
 
 What stands in the way of the targets is no longer one library but the sheer
 number of modules a command imports, each read from its bytecode file and
-run: the largest takes under 10 ms. Creating a class with
+run, as the table above counts them. Creating a class with
 `@dataclass(frozen=True)` costs close to a millisecond on this kind of machine
-(dataclasses writes and compiles its methods as the class is created), and the
+(measured apart: dataclasses writes and compiles its methods as the class is
+created), and the
 modules on the way to a decision define some fifty of them; click and the
 modules it needs (`inspect`, `typing`, `uuid`, `datetime`) are most of what
 `--version` costs. Meeting 6x would take a start-up path of far fewer modules:
