@@ -46,28 +46,16 @@ class IdIndex:
         if not isinstance(ident, str):
             return False
         which, key = _key(ident)
-        table, mask = self._tables[which], self._masks[which]
-        at = key & mask
-        while True:
-            found = table[at]
-            if found == key:
-                return True
-            if found == 0:
-                return False
-            at = (at + 1) & mask
+        table = self._tables[which]
+        return table[_probe(table, self._masks[which], key)] == key
 
     def add(self, ident: str) -> bool:
         """Remember ``ident``; False if its fingerprint was already there."""
         which, key = _key(ident)
         table, mask = self._tables[which], self._masks[which]
-        at = key & mask
-        while True:
-            found = table[at]
-            if found == key:
-                return False
-            if found == 0:
-                break
-            at = (at + 1) & mask
+        at = _probe(table, mask, key)
+        if table[at] == key:
+            return False
         table[at] = key
         self._count += 1
         self._counts[which] += 1
@@ -86,6 +74,16 @@ class IdIndex:
                     at = (at + 1) & mask
                 table[at] = key
         self._tables[which], self._masks[which] = table, mask
+
+
+def _probe(table: array[int], mask: int, key: int) -> int:
+    """The slot of ``key`` in ``table``: where it is, or the empty slot where it would go."""
+    at = key & mask
+    while True:
+        found = table[at]
+        if found == key or found == 0:
+            return at
+        at = (at + 1) & mask
 
 
 def _key(ident: str) -> tuple[int, int]:

@@ -18,6 +18,7 @@ room.
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -82,7 +83,7 @@ def decision_table(report: Report, console: Console) -> DecisionTable:
     return wide if wide is not None else Blocks(report, console)
 
 
-class DecisionTable:
+class DecisionTable(ABC):
     """What every layout does: a title and header, each row as it comes, an end."""
 
     def __init__(self, report: Report, console: Console) -> None:
@@ -93,14 +94,14 @@ class DecisionTable:
         self.scored = False
         self.answered = False
 
-    def start(self) -> None:
+    def start(self) -> None:  # noqa: B027 (a hook a layout may fill; none needed by default)
         """What comes before the rows."""
 
+    @abstractmethod
     def row(self, row: Row) -> None:
         """Write one row."""
-        raise NotImplementedError
 
-    def end(self) -> None:
+    def end(self) -> None:  # noqa: B027 (a hook a layout may fill; none needed by default)
         """What comes after the rows."""
 
     def _seen(self, d: Decision) -> None:
