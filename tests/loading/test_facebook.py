@@ -22,7 +22,6 @@ from invpolicy.loading.facebook import (
     repair_mojibake,
     requests_key,
 )
-from invpolicy.loading.idindex import IdIndex
 from invpolicy.loading.records import Row
 from invpolicy.loading.talks import Inviter, Inviters
 
@@ -46,14 +45,8 @@ def write_json(path: Path, data: Any) -> Path:
 
 
 def rows_of(path: Path) -> list[Row]:
-    """The rows, with each id taken as the reader takes it before the next row."""
-    seen = IdIndex()
-    rows = []
-    for row in friend_request_rows(load_document(path), seen):
-        if isinstance(row.data, dict):
-            seen.add(row.data["id"])
-        rows.append(row)
-    return rows
+    """The rows, each with the id it is given."""
+    return list(friend_request_rows(load_document(path)))
 
 
 # --- mojibake ---------------------------------------------------------------------------

@@ -76,3 +76,23 @@ def test_an_id_costs_a_few_bytes_not_a_string_and_a_dict_entry() -> None:
     assert len(index) == 50_000
     # 4 bytes a slot, at least a quarter of the slots empty: under 16 bytes an id.
     assert kept < 16 * 50_000
+
+
+def test_ids_made_from_names_and_the_reading_never_depend_on_the_fingerprints(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pathlib import Path
+
+    from invpolicy import open_invitations
+
+    export = (
+        Path(__file__).resolve().parents[2]
+        / "examples"
+        / "linkedin"
+        / "Basic_LinkedInDataExport_03-01-2026"
+    )
+    before = [invitation.id for invitation in open_invitations(export)]
+    # Every id on one fingerprint: each is checked by reading again, none taken for another.
+    monkeypatch.setattr(idindex, "_key", lambda ident: (0, 7))
+    assert [invitation.id for invitation in open_invitations(export)] == before
+    assert len(set(before)) == len(before) > 5

@@ -23,7 +23,6 @@ from invpolicy.errors import InvpolicyError, Problem
 from invpolicy.io.archive import Archive
 from invpolicy.io.document import Document, dotted
 from invpolicy.io.files import read_text
-from invpolicy.loading.idindex import IdIndex
 from invpolicy.loading.linkedin import name_slug, unique_id
 from invpolicy.loading.records import Row
 from invpolicy.loading.talks import Inviters, folded_name
@@ -82,11 +81,11 @@ def requests_key(data: Any) -> str | None:
     return None
 
 
-def friend_request_rows(doc: Document, first_line: IdIndex) -> Iterator[Row]:
+def friend_request_rows(doc: Document) -> Iterator[Row]:
     """The received friend requests of ``doc``, as rows in invpolicy's fields.
 
-    Each has an id made from the name (unique against ``first_line``, the ids
-    seen so far), the name, ``network: facebook`` and ``sent_at`` in UTC. An
+    Each has an id made from the name (unique against those made before it, kept
+    exactly), the name, ``network: facebook`` and ``sent_at`` in UTC. An
     entry that cannot be read gives a row with its problem, located at it.
     """
     key = requests_key(doc.data)
@@ -97,6 +96,7 @@ def friend_request_rows(doc: Document, first_line: IdIndex) -> Iterator[Row]:
         )
         raise InvpolicyError(doc.problem((), message))
     suffixes: dict[str, int] = {}
+    taken: set[str] = set()
     for index, entry in enumerate(doc.data[key]):
         at = (key, index)
         line, col = doc.position(at)
@@ -113,7 +113,8 @@ def friend_request_rows(doc: Document, first_line: IdIndex) -> Iterator[Row]:
             yield Row(line, None, row, [doc.problem((*at, "name"), message)])
             continue
         name = repair_mojibake(name).strip()
-        data["id"] = unique_id(name_slug(name) or "requester", first_line, suffixes)
+        data["id"] = unique_id(name_slug(name) or "requester", taken, suffixes)
+        taken.add(data["id"])
         data["name"] = name
         data["network"] = "facebook"
         problems: list[Problem] = []

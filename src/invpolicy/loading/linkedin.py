@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,7 +19,6 @@ from invpolicy.errors import InvpolicyError, Problem
 from invpolicy.io.document import Document
 from invpolicy.io.files import Source
 from invpolicy.loading.dialect import Dialect, open_csv
-from invpolicy.loading.idindex import IdIndex
 from invpolicy.loading.records import Row, column_key, too_many_cells
 from invpolicy.loading.talks import Owner, folded_name, profile_slug
 from invpolicy.schema.check import shown
@@ -70,7 +69,6 @@ def invitation_rows(
     records: Iterator[tuple[int, list[str]]],
     shown_as: str,
     connections: Connections | None,
-    first_line: IdIndex,
     skipped: dict[str, int],
     owners: Counter[Owner] | None = None,
     day_first: bool = False,
@@ -78,7 +76,8 @@ def invitation_rows(
     """``Invitations.csv``'s incoming invitations, as rows in invpolicy's fields.
 
     Outgoing ones and inviters in ``connections`` are counted in ``skipped``;
-    ids are made unique against ``first_line`` (the ids seen so far).
+    ids are made unique against those made before them in the file (kept exactly:
+    an export holds thousands of invitations, and an id must not depend on a hash).
     ``owners`` counts who the incoming invitations were sent to (you).
     """
     header = find_header(records, INVITATIONS_HEADER)
@@ -87,6 +86,7 @@ def invitation_rows(
     _, columns, width = header
     url_column = "inviterprofileurl"
     suffixes: dict[str, int] = {}
+    taken: set[str] = set()
     for line, row in records:
         cells = _cells(row, columns)
         data: dict[str, Any] = {}
@@ -108,7 +108,8 @@ def invitation_rows(
         if connections is not None and connections.knows(slug, name):
             skipped["already connected"] = skipped.get("already connected", 0) + 1
             continue
-        data["id"] = unique_id(slug or name_slug(name) or "inviter", first_line, suffixes)
+        data["id"] = unique_id(slug or name_slug(name) or "inviter", taken, suffixes)
+        taken.add(data["id"])
         if name:
             data["name"] = name
         # The export's own network, not the default for invitations that name none.
@@ -139,7 +140,7 @@ def invitation_rows(
         yield Row(line, data, doc, problems)
 
 
-def unique_id(base: str, used: IdIndex, suffixes: dict[str, int]) -> str:
+def unique_id(base: str, used: Collection[str], suffixes: dict[str, int]) -> str:
     """``base``, or ``base-2``, ``base-3``... if taken; ``suffixes`` saves recounting."""
     if base not in used:
         return base

@@ -26,7 +26,7 @@ from invpolicy.loading.dialect import open_csv
 from invpolicy.loading.export import Export, find_export
 from invpolicy.loading.facts import FactsMerge, load_facts, read_facts
 from invpolicy.loading.formats import INPUT_FORMATS, input_kind
-from invpolicy.loading.idindex import FirstLines, IdIndex
+from invpolicy.loading.idindex import FirstLines
 from invpolicy.loading.invitations import duplicate_id, parse_invitations
 from invpolicy.loading.linkedin import (
     INVITATIONS_HEADER,
@@ -258,23 +258,16 @@ class InvitationSource:
 
     def _row_data(self, connections: Connections | None, owners: Counter[Owner]) -> Iterator[Any]:
         """Each record's data, with the ids the iteration gives them (``-2`` and all)."""
-        ids = IdIndex()
-        for row in self._rows(connections, ids, {}, owners):
-            ident = row.data.get("id") if isinstance(row.data, dict) else None
-            if isinstance(ident, str):
-                # As the iteration does: an id is taken once seen, so the next gets ``-2``.
-                ids.add(ident)
+        for row in self._rows(connections, {}, owners):
             yield row.data
 
     def _replay(self, connections: Connections | None, line: int) -> Iterator[tuple[str, int]]:
         """The ids of the records before ``line``, each with its line, read again."""
-        ids = IdIndex()
-        for row in self._rows(connections, ids, {}, Counter()):
+        for row in self._rows(connections, {}, Counter()):
             if row.line >= line:
                 return
             ident = row.data.get("id") if isinstance(row.data, dict) else None
             if isinstance(ident, str):
-                ids.add(ident)
                 yield ident, row.line
 
     def _records(
@@ -289,7 +282,7 @@ class InvitationSource:
     ) -> Iterator[Invitation]:
         first_line = FirstLines(partial(self._replay, connections))
         self.read_bytes = 0
-        for row in self._rows(connections, first_line.ids, skipped, owners, self._read):
+        for row in self._rows(connections, skipped, owners, self._read):
             found = list(row.problems)
             data, doc = row.data, row.doc
             ident = data.get("id") if isinstance(data, dict) else None
@@ -342,7 +335,6 @@ class InvitationSource:
     def _rows(
         self,
         connections: Connections | None,
-        first_line: IdIndex,
         skipped: dict[str, int],
         owners: Counter[Owner],
         read: Callable[[int], None] | None = None,
@@ -352,7 +344,7 @@ class InvitationSource:
 
             if self._requests is None:
                 self._requests = load_document(self._file, bounds=REQUESTS_BOUNDS, quick=True)
-            return friend_request_rows(self._requests, first_line)
+            return friend_request_rows(self._requests)
         if self.kind == "jsonl":
             return jsonl_rows(read_lines(self._file, self.path, read=read), self.path)
         required = INVITATIONS_HEADER if self.kind == "linkedin" else ()
@@ -365,9 +357,7 @@ class InvitationSource:
         )
         if self.kind == "linkedin":
             day_first = self._day_first()
-            return invitation_rows(
-                records, self.path, connections, first_line, skipped, owners, day_first
-            )
+            return invitation_rows(records, self.path, connections, skipped, owners, day_first)
         return csv_rows(records, self.path)
 
     def _day_first(self) -> bool:
