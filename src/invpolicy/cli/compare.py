@@ -9,7 +9,7 @@ import click
 from invpolicy.cli import options
 from invpolicy.cli.options import complete_policy, input_options, output_options
 from invpolicy.cli.pager import paged
-from invpolicy.cli.running import Inputs, facts_to_read, plugin_fields, run_report
+from invpolicy.cli.running import Inputs, facts_to_read, run_report
 
 
 @click.command(
@@ -81,7 +81,7 @@ def compare(
             connections,
             facts,
             messages,
-            known=plugin_fields(registry),
+            registry=registry,
             strict=strict,
         ),
         refs,

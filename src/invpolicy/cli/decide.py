@@ -7,7 +7,7 @@ import click
 from invpolicy.cli import options
 from invpolicy.cli.options import complete_policy, input_options, load_policies, output_options
 from invpolicy.cli.pager import paged
-from invpolicy.cli.running import Inputs, facts_to_read, plugin_fields, run_report
+from invpolicy.cli.running import Inputs, facts_to_read, run_report
 
 
 @click.command(
@@ -103,7 +103,7 @@ def decide(
             connections,
             merged,
             messages,
-            known=plugin_fields(registry),
+            registry=registry,
             strict=strict,
         ).open()
         run_interactive(source, compiled, target, in_place=in_place, for_reply=ask_reply)
@@ -121,7 +121,7 @@ def decide(
             connections,
             facts,
             messages,
-            known=plugin_fields(registry),
+            registry=registry,
             strict=strict,
         ),
         [policy],

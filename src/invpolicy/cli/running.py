@@ -34,7 +34,7 @@ class Inputs:
         facts: str | None,
         messages: str | None = None,
         *,
-        known: Collection[str] = (),
+        registry: Registry | None = None,
         strict: bool = False,
     ) -> None:
         self.path = path
@@ -42,8 +42,9 @@ class Inputs:
         self.connections = connections
         self.facts = facts
         self.messages = messages
-        #: The extra fields that installed plugins read, and whether others are errors.
-        self.known = known
+        #: The fields that the installed criteria read (plugins' included), and
+        #: whether other fields are errors.
+        self.known: Collection[str] = () if registry is None else plugin_fields(registry)
         self.strict = strict
 
     def open(self, *, check: bool = True) -> InvitationSource:
