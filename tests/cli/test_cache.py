@@ -4,6 +4,7 @@ and the light start-up it buys."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -100,12 +101,18 @@ print("IMPORTED", *heavy, file=sys.stderr)
 """
 
 
-def imported(*args: str, cwd: Path) -> list[str]:
+def imported(*args: str, cwd: Path, env: dict[str, str] | None = None) -> list[str]:
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ("FORCE_COLOR", "TTY_COMPATIBLE")
+    }
     done = subprocess.run(
         [sys.executable, "-c", LIGHT, *args],
         capture_output=True,
         text=True,
         cwd=cwd,
+        env={**environment, **(env or {})},
         check=False,
         timeout=120,
     )
@@ -128,6 +135,14 @@ def test_a_warm_start_imports_only_what_it_uses(cache_folder: Path, tmp_path: Pa
     assert imported("validate", "strong-ties-only", cwd=tmp_path) == ["pluggy"]
     imported("policies", "--format", "json", cwd=tmp_path)
     assert imported("policies", "--format", "json", cwd=tmp_path) == ["pluggy"]
+    # The tables for people, written into a pipe: plain text, without rich.
+    table = ("compare", str(one), "-p", "strong-ties-only", "-p", "accept-all")
+    assert imported(*table, cwd=tmp_path) == ["pluggy"]
+    assert imported("policies", cwd=tmp_path) == ["pluggy"]
+    assert "rich" not in imported("plugins", cwd=tmp_path)
+    assert "rich" not in imported("diff", "strong-ties-only", "accept-all", cwd=tmp_path)
+    # Drawn as for a terminal (colour forced): rich paints the styles.
+    assert "rich" in imported(*table, cwd=tmp_path, env={"FORCE_COLOR": "1"})
     # A problem to explain brings jsonschema in, to say what is wrong.
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "ana", "name": "Ana", "exchanges": "many"}\n', encoding="utf-8")

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 
 from invpolicy.cli import COMMANDS, cli
 from invpolicy.cli import pager as pager_module
-from invpolicy.reporters.console import NoTrailingSpaces, table_console
+from invpolicy.reporters.screen import NoTrailingSpaces, Screen, TerminalScreen, open_screen
 
 try:
     import fcntl
@@ -153,10 +153,12 @@ def test_spaces_are_dropped_only_where_a_line_ends() -> None:
     assert out.getvalue() == "a  b     c\n\nd\ne  f\n"
 
 
-def test_a_terminal_keeps_the_table_as_rich_draws_it() -> None:
+def test_a_terminal_keeps_its_lines_whole_and_a_pipe_drops_their_ending_spaces() -> None:
     out = io.StringIO()
-    assert table_console(out, color=True).file is out
-    assert isinstance(table_console(out, color=None).file, NoTrailingSpaces)
+    terminal = open_screen(out, color=True)
+    assert isinstance(terminal, TerminalScreen) and terminal.file is out
+    plain = open_screen(out, color=None)
+    assert type(plain) is Screen and isinstance(plain.file, NoTrailingSpaces)
 
 
 # Examples in --help

@@ -14,23 +14,21 @@ from typing import TYPE_CHECKING
 
 from invpolicy.engine.explain import explanation_lines
 from invpolicy.reporters.base import DECISION_STYLES
-from invpolicy.reporters.grid import Piece
-from invpolicy.reporters.lines import Painter, Spool, cells, wrap
+from invpolicy.reporters.lines import Spool, wrap
+from invpolicy.reporters.screen import Piece, Screen
 from invpolicy.text import inert
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from invpolicy.engine.runner import Report, Row
 
 
 class AfterTable:
     """Collects the sections while the rows go by; :meth:`write` them after the summary."""
 
-    def __init__(self, report: Report, console: Console, *, explain: bool, replies: bool) -> None:
-        self.console = console
-        self.paint = Painter(console)
-        self.width = max(console.width, 20)
+    def __init__(self, report: Report, screen: Screen, *, explain: bool, replies: bool) -> None:
+        self.screen = screen
+        self.paint = screen.paint
+        self.width = max(screen.width, 20)
         self.what_if = report.what_if
         listed = report.what_if or len(report.policies) > 1
         self.changes = Spool() if listed else None
@@ -56,15 +54,13 @@ class AfterTable:
 
     def write(self) -> None:
         """Write the sections, each after its title, in the order they were kept."""
-        from rich.text import Text
-
-        out = self.console.file
+        out = self.screen.file
         if self.changes:
-            self.console.print()
+            self.screen.print()
             title = (
                 "What would change the decisions" if self.what_if else "Facts the decisions lacked"
             )
-            self.console.print(Text(title, style="bold"))
+            self.screen.print(title, "bold")
             self.changes.copy_to(out)
         for spool in (self.explanations, self.replies):
             if spool:
@@ -123,15 +119,5 @@ class AfterTable:
         ]
 
     def _pieces(self, pieces: list[Piece]) -> str:
-        """One line of several styles; wrapped by rich when it does not fit."""
-        text = "".join(part for part, _ in pieces)
-        if cells(text) <= self.width:
-            return "".join(self.paint(part, style) for part, style in pieces) + "\n"
-        from rich.text import Text
-
-        styled = Text()
-        for part, style in pieces:
-            styled.append(part, style)
-        with self.console.capture() as captured:
-            self.console.print(styled)
-        return captured.get()
+        """One line of several styles; wrapped when it does not fit."""
+        return self.screen.pieces_text(pieces)

@@ -19,18 +19,17 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from invpolicy.engine.explain import decision_notes, score_label
 from invpolicy.reporters.base import DECISION_STYLES, report_title
-from invpolicy.reporters.grid import Grid, Piece
-from invpolicy.reporters.lines import Painter, cells, wrap
+from invpolicy.reporters.grid import Grid
+from invpolicy.reporters.lines import cells, wrap
+from invpolicy.reporters.screen import Piece, Screen
 from invpolicy.text import inert
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from invpolicy.engine.compiled import CompiledPolicy
     from invpolicy.engine.decision import Decision
     from invpolicy.engine.runner import Report, Row
@@ -71,26 +70,26 @@ def score_width(policy: CompiledPolicy) -> int:
     return max(len(f"{low:g}-{high:g}"), len(f"{low:g} pts"), len(f"{high:g} pts"))
 
 
-def decision_table(report: Report, console: Console) -> DecisionTable:
-    """The layout that fits the console's width."""
-    width = console.width
+def decision_table(report: Report, screen: Screen) -> DecisionTable:
+    """The layout that fits the screen's width."""
+    width = screen.width
     if len(report.policies) == 1:
-        single = SingleTable.fitting(report, console, width)
-        return single if single is not None else Blocks(report, console)
-    wide = CompareTable.fitting(report, console, width, compact=False)
+        single = SingleTable.fitting(report, screen, width)
+        return single if single is not None else Blocks(report, screen)
+    wide = CompareTable.fitting(report, screen, width, compact=False)
     if wide is None:
-        wide = CompareTable.fitting(report, console, width, compact=True)
-    return wide if wide is not None else Blocks(report, console)
+        wide = CompareTable.fitting(report, screen, width, compact=True)
+    return wide if wide is not None else Blocks(report, screen)
 
 
 class DecisionTable(ABC):
     """What every layout does: a title and header, each row as it comes, an end."""
 
-    def __init__(self, report: Report, console: Console) -> None:
+    def __init__(self, report: Report, screen: Screen) -> None:
         self.report = report
-        self.console = console
-        self.out = console.file
-        self.paint = Painter(console)
+        self.screen = screen
+        self.out = screen.file
+        self.paint = screen.paint
         self.scored = False
         self.answered = False
 
@@ -113,9 +112,7 @@ class DecisionTable(ABC):
         return pieces + [(line, "dim") for line in wrap(inert(row.invitation.name), width)]
 
     def _title(self, style: str) -> None:
-        from rich.text import Text
-
-        self.console.print(Text(inert(report_title(self.report)), style=style))
+        self.screen.print(inert(report_title(self.report)), style)
 
 
 def _decision_pieces(d: Decision, width: int, label: str) -> list[Piece]:
@@ -130,19 +127,17 @@ def _decision_pieces(d: Decision, width: int, label: str) -> list[Piece]:
 class CompareTable(DecisionTable):
     """Policies side by side: full names in a box, or short keys in an open table."""
 
-    def __init__(
-        self, report: Report, console: Console, widths: list[int], *, compact: bool
-    ) -> None:
-        super().__init__(report, console)
+    def __init__(self, report: Report, screen: Screen, widths: list[int], *, compact: bool) -> None:
+        super().__init__(report, screen)
         self.compact = compact
         names = report.policy_names
         self.keys = keys(names) if compact else names
-        self.grid = Grid(console, widths, boxed=not compact)
+        self.grid = Grid.open(screen, widths) if compact else Grid.boxed(screen, widths)
         self._cells: dict[tuple[int, str, tuple[str, ...]], list[str]] = {}
 
     @classmethod
     def fitting(
-        cls, report: Report, console: Console, width: int, *, compact: bool
+        cls, report: Report, screen: Screen, width: int, *, compact: bool
     ) -> CompareTable | None:
         """The layout with its widths, or None when the invitation column would be too narrow."""
         names = report.policy_names
@@ -162,7 +157,7 @@ class CompareTable(DecisionTable):
             room = width - sum(w + 3 for w in widths) - 4
         if room < (MIN_WHO if compact else WIDE_WHO):
             return None
-        return cls(report, console, [min(room, MAX_WHO), *widths], compact=compact)
+        return cls(report, screen, [min(room, MAX_WHO), *widths], compact=compact)
 
     def start(self) -> None:
         self._title("table.title")
@@ -195,8 +190,6 @@ class CompareTable(DecisionTable):
         return found
 
     def end(self) -> None:
-        from rich.text import Text
-
         self.grid.end()
         notes = []
         if self.compact:
@@ -207,7 +200,7 @@ class CompareTable(DecisionTable):
             notes.append(f"Policies: {legend}; limited = accept_limited.")
         notes += _notes(self.scored, self.answered)
         for note in notes:
-            self.console.print(Text(inert(note), style="dim"))
+            self.screen.print(inert(note), "dim")
 
 
 def _notes(scored: bool, answered: bool) -> list[str]:
@@ -225,14 +218,14 @@ def _notes(scored: bool, answered: bool) -> list[str]:
 class SingleTable(DecisionTable):
     """One policy: the decision, its score, the rule that fired and the facts it lacked."""
 
-    def __init__(self, report: Report, console: Console, widths: list[int], scored: bool) -> None:
-        super().__init__(report, console)
+    def __init__(self, report: Report, screen: Screen, widths: list[int], scored: bool) -> None:
+        super().__init__(report, screen)
         self.has_score = scored
         right = [2] if scored else []
-        self.grid = Grid(console, widths, boxed=True, right=right)
+        self.grid = Grid.boxed(screen, widths, right=right)
 
     @classmethod
-    def fitting(cls, report: Report, console: Console, width: int) -> SingleTable | None:
+    def fitting(cls, report: Report, screen: Screen, width: int) -> SingleTable | None:
         """The layout with its widths, or None when the invitation or its facts lack room."""
         (policy,) = report.policies
         rules = [cells(inert(rule.id)) for rule in policy.policy.rules]
@@ -248,7 +241,7 @@ class SingleTable(DecisionTable):
         missing = min(room - who, MAX_MISSING)
         if missing < max(MIN_WHO, len("missing facts")):
             return None
-        return cls(report, console, [who, *fixed, missing], scored)
+        return cls(report, screen, [who, *fixed, missing], scored)
 
     def start(self) -> None:
         self._title("table.title")
@@ -281,9 +274,9 @@ class SingleTable(DecisionTable):
 class Blocks(DecisionTable):
     """One block per invitation, for a terminal too narrow for columns."""
 
-    def __init__(self, report: Report, console: Console) -> None:
-        super().__init__(report, console)
-        self.width = max(console.width, MIN_WHO)
+    def __init__(self, report: Report, screen: Screen) -> None:
+        super().__init__(report, screen)
+        self.width = max(screen.width, MIN_WHO)
         names = report.policy_names
         self.keys = keys(names)
 
@@ -323,15 +316,13 @@ class Blocks(DecisionTable):
         return pieces
 
     def end(self) -> None:
-        from rich.text import Text
-
         self.out.write("\n")
         if len(self.report.policies) > 1:
             for note in _notes(self.scored, self.answered):
-                self.console.print(Text(note, style="dim"))
+                self.screen.print(note, "dim")
 
 
-def _item_lines(paint: Painter, item: Sequence[Piece], width: int) -> list[str]:
+def _item_lines(paint: Callable[[str, str], str], item: Sequence[Piece], width: int) -> list[str]:
     """An item indented by two, on one line when it fits, else wrapped without its styles."""
     text = "".join(part for part, _ in item)
     if cells(text) <= width:
@@ -339,7 +330,7 @@ def _item_lines(paint: Painter, item: Sequence[Piece], width: int) -> list[str]:
     return ["  " + line for line in wrap(text, width)]
 
 
-def _columns(paint: Painter, items: list[list[Piece]], width: int) -> list[str]:
+def _columns(paint: Callable[[str, str], str], items: list[list[Piece]], width: int) -> list[str]:
     """Items in as many columns as fit ``width``, row by row, two spaces apart, indented by two."""
     sizes = [sum(cells(part) for part, _ in item) for item in items]
     count = len(items)

@@ -11,6 +11,7 @@ from invpolicy.text import inert
 if TYPE_CHECKING:
     from invpolicy.authoring.diff.differ import Diff
     from invpolicy.authoring.diff.regions import Region
+    from invpolicy.reporters.screen import Screen
 
 
 def witness_facts(region: Region) -> str:
@@ -35,32 +36,25 @@ def headline(diff: Diff) -> str:
     )
 
 
-def write_table(diff: Diff, stream: IO[str], color: bool | None) -> None:
-    """The regions as a table, drawn by rich, each cell wrapped to the terminal."""
-    from rich.table import Table
-    from rich.text import Text
+def write_table(diff: Diff, screen: Screen) -> None:
+    """The regions as a table, each cell wrapped to the screen's width."""
+    from invpolicy.reporters.fitted import draw_table
 
-    from invpolicy.reporters.console import table_console
-
-    console = table_console(stream, color)
-    console.print(Text(headline(diff)))
+    screen.print(inert(headline(diff)))
     if diff.equivalent:
         return
-    table = Table(show_lines=True)
-    table.add_column("#", justify="right")
-    table.add_column(diff.a)
-    table.add_column(diff.b)
-    table.add_column("when")
-    table.add_column("for example")
-    for number, region in enumerate(diff.regions, 1):
-        table.add_row(
-            str(number),
-            Text(inert(f"{region.a.decision} ({region.a.rule})")),
-            Text(inert(f"{region.b.decision} ({region.b.rule})")),
-            Text(inert(region.said())),
-            Text(inert(witness_facts(region))),
-        )
-    console.print(table)
+    rows = [
+        [
+            [(str(number), "")],
+            [(inert(f"{region.a.decision} ({region.a.rule})"), "")],
+            [(inert(f"{region.b.decision} ({region.b.rule})"), "")],
+            [(inert(region.said()), "")],
+            [(inert(witness_facts(region)), "")],
+        ]
+        for number, region in enumerate(diff.regions, 1)
+    ]
+    headers = ["#", inert(diff.a), inert(diff.b), "when", "for example"]
+    draw_table(screen, headers, rows, right=[0], lines=True)
 
 
 def _md(text: str) -> str:

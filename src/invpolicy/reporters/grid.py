@@ -1,28 +1,23 @@
-"""Columns of fixed widths, framed by a rich box and written a line at a time.
+"""Columns of fixed widths, in a frame, written a line at a time.
 
-A rich ``Table`` measures every row before it draws the first, so it holds
-them all; :class:`Grid` is given its widths up front and writes each row as
-it comes. It draws the two frames the reports use, with rich's own box
-characters (ASCII where the terminal's encoding has no others):
+A table laid out from all its rows must hold them all; :class:`Grid` is
+given its widths up front and writes each row as it comes. Its frame and
+padding are those of the tables the reports draw:
 
-- ``boxed``: rich's ``HEAVY_HEAD`` with its edges, one space each side of a
-  cell (the table of ``decide``, and of ``compare`` with full policy names);
-- open: a rule under the header and no edges, one space after each cell
-  (``compare`` with short keys).
+- :meth:`Grid.boxed`: heavy lines around the header, edges, one space each
+  side of a cell (the table of ``decide``, of ``compare`` with full policy
+  names, and the short tables of :mod:`invpolicy.reporters.fitted`);
+- :meth:`Grid.open`: a rule under the header and no edges, one space after
+  each cell (``compare`` with short keys).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import IO, TYPE_CHECKING
 
-from invpolicy.reporters.lines import Painter, cells
-
-if TYPE_CHECKING:
-    from rich.console import Console
-
-#: One line of a cell: its text (at most the column's width) and its style.
-Piece = tuple[str, str]
+from invpolicy.reporters.frames import HEAVY_HEAD, SIMPLE_HEAD, Frame
+from invpolicy.reporters.lines import cells, wrap
+from invpolicy.reporters.screen import Piece, Screen
 
 
 class Grid:
@@ -30,66 +25,79 @@ class Grid:
 
     def __init__(
         self,
-        console: Console,
+        screen: Screen,
         widths: Sequence[int],
         *,
-        boxed: bool,
+        frame: Frame,
+        padding: tuple[int, int] = (1, 1),
+        edge: bool = True,
         right: Sequence[int] = (),
     ) -> None:
-        from rich import box
-
-        self.out: IO[str] = console.file
-        self.paint = Painter(console)
+        self.screen = screen
+        self.out = screen.file
         self.widths = list(widths)
-        self.boxed = boxed
+        self.edge = edge
         self._right = set(right)
-        frame = (box.HEAVY_HEAD if boxed else box.SIMPLE_HEAD).substitute(console.options)
-        self._box = frame
+        self._frame = frame = frame.for_encoding(screen.ascii_only)
+        before, after = " " * padding[0], " " * padding[1]
+        self._padded = [width + sum(padding) for width in self.widths]
         self._blank = [" " * width for width in self.widths]
-        if boxed:
-            self._padded = [width + 2 for width in self.widths]
-            self._head = (
-                frame.head_left + " ",
-                " " + frame.head_vertical + " ",
-                " " + frame.head_right,
-            )
-            self._body = (
-                frame.mid_left + " ",
-                " " + frame.mid_vertical + " ",
-                " " + frame.mid_right,
-            )
-        else:
-            self._padded = [width + 1 for width in self.widths]
-            # No edges; each cell is followed by a space and the box's divider (a space).
-            self._head = ("", " " + frame.head_vertical, "")
-            self._body = ("", " " + frame.mid_vertical, "")
+        outer = ("", "") if not edge else (frame.head_left, frame.head_right)
+        self._head = (outer[0] + before, after + frame.head_vertical + before, after + outer[1])
+        outer = ("", "") if not edge else (frame.mid_left, frame.mid_right)
+        self._body = (outer[0] + before, after + frame.mid_vertical + before, after + outer[1])
+
+    @classmethod
+    def boxed(cls, screen: Screen, widths: Sequence[int], *, right: Sequence[int] = ()) -> Grid:
+        """Heavy lines around the header, edges, a space each side of a cell."""
+        return cls(screen, widths, frame=HEAVY_HEAD, right=right)
+
+    @classmethod
+    def open(cls, screen: Screen, widths: Sequence[int]) -> Grid:
+        """A rule under the header, no edges, a space after each cell."""
+        return cls(screen, widths, frame=SIMPLE_HEAD, padding=(0, 1), edge=False)
 
     def header(self, titles: Sequence[str]) -> None:
-        """The headers, in bold, between the frame's top and its rule."""
-        cells_ = [[(title, "table.header")] for title in titles]
-        lines = self._lines(cells_, self._head)
-        if self.boxed:
-            lines.insert(0, self._box.get_top(self._padded))
-        lines.append(self._box.get_row(self._padded, "head", edge=self.boxed))
+        """The headers, in bold, between the frame's top and its rule.
+
+        A header wider than its column wraps; the headers are aligned on their last line.
+        """
+        wrapped = [wrap(title, width) for title, width in zip(titles, self.widths, strict=True)]
+        height = max(len(lines) for lines in wrapped)
+        cells_ = [
+            [("", "")] * (height - len(lines)) + [(line, "table.header") for line in lines]
+            for lines in wrapped
+        ]
+        lines = self._join([self.cell(i, p) for i, p in enumerate(cells_)], self._head)
+        if self.edge:
+            lines.insert(0, self._frame.top(self._padded))
+        lines.append(self._frame.rule(self._padded, "head", edge=self.edge))
         self.out.write("\n".join(lines) + "\n")
 
     def cell(self, column: int, pieces: Sequence[Piece]) -> list[str]:
         """A cell's lines, styled and padded to the column's width."""
         width = self.widths[column]
         right = column in self._right
-        return [_styled(self.paint, text, style, width, right) for text, style in pieces]
+        paint = self.screen.paint
+        found = []
+        for text, style in pieces:
+            # The padding stays outside the style: spaces that end a line can then be dropped.
+            gap = " " * (width - cells(text))
+            found.append(gap + paint(text, style) if right else paint(text, style) + gap)
+        return found
 
     def row(self, cells_: Sequence[Sequence[str]]) -> None:
         """One row: each cell as :meth:`cell` gives it; short cells are filled with spaces."""
         self.out.write("\n".join(self._join(cells_, self._body)) + "\n")
 
-    def end(self) -> None:
-        """The frame's bottom, when it has one."""
-        if self.boxed:
-            self.out.write(self._box.get_bottom(self._padded) + "\n")
+    def rule(self) -> None:
+        """A line between two rows."""
+        self.out.write(self._frame.rule(self._padded, "row", edge=self.edge) + "\n")
 
-    def _lines(self, pieces: Sequence[Sequence[Piece]], frame: tuple[str, str, str]) -> list[str]:
-        return self._join([self.cell(i, p) for i, p in enumerate(pieces)], frame)
+    def end(self) -> None:
+        """The frame's bottom, when it has edges."""
+        if self.edge:
+            self.out.write(self._frame.bottom(self._padded) + "\n")
 
     def _join(self, cells_: Sequence[Sequence[str]], frame: tuple[str, str, str]) -> list[str]:
         left, between, right = frame
@@ -101,9 +109,3 @@ class Grid:
             + right
             for i in range(height)
         ]
-
-
-def _styled(paint: Painter, text: str, style: str, width: int, right: bool) -> str:
-    # The padding stays outside the style: spaces that end a line can then be dropped.
-    gap = " " * (width - cells(text))
-    return gap + paint(text, style) if right else paint(text, style) + gap

@@ -1,14 +1,10 @@
-"""Lines for a terminal, written one at a time: styled as rich styles them, wrapped by cells.
+"""Lines of text for people, measured in terminal cells and written one at a time.
 
-A report of many rows cannot be one rich renderable: rich lays a table out
-once it has every row, and drawing even a one-row table costs about half a
-millisecond. The tables of ``decide`` and ``compare`` are written a line at
-a time instead, with rich's styles, its measure of a character's width on a
-terminal (``rich.cells``) and its box characters; this module holds what
-they share:
+A report of many rows is written a line at a time, never laid out whole;
+this module holds what its writers share:
 
-- :class:`Painter`: a style's escape codes, exactly as the console would
-  write them (none off a terminal, no colour under ``NO_COLOR``).
+- :func:`cells`: the width of a text on a terminal (a wide character takes
+  two cells, a combining accent none).
 - :func:`wrap`: text to lines of at most a width, at spaces, and a word
   longer than the width cut where it must be.
 - :class:`Spool`: a section that comes after the rows, kept on a temporary
@@ -19,11 +15,10 @@ from __future__ import annotations
 
 import re
 import tempfile
+import unicodedata
 from collections.abc import Iterator
-from typing import IO, TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from rich.console import Console
+from functools import lru_cache
+from typing import IO
 
 #: A word and the spaces before it.
 _WORDS = re.compile(r"\s*\S+")
@@ -33,9 +28,28 @@ def cells(text: str) -> int:
     """The width of ``text`` on a terminal, in cells."""
     if text.isascii():
         return len(text)
-    from rich.cells import cell_len
+    return sum(_cell(character) for character in text)
 
-    return cell_len(text)
+
+@lru_cache(maxsize=4096)
+def _cell(character: str) -> int:
+    """The cells one character takes: 2 for East Asian wide ones, 0 for marks and controls."""
+    code = ord(character)
+    if code < 32 or 0x7F <= code < 0xA0:
+        return 0
+    if unicodedata.combining(character) or unicodedata.category(character) in ("Me", "Mn", "Cf"):
+        return 0 if code != 0xAD else 1  # the soft hyphen shows
+    return 2 if unicodedata.east_asian_width(character) in ("W", "F") else 1
+
+
+def _fit(word: str, width: int) -> str:
+    """The longest start of ``word`` that takes at most ``width`` cells."""
+    used = 0
+    for index, character in enumerate(word):
+        used += _cell(character)
+        if used > width:
+            return word[:index]
+    return word
 
 
 def wrap(text: str, width: int) -> list[str]:
@@ -77,48 +91,9 @@ def _chop(word: str, width: int) -> str:
     Up to a hyphen, an underscore or a slash when there is one in the second
     half of the line (``stock-text-`` then ``stranger``), else all that fits.
     """
-    if word.isascii():
-        piece = word[:width]
-    else:
-        from rich.cells import chop_cells
-
-        piece = chop_cells(word, width)[0] or word[:1]
+    piece = word[:width] if word.isascii() else _fit(word, width) or word[:1]
     cut = max(piece.rfind(mark, 0, len(piece) - 1) for mark in "-_/")
     return piece[: cut + 1] if cut >= len(piece) // 2 else piece
-
-
-class Painter:
-    """Styles as the console writes them: escape codes on a terminal, nothing elsewhere."""
-
-    def __init__(self, console: Console) -> None:
-        from rich.console import COLOR_SYSTEMS
-
-        self._console = console
-        system = console.color_system
-        # A legacy Windows console takes its colours through calls, not codes: none here.
-        self._system = None if system is None or console.legacy_windows else COLOR_SYSTEMS[system]
-        self._codes: dict[str, tuple[str, str]] = {}
-
-    @property
-    def active(self) -> bool:
-        """True when styles show (a terminal, or colour forced)."""
-        return self._system is not None
-
-    def __call__(self, text: str, style: str = "") -> str:
-        """``text`` in ``style``: a rich style or theme name (``"dim"``, ``"table.header"``)."""
-        if not style or not text or self._system is None:
-            return text
-        codes = self._codes.get(style)
-        if codes is None:
-            codes = self._codes[style] = self._make(style)
-        return codes[0] + text + codes[1]
-
-    def _make(self, style: str) -> tuple[str, str]:
-        parsed = self._console.get_style(style)
-        if self._console.no_color:
-            parsed = parsed.without_color
-        before, _, after = parsed.render("\0", color_system=self._system).partition("\0")
-        return before, after
 
 
 class Spool:

@@ -1,41 +1,40 @@
-"""``--format table``: tables for people, drawn by rich.
+"""``--format table``: tables for people.
 
-Text from invitations and policies is shown as plain text (never as rich
-markup), and colour is used only on a terminal (see
-:mod:`invpolicy.reporters.console`).
+Text from invitations and policies is shown as plain text (never as markup),
+and styles only on a terminal (see :mod:`invpolicy.reporters.screen`).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from invpolicy.reporters.base import Reporter, decision_counts, input_notes
 from invpolicy.text import inert
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from invpolicy.authoring.diff.differ import Diff
     from invpolicy.engine.runner import Report
     from invpolicy.loading.catalog import PolicyEntry
     from invpolicy.plugins.registry import Registry
+    from invpolicy.reporters.fitted import Cell
+    from invpolicy.reporters.screen import Screen
 
 
 class TableReporter(Reporter):
-    """Tables for people, drawn by rich."""
+    """Tables for people."""
 
     name = "table"
 
-    def _console(self) -> Console:
-        from invpolicy.reporters.console import table_console
+    def _screen(self) -> Screen:
+        from invpolicy.reporters.screen import open_screen
 
-        return table_console(self.stream, self.color)
+        return open_screen(self.stream, self.color)
 
     def diff(self, diff: Diff) -> None:
         """The regions where two policies disagree, one row each."""
         from invpolicy.reporters.diffreport import write_table
 
-        write_table(diff, self.stream, self.color)
+        write_table(diff, self._screen())
 
     def decisions(self, report: Report) -> None:
         """The table, written row by row as the rows are decided, then the summary.
@@ -48,129 +47,129 @@ class TableReporter(Reporter):
         from invpolicy.reporters.aftertable import AfterTable
         from invpolicy.reporters.decisiontable import decision_table
 
-        console = self._console()
-        table = decision_table(report, console)
-        with AfterTable(report, console, explain=self.explain, replies=self.replies) as after:
+        screen = self._screen()
+        table = decision_table(report, screen)
+        with AfterTable(report, screen, explain=self.explain, replies=self.replies) as after:
             table.start()
             for row in report.rows:
                 table.row(row)
                 after.add(row)
             table.end()
-            self._summary(console, report)
+            self._summary(screen, report)
             after.write()
 
-    def _summary(self, console: Console, report: Report) -> None:
-
+    def _summary(self, screen: Screen, report: Report) -> None:
         summary = report.summary
         for line in input_notes(report):
-            console.print(_text(line, style="dim"))
+            screen.print(inert(line), "dim")
         if not summary.invitations:
-            console.print(_text("No invitations to decide."))
+            screen.print("No invitations to decide.")
             return
         for name in report.policy_names:
             line = ", ".join(f"{n} {d}" for d, n in decision_counts(summary.decisions[name]))
-            console.print(_text(f"{name}: {line}"))
+            screen.print(inert(f"{name}: {line}"))
         if len(report.policies) < 2:
             return
-        console.print(
-            _text(f"The policies agree on {summary.agreed} of {summary.invitations} invitations.")
+        screen.print(
+            f"The policies agree on {summary.agreed} of {summary.invitations} invitations."
         )
-        console.print(self._matrix(report))
+        self._matrix(screen, report)
 
-    def _matrix(self, report: Report) -> Any:
+    def _matrix(self, screen: Screen, report: Report) -> None:
         """How often each pair of policies decides alike, in percent."""
-        from rich import box
-        from rich.table import Table
-
         from invpolicy.reporters.decisiontable import keys as policy_keys
+        from invpolicy.reporters.fitted import draw_table
+        from invpolicy.reporters.frames import SIMPLE_HEAD
 
         names = report.policy_names
         keys = policy_keys(names)
-        table = Table(
-            title="How often each pair agrees (%)",
-            title_justify="left",
-            box=box.SIMPLE_HEAD,
-            padding=(0, 1, 0, 0),
-        )
-        table.add_column("")
-        for key in keys:
-            table.add_column(key, justify="right")
+        rows: list[list[Cell]] = []
         for key, a in zip(keys, names, strict=True):
-            cells = []
+            row: list[Cell] = [[(inert(f"{key} {a}"), "")]]
             for b in names:
                 share = report.summary.agreement(a, b)
-                cells.append(_text("" if share is None or a == b else f"{share * 100:.0f}"))
-            table.add_row(_text(f"{key} {a}"), *cells)
-        return table
+                row.append([("" if share is None or a == b else f"{share * 100:.0f}", "")])
+            rows.append(row)
+        draw_table(
+            screen,
+            ["", *(inert(key) for key in keys)],
+            rows,
+            title="How often each pair agrees (%)",
+            frame=SIMPLE_HEAD,
+            padding=(0, 1),
+            right=range(1, len(keys) + 1),
+        )
 
     def policies(self, entries: list[PolicyEntry], registry: Registry) -> None:
-        from rich.padding import Padding
-        from rich.table import Table
-
         from invpolicy.loading.about import about as policy_about
+        from invpolicy.reporters.fitted import draw_table
 
-        console = self._console()
-        table = Table(title="Installed policies", title_justify="left")
-        table.add_column("name", overflow="fold")
-        table.add_column("title", overflow="fold")
-        table.add_column("from", overflow="fold")
+        screen = self._screen()
+        rows: list[list[Cell]] = []
         for e in entries:
             origin = str(e.origin)
             if e.shadowed_by is not None:
                 origin += f"; not used: the name is taken by {e.shadowed_by.plugin}"
             about = policy_about(e, registry)
-            title = _text(about.title)
+            title = [(inert(about.title), "")]
             if about.author:
-                title.append(f"\n{inert(about.author)}", style="dim")
+                title.append((inert(about.author), "dim"))
             if about.problem:
-                sep = "\n" if title.plain else ""
-                title.append(f"{sep}does not validate: {inert(about.problem)}", style="red")
+                if not about.title and not about.author:
+                    title = []
+                title.append((f"does not validate: {inert(about.problem)}", "red"))
             if not self.long:
-                table.add_row(_text(e.name), title, _text(origin))
+                rows.append([[(inert(e.name), "")], title, [(inert(origin), "")]])
                 continue
             # One block per policy: the summary needs the whole width.
-            head = _text(e.name, style="bold")
-            head.append(f"  from {inert(origin)}", style="dim")
-            console.print(head)
-            console.print(Padding(title, (0, 0, 0, 2)))
+            screen.print_pieces([(inert(e.name), "bold"), (f"  from {inert(origin)}", "dim")])
+            _indented(screen, title, 2)
             if about.summary:
-                console.print(Padding(_text(about.summary), (0, 0, 1, 2)))
+                _indented(screen, [(inert(about.summary), "")], 2)
+                screen.print()
         if not self.long:
-            console.print(table)
+            headers = ["name", "title", "from"]
+            draw_table(screen, headers, rows, title="Installed policies")
         for folder in sorted({str(e.path.parent) for e in entries}):
-            console.print(_text(f"Files in {folder}", style="dim"))
+            screen.print(inert(f"Files in {folder}"), "dim")
         if not self.long:
-            console.print(_text("Each policy's summary: invpolicy policies --long", style="dim"))
+            screen.print("Each policy's summary: invpolicy policies --long", "dim")
 
     def plugins(self, registry: Registry) -> None:
-        from rich.table import Table
+        from invpolicy.reporters.fitted import draw_table
 
-        table = Table(title="Installed criteria and reply generators", title_justify="left")
-        for column in ("kind", "name", "reads / writes", "from"):
-            table.add_column(column)
+        rows: list[list[Cell]] = []
         for c in registry.criteria.values():
             origin = str(registry.origins[("criterion", c.name)])
-            table.add_row(
-                _text("criterion"), _text(c.name), _text(", ".join(c.facts)), _text(origin)
+            rows.append(
+                [_cell("criterion"), _cell(c.name), _cell(", ".join(c.facts)), _cell(origin)]
             )
         for g in registry.generators.values():
             origin = str(registry.origins[("reply generator", g.name)])
             writes = f"{', '.join(g.languages)}; for {', '.join(g.decisions)}"
-            table.add_row(_text("reply"), _text(g.name), _text(writes), _text(origin))
-        console = self._console()
-        console.print(table)
+            rows.append([_cell("reply"), _cell(g.name), _cell(writes), _cell(origin)])
+        screen = self._screen()
+        title = "Installed criteria and reply generators"
+        draw_table(screen, ["kind", "name", "reads / writes", "from"], rows, title=title)
         if registry.broken:
-            broken = Table(title="Plugins that failed to load", title_justify="left")
-            for column in ("plugin", "from", "error"):
-                broken.add_column(column)
+            broken: list[list[Cell]] = []
             for b in registry.broken.values():
                 where = f"{b.distribution} {b.version} ({b.value})"
-                broken.add_row(_text(b.name), _text(where), _text(b.error, style="red"))
-            console.print(broken)
+                broken.append([_cell(b.name), _cell(where), _cell(b.error, "red")])
+            title = "Plugins that failed to load"
+            draw_table(screen, ["plugin", "from", "error"], broken, title=title)
 
 
-def _text(value: str = "", style: str = "") -> Any:
-    """A rich ``Text`` of untrusted ``value``: never markup, no control characters."""
-    from rich.text import Text
+def _cell(value: str, style: str = "") -> Cell:
+    """A cell of one text, made inert (untrusted: no control characters)."""
+    return [(inert(value), style)]
 
-    return Text(inert(value), style=style)
+
+def _indented(screen: Screen, pieces: Cell, indent: int) -> None:
+    """Each piece wrapped to the width less ``indent``, and indented."""
+    from invpolicy.reporters.lines import wrap
+
+    margin = " " * indent
+    for text, style in pieces:
+        for line in wrap(text, max(screen.width - indent, 1)):
+            screen.file.write(margin + screen.paint(line, style) + "\n")

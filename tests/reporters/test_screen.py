@@ -1,0 +1,112 @@
+"""The screens reports are drawn on: plain text off a terminal, rich's styles on one."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+
+from invpolicy import load_policy
+from invpolicy.engine.runner import compare_stream
+from invpolicy.model.invitation import Invitation
+from invpolicy.reporters.fitted import draw_table, fit
+from invpolicy.reporters.lines import cells, wrap
+from invpolicy.reporters.screen import Screen, open_screen, screen_width
+from invpolicy.reporters.tables import TableReporter
+
+ESCAPES = re.compile(r"\x1b\[[0-9;]*m")
+
+
+@pytest.fixture(autouse=True)
+def known_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "90")
+    monkeypatch.setenv("TERM", "xterm-256color")
+    for name in ("FORCE_COLOR", "NO_COLOR", "TTY_COMPATIBLE"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def plain(text: str) -> str:
+    """What a person reads: no escape codes, no spaces at the end of a line."""
+    return "\n".join(line.rstrip(" ") for line in ESCAPES.sub("", text).split("\n"))
+
+
+def invitations() -> list[Invitation]:
+    return [
+        Invitation("ana", "Ana Lima", {"met_in_person": True}),
+        Invitation("bo", "Bō Nakamura 中村", {"exchanges": 3, "mutual_connections": 12}),
+        Invitation("long-" + "x" * 60, "Zoë Ångström-Müller", {}),
+    ]
+
+
+@pytest.mark.parametrize("names", [["strong-ties-only"], ["strong-ties-only", "ask-first"]])
+@pytest.mark.parametrize("explain", [False, True])
+def test_a_terminal_and_a_pipe_show_the_same_text(registry, names, explain) -> None:
+    def drawn(color: bool | None) -> str:
+        stream = io.StringIO()
+        made = compare_stream(invitations(), [load_policy(n, registry) for n in names])
+        TableReporter(stream, explain=explain, replies=True, color=color).decisions(made)
+        return stream.getvalue()
+
+    coloured, piped = drawn(True), drawn(None)
+    assert "\x1b[" in coloured and "\x1b[" not in piped
+    assert plain(coloured) == piped
+    assert all(cells(line) <= 90 for line in piped.splitlines())
+
+
+def test_the_width_is_columns_else_80(monkeypatch) -> None:
+    assert screen_width() == 90
+    monkeypatch.setenv("COLUMNS", "abc")
+    width = screen_width()
+    assert width >= 1  # the terminal's, or 80 without one
+    monkeypatch.setattr("os.get_terminal_size", _no_terminal)
+    assert screen_width() == 80
+
+
+def _no_terminal(descriptor: int = 0) -> object:
+    raise OSError("not a terminal")
+
+
+def test_a_stream_without_utf8_gets_ascii_frames() -> None:
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding="latin-1")
+    screen = open_screen(stream, None)
+    draw_table(screen, ["name", "from"], [[[("ask-first", "")], [("built-in", "")]]])
+    stream.flush()
+    text = raw.getvalue().decode("latin-1")
+    assert "+-" in text and "┏" not in text and "| ask-first | built-in |" in text
+
+
+def test_wide_characters_take_two_cells_and_accents_none() -> None:
+    assert cells("abc") == 3
+    assert cells("中村") == 4
+    assert cells("e\u0301") == 1  # e and a combining acute accent
+    assert wrap("中村中村中村", 5) == ["中村", "中村", "中村"]
+
+
+def test_a_table_too_wide_narrows_its_widest_columns_first() -> None:
+    assert fit([10, 40, 30], 60) == [10, 25, 25]
+    assert fit([10, 20], 40) == [10, 20]  # fits: unchanged
+    assert sum(fit([30, 30, 30], 45)) <= 45
+
+
+def test_cells_too_long_for_a_narrow_table_wrap_and_lose_nothing() -> None:
+    out = io.StringIO()
+    screen = Screen(out, 30)
+    words = "the benefit of the doubt, with limited access"
+    draw_table(screen, ["name", "what it says"], [[[("benefit-of-the-doubt", "")], [(words, "")]]])
+    lines = out.getvalue().splitlines()
+    assert all(cells(line) <= 30 for line in lines)
+    body = [line.split("│")[1:3] for line in lines if line.startswith("│")]
+    assert "".join(name.strip() for name, _ in body) == "benefit-of-the-doubt"
+    assert " ".join(said.strip() for _, said in body) == words
+
+
+def test_a_line_of_several_styles_keeps_each_style_where_it_wraps() -> None:
+    class Marks(Screen):
+        def paint(self, text: str, style: str = "") -> str:
+            return f"<{style}>{text}</>" if style else text
+
+    screen = Marks(io.StringIO(), 20)
+    text = screen.pieces_text([("ana, ask-first: ", ""), ("ask", "yellow"), (", reply by x", "")])
+    assert text == "ana, ask-first: <yellow>ask</>,\nreply by x\n"
