@@ -27,7 +27,13 @@ REPO = Path(__file__).resolve().parents[1]
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "foundation",
-        ("invpolicy.errors", "invpolicy.text", "invpolicy.resources", "invpolicy.version"),
+        (
+            "invpolicy.errors",
+            "invpolicy.text",
+            "invpolicy.resources",
+            "invpolicy.version",
+            "invpolicy.frozen",
+        ),
     ),
     ("io", ("invpolicy.io",)),
     ("schema", ("invpolicy.schema",)),

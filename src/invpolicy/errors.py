@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
+from invpolicy.frozen import frozen
 from invpolicy.text import counted, one_line
 
 
@@ -33,7 +34,7 @@ class Problem:
         return {"path": self.path, "line": self.line, "col": self.col, "message": self.message}
 
 
-@dataclass(frozen=True)
+@frozen
 class Location:
     """Where something was written: a file, and a 1-based line and column."""
 
@@ -55,7 +56,7 @@ MAX_PROBLEMS = 20
 MAX_LINES_NAMED = 5
 
 
-@dataclass(frozen=True)
+@frozen
 class ProblemDisplay:
     """How a list of problems is printed (the command line's ``--max-problems``, ``--verbose``).
 

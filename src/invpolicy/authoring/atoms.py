@@ -7,11 +7,12 @@ true. The prover (:mod:`invpolicy.authoring.prover`) combines them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from invpolicy.frozen import frozen
 
-@dataclass(frozen=True)
+
+@frozen
 class Atom:
     """What a criterion check is true for, as far as lint knows it.
 
@@ -41,7 +42,7 @@ class Atom:
         return False
 
 
-@dataclass(frozen=True)
+@frozen
 class Range(Atom):
     """A number fact in ``[low, high)``; facts are never below 0 (the invitation schema)."""
 
@@ -83,7 +84,7 @@ class Range(Atom):
         return self.low <= 0 and self.high is None
 
 
-@dataclass(frozen=True)
+@frozen
 class Choice(Atom):
     """A fact with a few possible values; true for ``values``."""
 
@@ -109,7 +110,7 @@ class Choice(Atom):
         return self.domain <= self.values
 
 
-@dataclass(frozen=True)
+@frozen
 class Words(Atom):
     """True when one of ``words`` is found; ``None``: when anything is (a non-empty list)."""
 
@@ -120,7 +121,7 @@ class Words(Atom):
         return other.words is None or (self.words is not None and self.words <= other.words)
 
 
-@dataclass(frozen=True)
+@frozen
 class ScoreAtom(Atom):
     """A score test. The score's bounds lie between ``least`` and ``most``.
 

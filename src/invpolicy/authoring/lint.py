@@ -32,12 +32,12 @@ some invitation could make it fire.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from invpolicy.authoring.prover import Node, Prover
 from invpolicy.errors import InvpolicyError, Location, PluginError, Problem
+from invpolicy.frozen import frozen
 from invpolicy.model.conditions import CriterionCheck, ScoreTest
 from invpolicy.model.visitor import leaves
 from invpolicy.text import counted
@@ -53,7 +53,7 @@ Severity = Literal["warning", "error"]
 CHECKED_LANGUAGES = ("en", "fr")
 
 
-@dataclass(frozen=True)
+@frozen
 class Finding:
     """One thing lint found, at the place where the rule or signal is written."""
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from invpolicy.engine.compiled import CompiledPolicy
 from invpolicy.errors import InvpolicyError, PluginError, Problem
+from invpolicy.frozen import frozen
 from invpolicy.io.document import Document
 from invpolicy.io.files import open_problem
 from invpolicy.loading.catalog import (
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
     from invpolicy.plugins.registry import Registry
 
 
-@dataclass(frozen=True)
+@frozen
 class ExampleResult:
     """One example, decided: ``decision`` is None when a plugin failed (``error`` says how)."""
 
@@ -81,7 +82,7 @@ def _with_reply(generator: str | None) -> str:
     return f" with reply {generator}" if generator else " with no reply"
 
 
-@dataclass(frozen=True)
+@frozen
 class PolicyResult:
     """The examples of one policy, run, and the rules they exercised."""
 
@@ -142,7 +143,7 @@ class PolicyResult:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class TestReport:
     """What a run found: each policy's results, and the files that could not be run."""
 

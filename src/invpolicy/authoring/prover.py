@@ -20,11 +20,11 @@ from __future__ import annotations
 import itertools
 import json
 import math
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from invpolicy.authoring.atoms import Atom, Choice, Range, ScoreAtom, Words
 from invpolicy.engine.scoring import score_range
+from invpolicy.frozen import frozen
 from invpolicy.model.conditions import AllOf, AnyOf, Condition, CriterionCheck, Not, ScoreTest
 from invpolicy.model.visitor import ConditionVisitor
 from invpolicy.plugins.contract import Counts, Logic, OneOf, declared_logic
@@ -44,18 +44,18 @@ MAX_SIGNALS = 10
 # and intersections of literals: a criterion (or score test) being true, or false.
 
 
-@dataclass(frozen=True)
+@frozen
 class _Lit:
     atom: Atom
     true: bool
 
 
-@dataclass(frozen=True)
+@frozen
 class _And:
     parts: tuple[Node, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class _Or:
     parts: tuple[Node, ...]
 

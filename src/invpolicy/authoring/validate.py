@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from invpolicy.engine.compiled import CompiledPolicy
 from invpolicy.errors import InvpolicyError, PluginError, Problem
+from invpolicy.frozen import frozen
 from invpolicy.loading.catalog import resolve_policy
 from invpolicy.loading.policycache import cached_policy
 from invpolicy.model.policy import Policy
 from invpolicy.plugins.registry import Registry
 
 
-@dataclass(frozen=True)
+@frozen
 class Validation:
     """One policy checked: ``policy`` when it is valid, else its ``problems``.
 

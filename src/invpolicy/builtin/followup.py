@@ -16,9 +16,9 @@ measured by the test suite (``tests/data/follow_ups.yaml``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
+from invpolicy.frozen import frozen
 from invpolicy.text import fold
 
 PITCH = "pitch"
@@ -263,7 +263,7 @@ def _compiled(form: str) -> tuple[list[tuple[str, int, re.Pattern[str]]], ...]:
     )
 
 
-@dataclass(frozen=True)
+@frozen
 class FollowUp:
     """What an answer is, and the cues that made it so."""
 

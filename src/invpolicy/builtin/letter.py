@@ -17,10 +17,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from invpolicy.frozen import frozen
 from invpolicy.plugins.contract import Facts, Render
 from invpolicy.text import fold
 
@@ -83,7 +83,7 @@ def letter(language: str, name: str | None, paragraphs: list[str], signature: st
     return "\n\n".join([greeting, *paragraphs, closing])
 
 
-@dataclass(frozen=True)
+@frozen
 class Params:
     """The parameters every generator takes; an absent or empty one is ``None``."""
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+from invpolicy.frozen import frozen
 
 #: Where a reply's language can come from, as ``--explain`` says it.
 FROM_INVITATION = "from the invitation"
@@ -12,7 +13,7 @@ FROM_ANSWER = "from their answer"
 FROM_POLICY = "from the policy"
 
 
-@dataclass(frozen=True)
+@frozen
 class Reply:
     """The message drafted for a decision.
 
@@ -34,7 +35,7 @@ class Reply:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class Decision:
     """What a policy decided for one invitation, and why."""
 
@@ -66,7 +67,7 @@ class Decision:
         return out
 
 
-@dataclass(frozen=True)
+@frozen
 class RuleTrace:
     """One rule tried: its condition's value and how each part came out."""
 
@@ -84,7 +85,7 @@ class RuleTrace:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class Contribution:
     """What one signal added to the score."""
 
@@ -108,7 +109,7 @@ class Contribution:
         return out
 
 
-@dataclass(frozen=True)
+@frozen
 class Score:
     """A policy's score for one invitation.
 

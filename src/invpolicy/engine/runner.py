@@ -19,10 +19,11 @@ from invpolicy.engine.decision import Decision
 from invpolicy.engine.timeout import DEFAULT_SECONDS, Limit, PluginTimeout, current
 from invpolicy.engine.whatif import Change, what_would_change
 from invpolicy.errors import InvpolicyError, PluginError, Problem
+from invpolicy.frozen import frozen
 from invpolicy.model.invitation import Invitation
 
 
-@dataclass(frozen=True)
+@frozen
 class Row:
     """One invitation, what each policy decided for it, and what would change a decision."""
 

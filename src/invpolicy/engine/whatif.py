@@ -12,10 +12,10 @@ value they allow is tried instead.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
+from invpolicy.frozen import frozen
 from invpolicy.schema.fields import invitation_fields, shown
 from invpolicy.schema.links import clamp, would_break
 
@@ -30,7 +30,7 @@ _NOT_TRIED = frozenset({"id", "name", "network", "language"})
 _ITEM = "something"
 
 
-@dataclass(frozen=True)
+@frozen
 class Change:
     """``policy`` would decide ``decision`` (by ``rule``) if ``fact`` were ``value``."""
 
@@ -142,7 +142,7 @@ def _decide_with(policy: CompiledPolicy, invitation: Invitation, fact: str, valu
     return policy.decide(Invitation(invitation.id, invitation.name, facts))
 
 
-@dataclass(frozen=True)
+@frozen
 class _Reading:
     """The facts a policy reads in order, and the numbers and items its criteria name."""
 

@@ -6,8 +6,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+from invpolicy.frozen import frozen
 
 #: Values in a policy (or a test file, a facts file...): the bundled policies hold a few hundred.
 MAX_NODES = 20_000
@@ -17,7 +18,7 @@ MAX_RECORD_NODES = 1_000
 MAX_NON_RECORDS = 100
 
 
-@dataclass(frozen=True)
+@frozen
 class Bounds:
     """What one document may hold. ``nodes`` None: no bound on the whole (a list of
     records, each bounded, may be long)."""

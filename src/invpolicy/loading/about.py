@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from invpolicy.errors import InvpolicyError
+from invpolicy.frozen import frozen
 from invpolicy.io.safeload import load_document
 from invpolicy.loading.catalog import PolicyEntry
 from invpolicy.loading.policycache import cached_policy
@@ -14,7 +13,7 @@ from invpolicy.plugins.registry import Registry
 ABOUT = ("title", "summary", "author")
 
 
-@dataclass(frozen=True)
+@frozen
 class About:
     """What a policy says about itself; ``problem`` when its file cannot be read."""
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
 from invpolicy.errors import InvpolicyError, Problem, did_you_mean
+from invpolicy.frozen import frozen
 from invpolicy.loading.testfile import is_test_file
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ def looks_like_path(ref: str | Path) -> bool:
     )
 
 
-@dataclass(frozen=True)
+@frozen
 class PolicyEntry:
     """An installed policy file; ``shadowed_by`` is set when an earlier one took its name."""
 

@@ -27,6 +27,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import unquote
 
+from invpolicy.frozen import frozen
 from invpolicy.io.limits import MAX_STRING_CHARS
 from invpolicy.text import fold
 
@@ -62,7 +63,7 @@ def invitation_time(sent_at: Any) -> datetime | None:
     return written - MARGIN
 
 
-@dataclass(frozen=True)
+@frozen
 class Owner:
     """You, the owner of the export: your name, and your profile slug when known."""
 
@@ -75,7 +76,7 @@ class Owner:
         return folded_name(name) == folded_name(self.name)
 
 
-@dataclass(frozen=True)
+@frozen
 class Inviter:
     """Someone whose invitation is pending: how to recognise them, and since when.
 

@@ -6,11 +6,12 @@ Each is walked with :class:`invpolicy.model.visitor.ConditionVisitor`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from invpolicy.frozen import frozen
 
-@dataclass(frozen=True)
+
+@frozen
 class CriterionCheck:
     """A criterion called with its parameters."""
 
@@ -18,28 +19,28 @@ class CriterionCheck:
     params: Mapping[str, Any]
 
 
-@dataclass(frozen=True)
+@frozen
 class AllOf:
     """True when every part is true; false as soon as one is false."""
 
     parts: tuple[Condition, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class AnyOf:
     """True as soon as one part is true; false when every part is false."""
 
     parts: tuple[Condition, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class Not:
     """The negation of its part (unknown stays unknown)."""
 
     part: Condition
 
 
-@dataclass(frozen=True)
+@frozen
 class ScoreTest:
     """True when the policy's score is at least ``at_least`` and below ``below``."""
 

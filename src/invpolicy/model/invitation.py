@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cache
 from typing import Any
 
 from invpolicy.errors import InvpolicyError, Problem
+from invpolicy.frozen import frozen
 from invpolicy.io.document import Document, JsonPath, dotted
 from invpolicy.resources import inlined_schema, validator
 from invpolicy.schema.check import check, quick_test
@@ -16,7 +17,7 @@ from invpolicy.schema.links import broken
 DEFAULT_NETWORK = "linkedin"
 
 
-@dataclass(frozen=True)
+@frozen
 class Invitation:
     """One invitation. ``facts`` holds what is known; an absent key is unknown.
 

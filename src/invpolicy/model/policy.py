@@ -7,10 +7,11 @@ these values from a document, :mod:`invpolicy.engine` compiles them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from invpolicy.errors import Location
+from invpolicy.frozen import frozen
 from invpolicy.model.conditions import Condition
 from invpolicy.model.invitation import Invitation
 
@@ -18,7 +19,7 @@ from invpolicy.model.invitation import Invitation
 FORMAT_VERSION = 1
 
 
-@dataclass(frozen=True)
+@frozen
 class Signal:
     """A weighted condition: ``weight`` points when ``when`` is true."""
 
@@ -29,7 +30,7 @@ class Signal:
     at: Location = field(default=Location(), compare=False)
 
 
-@dataclass(frozen=True)
+@frozen
 class ReplySpec:
     """Which generator writes the reply, and with what parameters."""
 
@@ -37,7 +38,7 @@ class ReplySpec:
     params: Mapping[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@frozen
 class Rule:
     """One rule: if ``when`` is true (or absent), ``decision`` with ``reply``."""
 
@@ -50,7 +51,7 @@ class Rule:
     at: Location = field(default=Location(), compare=False)
 
 
-@dataclass(frozen=True)
+@frozen
 class Source:
     """An article a policy comes from."""
 
@@ -59,7 +60,7 @@ class Source:
     note: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class Example:
     """A worked example: an invitation, and what the policy must decide for it.
 
@@ -76,7 +77,7 @@ class Example:
     at: Location = field(default=Location(), compare=False)
 
 
-@dataclass(frozen=True)
+@frozen
 class Policy:
     """A validated policy file."""
 

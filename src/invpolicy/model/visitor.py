@@ -24,9 +24,9 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, assert_never
 
+from invpolicy.frozen import frozen
 from invpolicy.model.conditions import AllOf, AnyOf, Condition, CriterionCheck, Not, ScoreTest
 
 if TYPE_CHECKING:
@@ -117,7 +117,7 @@ def leaves(node: Condition | None) -> Iterator[CriterionCheck | ScoreTest]:
     return iter(()) if node is None else _Leaves().visit(node)
 
 
-@dataclass(frozen=True)
+@frozen
 class WrittenCondition:
     """One ``key: value`` of a condition as a policy file writes it, not yet trusted.
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, TypeGuard
 
 # A criterion may not take an operator's name; the model, which knows how a
 # condition is written, says which names those are.
+from invpolicy.frozen import frozen
 from invpolicy.model.visitor import OPERATORS
 
 #: The facts of one invitation. An absent key is an unknown fact.
@@ -61,7 +62,7 @@ def _no_params() -> Mapping[str, Any]:
 # --- What a criterion tests, declared as data --------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class Counts:
     """True when a number fact, or the length of a list fact, is in ``[at_least, below)``.
 
@@ -73,7 +74,7 @@ class Counts:
     below: float | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class OneOf:
     """True when a fact's value is one of ``values``, out of the values it can take (``domain``).
 
@@ -91,7 +92,7 @@ class OneOf:
     always_known: bool = False
 
 
-@dataclass(frozen=True)
+@frozen
 class Mentions:
     """True when a text or list fact mentions one of ``words`` (folded), or anything at all
     when ``words`` is None. Unknown when the fact is absent."""
@@ -105,7 +106,7 @@ class Mentions:
 Logic = Counts | OneOf | Mentions
 
 
-@dataclass(frozen=True)
+@frozen
 class Criterion:
     """A test a policy rule can run on an invitation.
 
@@ -175,7 +176,7 @@ def declared_logic(criterion: Criterion, owner: str, params: Mapping[str, Any]) 
     return logic
 
 
-@dataclass(frozen=True)
+@frozen
 class ReplyGenerator:
     """Writes the message that goes with a decision, in one of ``languages``.
 

@@ -22,10 +22,11 @@ import hashlib
 import json
 import os
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from invpolicy.frozen import frozen
 from invpolicy.io import cachedir
 
 ENTRY_POINT_GROUP = "invpolicy"
@@ -38,7 +39,7 @@ MAX_EDITABLE_FILES = 5000
 _METADATA_SUFFIXES = (".dist-info", ".egg-info")
 
 
-@dataclass(frozen=True)
+@frozen
 class FoundPlugin:
     """An ``invpolicy`` entry point, and the distribution that declares it.
 
@@ -138,7 +139,7 @@ def _scan() -> list[FoundPlugin]:
     return found
 
 
-@dataclass(frozen=True)
+@frozen
 class Installed:
     """What the installed distributions say: the plugins, and whether invpolicy is editable."""
 

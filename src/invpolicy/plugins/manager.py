@@ -16,12 +16,12 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from types import ModuleType
 
 import pluggy
 
 from invpolicy.errors import PluginError
+from invpolicy.frozen import frozen
 from invpolicy.plugins import hookspecs
 from invpolicy.plugins.installed import FoundPlugin, installed_plugins
 from invpolicy.text import one_line
@@ -40,7 +40,7 @@ def disabled_plugins(environ: Mapping[str, str] | None = None) -> frozenset[str]
     return frozenset(part.strip() for part in value.split(",") if part.strip())
 
 
-@dataclass(frozen=True)
+@frozen
 class BrokenPlugin:
     """An installed plugin that failed to load, and was left out."""
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import pluggy
 
 from invpolicy.errors import PluginError
+from invpolicy.frozen import frozen
 from invpolicy.plugins.contract import (
     DECISIONS,
     NAME_RULE,
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
+@frozen
 class Origin:
     """Where something installed comes from: a plugin, and the distribution that ships it."""
 

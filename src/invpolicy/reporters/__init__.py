@@ -17,8 +17,9 @@ This layer may import every layer below the CLI but the package root.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from invpolicy.frozen import frozen
 
 if TYPE_CHECKING:
     from invpolicy.reporters.base import Reporter
@@ -36,7 +37,7 @@ KINDS = (
 )
 
 
-@dataclass(frozen=True)
+@frozen
 class Format:
     """One value of ``--format``: the class that writes it, and the kinds it writes."""
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from invpolicy.engine.explain import decision_notes
+from invpolicy.frozen import frozen
 from invpolicy.plugins.contract import DECISIONS
 from invpolicy.reporters.base import decision_counts, report_title, skipped_text
 from invpolicy.reporters.lines import Spool
@@ -46,7 +47,7 @@ MEANINGS = {
 }
 
 
-@dataclass(frozen=True)
+@frozen
 class Cell:
     """One decision as the page shows it; ``key`` names its detail in the DOM."""
 
@@ -60,7 +61,7 @@ class Cell:
     changes: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class Line:
     """One invitation: its cells in the order of the policies."""
 
@@ -68,7 +69,7 @@ class Line:
     cells: tuple[Cell, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class Agreement:
     """One cell of the agreement heatmap."""
 

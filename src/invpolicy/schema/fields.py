@@ -7,14 +7,14 @@ schema rather than repeating it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from invpolicy.frozen import frozen
 from invpolicy.resources import load_schema
 
 
-@dataclass(frozen=True)
+@frozen
 class Field:
     """One invitation field.
 

@@ -12,14 +12,14 @@ reasons with them; none of them knows a field by name.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cache
 from typing import Any, TypeGuard
 
+from invpolicy.frozen import frozen
 from invpolicy.schema.fields import invitation_fields
 
 
-@dataclass(frozen=True)
+@frozen
 class Link:
     """``fact`` is never more than ``at_most``."""
 

@@ -12,7 +12,7 @@ says.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from invpolicy.authoring.diff.regions import Region, regions
@@ -20,13 +20,14 @@ from invpolicy.authoring.diff.search import Search
 from invpolicy.authoring.diff.space import Dimension, TooLarge, dimensions, fill, policy_tests
 from invpolicy.engine.compiled import CompiledPolicy
 from invpolicy.errors import InvpolicyError, Problem
+from invpolicy.frozen import frozen
 from invpolicy.model.invitation import build_invitation
 from invpolicy.model.policy import Policy
 from invpolicy.model.visitor import leaves as condition_leaves
 from invpolicy.plugins.registry import Registry
 
 
-@dataclass(frozen=True)
+@frozen
 class Diff:
     """Two policies compared over every invitation: the regions where they differ."""
 

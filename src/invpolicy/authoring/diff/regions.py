@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from invpolicy.authoring.diff.search import Leaf, Outcome
 from invpolicy.authoring.diff.space import SPANS, Dimension, range_said
+from invpolicy.frozen import frozen
 
 #: A term: for each dimension, the classes it may be in (None: any).
 Term = tuple[frozenset[int] | None, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class Region:
     """Invitations that two policies decide differently, all the same way.
 

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from invpolicy.authoring.diff.space import Dimension, Test, TooLarge, test_key
 from invpolicy.engine.scoring import score_range
+from invpolicy.frozen import frozen
 from invpolicy.model.conditions import AllOf, AnyOf, Condition, CriterionCheck, Not, ScoreTest
 from invpolicy.model.policy import Policy
 from invpolicy.model.visitor import leaves
@@ -34,7 +34,7 @@ MAX_LEAVES = 200_000
 MAX_FREE_SIGNALS = 8
 
 
-@dataclass(frozen=True)
+@frozen
 class Outcome:
     """What a policy decides for a cell, and by which rule."""
 
@@ -42,7 +42,7 @@ class Outcome:
     rule: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Leaf:
     """A cell where both policies have decided: the class of each dimension cut (the
     others are free), and the two outcomes."""

@@ -35,6 +35,7 @@ from typing import Any
 
 from invpolicy.engine.settle import settler
 from invpolicy.errors import PluginError
+from invpolicy.frozen import frozen
 from invpolicy.model.conditions import CriterionCheck
 from invpolicy.model.policy import Policy
 from invpolicy.model.visitor import leaves
@@ -97,7 +98,7 @@ class TooLarge(Exception):
     """The policies cut the invitations too finely to search; the message says where."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Test:
     """One criterion check of either policy: what it is, and what it declares."""
 

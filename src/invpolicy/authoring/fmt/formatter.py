@@ -40,7 +40,6 @@ import os
 import re
 import stat
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +49,7 @@ from invpolicy.authoring.fmt.comments import Lines, comment_roles, lost_comment,
 from invpolicy.authoring.fmt.order import RULE_ORDER, SIGNAL_ORDER, canonical, order_lines, targets
 from invpolicy.authoring.fmt.style import layout_yaml, leave_empty
 from invpolicy.errors import InvpolicyError, Problem
+from invpolicy.frozen import frozen
 from invpolicy.io.atomic import atomic_write
 from invpolicy.io.files import read_text
 from invpolicy.io.safeload import parse_document
@@ -66,7 +66,7 @@ class NotPolicyFile(Exception):
         self.reason = reason
 
 
-@dataclass(frozen=True)
+@frozen
 class Found:
     """A file for ``fmt``: named on the command line, or found in a folder (``in_folder``)."""
 
@@ -74,7 +74,7 @@ class Found:
     in_folder: bool = False
 
 
-@dataclass(frozen=True)
+@frozen
 class Formatted:
     """A file's text as it is (``old``) and in the canonical layout (``new``)."""
 

@@ -9,13 +9,13 @@ and blank lines along; ruamel.yaml then writes the layout.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from invpolicy.authoring.fmt.comments import all_nodes, indent_of
+from invpolicy.frozen import frozen
 
 TOP_ORDER = (
     "format",
@@ -125,7 +125,7 @@ def order_lines(text: str, yaml: YAML, test_file: bool) -> str:
     return "\n".join(lines)
 
 
-@dataclass(frozen=True)
+@frozen
 class _Plan:
     """How to reorder one block mapping: its chunks of lines, in the new order."""
 

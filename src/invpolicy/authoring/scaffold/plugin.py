@@ -11,7 +11,6 @@ import os
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +24,7 @@ from invpolicy.authoring.scaffold.naming import (
 )
 from invpolicy.authoring.scaffold.templating import render_template
 from invpolicy.errors import ScaffoldError
+from invpolicy.frozen import frozen
 
 if TYPE_CHECKING:
     from invpolicy.plugins.registry import Registry
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 PLUGIN_NAME = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$")
 
 
-@dataclass(frozen=True)
+@frozen
 class PluginNames:
     """The names of a plugin, all derived from its short name.
 
@@ -81,7 +81,7 @@ class PluginNames:
         return self.short
 
 
-@dataclass(frozen=True)
+@frozen
 class WrittenPlugin:
     """What :func:`new_plugin` wrote: the plugin's names, its directory, and its files."""
 

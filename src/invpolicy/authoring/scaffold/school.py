@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from invpolicy.authoring.scaffold.templating import canonical_yaml, render_template, yaml_scalar
+from invpolicy.frozen import frozen
 
 if TYPE_CHECKING:
     from invpolicy.io.document import Document
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from invpolicy.plugins.registry import Registry
 
 
-@dataclass(frozen=True)
+@frozen
 class _Block:
     """A top-level key of a policy: its YAML text, with the comments just above it."""
 
