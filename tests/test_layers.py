@@ -148,7 +148,8 @@ def test_imports_point_down_the_layers():
 
 def test_imports_by_name_are_in_the_graph():
     # The commands, the formats and the lazy public names are imported by name.
-    assert "invpolicy.cli.decide" in graph()["invpolicy.cli"]
+    assert "invpolicy.cli.decide" in graph()["invpolicy.cli.group"]
+    assert "invpolicy.cli.group" in graph()["invpolicy.cli"]
     assert "invpolicy.reporters.tables" in graph()["invpolicy.reporters"]
     assert "invpolicy.engine.runner" in graph()["invpolicy"]
     assert "invpolicy.builtin.criteria" in graph()["invpolicy.plugins.manager"]

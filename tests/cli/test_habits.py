@@ -468,3 +468,19 @@ def test_every_command_that_writes_a_report_has_no_pager() -> None:
     reports = ["decide", "compare", "validate", "lint", "test", "policies", "plugins"]
     for name in [*reports, "show", "schema", "config"]:
         assert "--no-pager" in run(name, "--help").stdout, name
+
+
+def test_the_version_is_the_line_click_prints_without_importing_click() -> None:
+    check = (
+        "import sys\n"
+        "sys.argv = ['invpolicy', '--version']\n"
+        "from invpolicy.cli import main\n"
+        "main()\n"
+        "print('click' in sys.modules, file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stderr.strip() == "False"
+    assert done.stdout == run("--version").stdout  # what the group's own option says
+    assert done.stdout.startswith("invpolicy, version ")

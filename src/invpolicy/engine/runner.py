@@ -12,15 +12,18 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from invpolicy.engine.compiled import ERROR, CompiledPolicy
 from invpolicy.engine.decision import Decision
 from invpolicy.engine.timeout import DEFAULT_SECONDS, Limit, PluginTimeout, current
-from invpolicy.engine.whatif import Change, what_would_change
 from invpolicy.errors import InvpolicyError, PluginError, Problem
 from invpolicy.frozen import frozen
 from invpolicy.model.invitation import Invitation
+
+if TYPE_CHECKING:
+    # Imported when --what-if asks for it: most runs never do.
+    from invpolicy.engine.whatif import Change
 
 
 @frozen
@@ -232,6 +235,8 @@ def _changes(
 ) -> list[Change]:
     if decision.error is not None:
         return []
+    from invpolicy.engine.whatif import what_would_change
+
     try:
         with current(limit):
             return what_would_change(policy, invitation, decision)
