@@ -207,7 +207,7 @@ it with one policy, and prints the table; with `--no-cache`, it reads and
 checks the policy file as if for the first time."""
 
 IMPORTS_TEXT = """\
-Where the time goes: each command run {runs} times under `python -X importtime`:
+Where the time goes: each command, {runs} under `python -X importtime`:
 how many modules it imports, and each module's own import time added up by the
 package it belongs to (the median of the runs, in ms; `-X importtime` slows
 imports down, so these add up to more than the wall times above allow).
@@ -221,8 +221,8 @@ is answered before click is imported.
 
 What stands in the way of the targets: first, click. Importing it and what it
 needs (`inspect`, `typing`, `enum`, `uuid`, `datetime`) is the "click alone"
-row, about three times `python -c pass` on its own, which every command of a
-click program pays before its own code runs: the goal of 4x for `compare` is
+row, three to four times `python -c pass` on its own, which every command of
+a click program pays before its own code runs: the goal of 4x for `compare` is
 out of reach for any click command, and 6x leaves about two `python -c pass`
 for reading the cache, the plugins and the input, deciding and drawing. Then
 the number of modules a command imports, each read from its bytecode file and
