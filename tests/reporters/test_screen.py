@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from invpolicy import load_policy
+from invpolicy.cli import cli
 from invpolicy.engine.runner import compare_stream
 from invpolicy.model.invitation import Invitation
 from invpolicy.reporters.fitted import draw_table, fit
@@ -110,3 +113,25 @@ def test_a_line_of_several_styles_keeps_each_style_where_it_wraps() -> None:
     screen = Marks(io.StringIO(), 20)
     text = screen.pieces_text([("ana, ask-first: ", ""), ("ask", "yellow"), (", reply by x", "")])
     assert text == "ana, ask-first: <yellow>ask</>,\nreply by x\n"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["policies"],
+        ["policies", "--long"],
+        ["plugins"],
+        ["diff", "strong-ties-only", "ask-first"],
+        ["compare", "examples/invitations.yaml", "-p", "ask-first", "-p", "common-ground"],
+    ],
+)
+def test_every_table_reads_the_same_in_colour_and_in_plain_text(args) -> None:
+    repo = Path(__file__).resolve().parents[2]
+    args = [str(repo / a) if a.startswith("examples/") else a for a in args]
+    runner = CliRunner()
+    piped = runner.invoke(cli, args, env={"COLUMNS": "72"})
+    coloured = runner.invoke(cli, args, env={"COLUMNS": "72", "FORCE_COLOR": "1"})
+    assert piped.exit_code == coloured.exit_code
+    assert "\x1b[" in coloured.stdout and "\x1b[" not in piped.stdout
+    assert plain(coloured.stdout) == piped.stdout
+    assert all(cells(line) <= 72 for line in piped.stdout.splitlines())
