@@ -67,7 +67,7 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         read.append(Path(path).name)
         return read_policy(path, registry)
 
-    monkeypatch.setattr(policycache, "read_policy", counting)
+    monkeypatch.setattr(policycache, "_read", counting)
     return read
 
 

@@ -34,7 +34,6 @@ from typing import Any
 from invpolicy.errors import InvpolicyError
 from invpolicy.io import cachedir
 from invpolicy.io.files import MAX_FILE_BYTES
-from invpolicy.loading.parse import read_policy
 from invpolicy.model.policy import Policy
 from invpolicy.model.stored import policy_from_stored, policy_to_stored
 from invpolicy.plugins.installed import files_digest, installed
@@ -212,7 +211,7 @@ def cached_policy(
     environment = environment_key(registry, reply_defaults) if folder is not None else None
     content = _content(path) if environment is not None else None
     if folder is None or environment is None or content is None:
-        policy = read_policy(path, registry)
+        policy = _read(path, registry)
         return policy, policy_reply_params(policy, registry, reply_defaults)
     shown = str(path)
     name = cachedir.digest([environment, shown, content])
@@ -220,7 +219,7 @@ def cached_policy(
     found = _hit(cachedir.read_entry(entries, name), shown, registry)
     if found is not None:
         return found
-    policy = read_policy(path, registry)
+    policy = _read(path, registry)
     params = policy_reply_params(policy, registry, reply_defaults)
     parents = [[parent, _content(parent)] for parent in policy.parents]
     links = _links(policy)
@@ -236,3 +235,10 @@ def cached_policy(
         entry["check"] = _check(entry)
         cachedir.write_entry(entries, name, entry)
     return policy, params
+
+
+def _read(path: str | Path, registry: Registry) -> Policy:
+    """The policy read from its file: the parser and the schema are imported only then."""
+    from invpolicy.loading.parse import read_policy
+
+    return read_policy(path, registry)
