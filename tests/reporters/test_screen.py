@@ -80,17 +80,55 @@ def test_a_stream_without_utf8_gets_ascii_frames() -> None:
     assert "+-" in text and "┏" not in text and "| ask-first | built-in |" in text
 
 
-def test_wide_characters_take_two_cells_and_accents_none() -> None:
-    assert cells("abc") == 3
-    assert cells("中村") == 4
-    assert cells("e\u0301") == 1  # e and a combining acute accent
+@pytest.mark.parametrize(
+    "text",
+    [
+        "abc",
+        "中村",
+        "e\u0301",  # e and a combining acute accent
+        "Zoë Ångström",
+        "👩\u200d💻",  # two emoji joined into one
+        "👍🏻",  # a skin tone
+        "❤\ufe0f",  # a symbol drawn as an emoji
+        "\u1100\u1161",  # a Hangul syllable in two letters
+        "🇫🇷",
+        "Zoë 😀😀 👩\u200d💻 Smith ❤\ufe0f 🇫🇷 done",
+    ],
+)
+def test_a_text_takes_the_cells_a_terminal_gives_it(text: str) -> None:
+    from rich.cells import cell_len
+
+    assert cells(text) == cell_len(text)
+
+
+def test_wide_characters_wrap_whole_and_add_no_empty_line() -> None:
     assert wrap("中村中村中村", 5) == ["中村", "中村", "中村"]
+    assert wrap("漢", 1) == ["漢"]
+    assert wrap("ab 漢字漢字", 4) == ["ab", "漢字", "漢字"]
 
 
 def test_a_table_too_wide_narrows_its_widest_columns_first() -> None:
     assert fit([10, 40, 30], 60) == [10, 25, 25]
     assert fit([10, 20], 40) == [10, 20]  # fits: unchanged
     assert sum(fit([30, 30, 30], 45)) <= 45
+    assert fit([5, 3, 3], 4) == [1, 1, 2]
+    # Columns kept at their width (numbers) are not narrowed, even when nothing else fits.
+    assert fit([20, 2, 2], 10, [1, 2, 2]) == [6, 2, 2]
+    assert fit([20, 2, 2], 3, [1, 2, 2]) == [1, 2, 2]
+
+
+@pytest.mark.parametrize("columns", [30, 42, 60])
+def test_the_agreement_matrix_never_cuts_a_number(columns: int) -> None:
+    def numbers(width: int) -> list[str]:
+        repo = Path(__file__).resolve().parents[2]
+        args = ["compare", str(repo / "examples" / "invitations.yaml")]
+        shown = CliRunner().invoke(cli, args, env={"COLUMNS": str(width)}).stdout
+        matrix = shown.split("How often each pair agrees (%)")[1].split("\n\n\n")[0]
+        return [token for token in matrix.split() if token.isdigit()]
+
+    wide = numbers(200)
+    assert len(wide) >= 7 * 6  # every pair of the bundled policies, each way
+    assert numbers(columns) == wide
 
 
 def test_cells_too_long_for_a_narrow_table_wrap_and_lose_nothing() -> None:
@@ -103,6 +141,14 @@ def test_cells_too_long_for_a_narrow_table_wrap_and_lose_nothing() -> None:
     body = [line.split("│")[1:3] for line in lines if line.startswith("│")]
     assert "".join(name.strip() for name, _ in body) == "benefit-of-the-doubt"
     assert " ".join(said.strip() for _, said in body) == words
+
+
+def test_a_tab_in_a_line_of_several_styles_loses_and_repeats_nothing() -> None:
+    screen = Screen(io.StringIO(), 30)
+    pieces = [("x (D\tBrooks), ask-first: ", ""), ("ask", "yellow"), (", reply by ask (en)", "")]
+    text = screen.pieces_text(pieces)
+    assert " ".join(text.split()) == "x (D Brooks), ask-first: ask, reply by ask (en)"
+    assert all(cells(line) <= 30 for line in text.splitlines())
 
 
 def test_a_line_of_several_styles_keeps_each_style_where_it_wraps() -> None:

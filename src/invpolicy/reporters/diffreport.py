@@ -54,7 +54,7 @@ def write_table(diff: Diff, screen: Screen) -> None:
         for number, region in enumerate(diff.regions, 1)
     ]
     headers = ["#", inert(diff.a), inert(diff.b), "when", "for example"]
-    draw_table(screen, headers, rows, right=[0], lines=True)
+    draw_table(screen, headers, rows, right=[0], keep=[0], lines=True)
 
 
 def _md(text: str) -> str:

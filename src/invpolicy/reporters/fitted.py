@@ -10,7 +10,7 @@ a column wraps inside it, so that nothing is lost.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from invpolicy.reporters.frames import HEAVY_HEAD, Frame
 from invpolicy.reporters.grid import Grid
@@ -30,21 +30,32 @@ def draw_table(
     frame: Frame = HEAVY_HEAD,
     padding: tuple[int, int] = (1, 1),
     right: Sequence[int] = (),
+    keep: Sequence[int] = (),
+    least: Mapping[int, int] | None = None,
     lines: bool = False,
 ) -> None:
     """The table: ``title`` above it, ``headers`` in bold, ``rows`` fitted to the screen.
 
-    ``lines`` draws a rule between rows; ``right`` are the columns aligned right.
+    ``lines`` draws a rule between rows; ``right`` are the columns aligned
+    right; ``keep`` those never narrowed (numbers, which a cut would change):
+    when they alone do not fit, the table is wider than the screen.
     """
-    pad = sum(padding)
-    natural = [cells(header) + pad for header in headers]
+    count = len(headers)
+    natural = [cells(header) for header in headers]
     for row in rows:
         for column, cell in enumerate(row):
             for text, _ in cell:
-                widest = max((cells(line) for line in text.split("\n")), default=0)
-                natural[column] = max(natural[column], widest + pad)
-    room = screen.width - 2 - (len(headers) - 1)  # the edges and the lines between columns
-    widths = [max(width - pad, 1) for width in fit(natural, max(room, len(headers)))]
+                widest = max((cells(line) for line in text.expandtabs(8).split("\n")), default=0)
+                natural[column] = max(natural[column], widest)
+    natural = [max(width, 1) for width in natural]
+    # The edges, the lines between columns and the padding are not the cells'.
+    room = screen.width - 2 - (count - 1) - sum(padding) * count
+    least = least or {}
+    minimums = [
+        natural[column] if column in keep else min(least.get(column, 1), natural[column])
+        for column in range(count)
+    ]
+    widths = fit(natural, room, minimums)
     grid = Grid(screen, widths, frame=frame, padding=padding, right=right)
     if title:
         screen.print(title, "table.title")
@@ -61,24 +72,33 @@ def draw_table(
     grid.end()
 
 
-def fit(widths: Sequence[int], room: int) -> list[int]:
+def fit(widths: Sequence[int], room: int, minimums: Sequence[int] = ()) -> list[int]:
     """``widths`` narrowed to add up to at most ``room``: the widest first, down to the next.
 
-    What that cannot take off (every column as narrow as the others) is taken
-    from all of them in turn.
+    No column goes below its minimum (1 unless ``minimums`` says): when even
+    that is too wide, the widths that result add up to more than ``room``.
     """
     widths = list(widths)
+    low = list(minimums) or [1] * len(widths)
     excess = sum(widths) - room
     while excess > 0:
-        widest = max(widths)
-        second = max((width for width in widths if width != widest), default=0)
-        if widest == second or widest <= 1:
+        free = [width for width, least in zip(widths, low, strict=True) if width > least]
+        if not free:
             break
-        shares = [1 if width == widest else 0 for width in widths]
-        widths = _reduce(excess, shares, [widest - second] * len(widths), widths)
+        widest = max(free)
+        second = max((width for width in free if width != widest), default=0)
+        shares = [
+            1 if width == widest and width > least else 0
+            for width, least in zip(widths, low, strict=True)
+        ]
+        most = [
+            min(widest - second, width - least) for width, least in zip(widths, low, strict=True)
+        ]
+        narrowed = _reduce(excess, shares, most, widths)
+        if narrowed == widths:
+            break
+        widths = narrowed
         excess = sum(widths) - room
-    if excess > 0:
-        widths = _reduce(excess, [1] * len(widths), [w - 1 for w in widths], widths)
     return widths
 
 

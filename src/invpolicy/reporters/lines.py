@@ -28,7 +28,40 @@ def cells(text: str) -> int:
     """The width of ``text`` on a terminal, in cells."""
     if text.isascii():
         return len(text)
-    return sum(_cell(character) for character in text)
+    return sum(_widths(text))
+
+
+#: Zero-width joiner, variation selector 16 (emoji presentation), emoji skin tones.
+_JOINER, _EMOJI_STYLE, _TONES = 0x200D, 0xFE0F, range(0x1F3FB, 0x1F400)
+#: Hangul vowels and final consonants, which join the syllable before them.
+_JAMO = (range(0x1160, 0x1200), range(0xD7B0, 0xD800))
+
+
+def _widths(text: str) -> Iterator[int]:
+    """The cells each character of ``text`` adds, as terminals draw them.
+
+    An emoji sequence (people joined by a zero-width joiner, a skin tone, an
+    emoji style) takes the cells of its first emoji; a decomposed Hangul
+    syllable those of its first letter.
+    """
+    before, joined = 0, False
+    for character in text:
+        code = ord(character)
+        if joined:
+            width, joined = 0, False
+        elif code == _JOINER:
+            width, joined = 0, True
+        elif code in _TONES and before == 2:
+            width = 0
+        elif code == _EMOJI_STYLE:
+            width = 1 if before == 1 else 0  # a symbol drawn as an emoji: two cells
+        elif code in _JAMO[0] or code in _JAMO[1]:
+            width = 0
+        else:
+            width = _cell(character)
+        if width:
+            before = width
+        yield width
 
 
 @lru_cache(maxsize=4096)
@@ -43,10 +76,11 @@ def _cell(character: str) -> int:
 
 
 def _fit(word: str, width: int) -> str:
-    """The longest start of ``word`` that takes at most ``width`` cells."""
+    """The longest start of ``word`` that takes at most ``width`` cells (a mark or a
+    joined character stays with the character before it)."""
     used = 0
-    for index, character in enumerate(word):
-        used += _cell(character)
+    for index, size in enumerate(_widths(word)):
+        used += size
         if used > width:
             return word[:index]
     return word
@@ -64,7 +98,7 @@ def wrap(text: str, width: int) -> list[str]:
         if cells(paragraph) <= width:
             lines.append(paragraph)
             continue
-        line, used = "", 0
+        line, used, start = "", 0, len(lines)
         for word in _WORDS.findall(paragraph):
             size = cells(word)
             if used + size <= width:
@@ -81,7 +115,8 @@ def wrap(text: str, width: int) -> list[str]:
                 word = word[len(piece) :]
                 size = cells(word)
             line, used = word, size
-        lines.append(line)
+        if line or len(lines) == start:  # nothing left after the last piece: no empty line
+            lines.append(line)
     return lines
 
 

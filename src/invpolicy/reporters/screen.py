@@ -66,22 +66,30 @@ class Screen:
 
     def pieces_text(self, pieces: Sequence[Piece]) -> str:
         """What :meth:`print_pieces` writes, as text."""
-        text = "".join(part for part, _ in pieces)
+        # Tabs become spaces first, as wrapping makes them, each where its column puts it.
+        expanded: list[Piece] = []
+        before = ""
+        for part, style in pieces:
+            whole = (before + part).expandtabs(8)
+            expanded.append((whole[len(before.expandtabs(8)) :], style))
+            before += part
+        text = "".join(part for part, _ in expanded)
         if cells(text) <= self.width:
-            return "".join(self.paint(part, style) for part, style in pieces) + "\n"
+            return "".join(self.paint(part, style) for part, style in expanded) + "\n"
         lines = []
         # Each line is a stretch of ``text``: its parts keep the style of the piece they are in.
         starts, position = [], 0
-        for part, _ in pieces:
+        for part, _ in expanded:
             starts.append(position)
             position += len(part)
         cursor = 0
         for line in wrap(text, self.width):
-            begin = text.find(line, cursor) if line else cursor
+            found = text.find(line, cursor) if line else -1
+            begin = cursor if found < 0 else found
             end = begin + len(line)
             cursor = end
             painted = []
-            for (part, style), start in zip(pieces, starts, strict=True):
+            for (part, style), start in zip(expanded, starts, strict=True):
                 low, high = max(start, begin), min(start + len(part), end)
                 if low < high:
                     painted.append(self.paint(text[low:high], style))

@@ -80,6 +80,7 @@ class TableReporter(Reporter):
         from invpolicy.reporters.decisiontable import keys as policy_keys
         from invpolicy.reporters.fitted import draw_table
         from invpolicy.reporters.frames import SIMPLE_HEAD
+        from invpolicy.reporters.lines import cells
 
         names = report.policy_names
         keys = policy_keys(names)
@@ -98,6 +99,8 @@ class TableReporter(Reporter):
             frame=SIMPLE_HEAD,
             padding=(0, 1),
             right=range(1, len(keys) + 1),
+            keep=range(1, len(keys) + 1),
+            least={0: max(cells(key) for key in keys)},  # the keys the header shows
         )
 
     def policies(self, entries: list[PolicyEntry], registry: Registry) -> None:
