@@ -221,8 +221,8 @@ is answered before click is imported.
 
 What stands in the way of the targets: first, click. Importing it and what it
 needs (`inspect`, `typing`, `enum`, `uuid`, `datetime`) is the "click alone"
-row, three to four times `python -c pass` on its own, which every command of
-a click program pays before its own code runs: the goal of 4x for `compare` is
+row, about four times `python -c pass` on its own, which every command of a
+click program pays before its own code runs: the goal of 4x for `compare` is
 out of reach for any click command, and 6x leaves about two `python -c pass`
 for reading the cache, the plugins and the input, deciding and drawing. Then
 the number of modules a command imports, each read from its bytecode file and
