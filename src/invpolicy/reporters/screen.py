@@ -47,11 +47,6 @@ class Screen:
         #: True when the stream's encoding cannot write box characters.
         self.ascii_only = ascii_only
 
-    @property
-    def styled(self) -> bool:
-        """True when styles show."""
-        return False
-
     def paint(self, text: str, style: str = "") -> str:
         """``text`` as it is written in ``style``: unchanged here."""
         return text
@@ -109,10 +104,6 @@ class TerminalScreen(Screen):
         # A legacy Windows console takes its colours through calls, not codes: none here.
         self._system = None if system is None or console.legacy_windows else COLOR_SYSTEMS[system]
         self._codes: dict[str, tuple[str, str]] = {}
-
-    @property
-    def styled(self) -> bool:
-        return self._system is not None
 
     def paint(self, text: str, style: str = "") -> str:
         if not style or not text or self._system is None:
