@@ -37,8 +37,9 @@ def draw_table(
     """The table: ``title`` above it, ``headers`` in bold, ``rows`` fitted to the screen.
 
     ``lines`` draws a rule between rows; ``right`` are the columns aligned
-    right; ``keep`` those never narrowed (numbers, which a cut would change):
-    when they alone do not fit, the table is wider than the screen.
+    right; ``keep`` those never narrowed (numbers, which a cut would change),
+    and ``least`` the narrowest some others may get (1 for the rest): when
+    that does not fit, the table is wider than the screen.
     """
     count = len(headers)
     natural = [cells(header) for header in headers]
